@@ -1,0 +1,204 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"pantau/queries"
+)
+
+// Severities of a problem: an error blocks the whole file, a warning does not.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// maxProblems is how many problems a report lists; the count covers all.
+const maxProblems = 1000
+
+// Problem is one thing wrong with an uploaded file, as precisely as it can be located.
+type Problem struct {
+	Severity string `json:"severity"`
+	Sheet    string `json:"sheet"`
+	Cell     string `json:"cell"` // e.g. "C6"; "" for a problem of the whole file or sheet
+	Row      int    `json:"row"`
+	Column   string `json:"column"`
+	Value    string `json:"value"`
+	Message  string `json:"message"` // in the report's language; see Report.Localize
+
+	text Reason
+}
+
+// Where is "Responden!C6", "Responden" or "" for the whole file.
+func (p Problem) Where() string {
+	if p.Cell == "" {
+		return p.Sheet
+	}
+	return p.Sheet + "!" + p.Cell
+}
+
+// fileCheck is the state of validating one file: what its sheets have taught
+// (regions added, participant names) and the problems found so far.
+type fileCheck struct {
+	regions  *Regions
+	names    map[string]bool // lowercased participant names
+	date1904 bool
+	batch    *queries.Batch // rows are staged here until the first error
+
+	problems       []Problem
+	errors, counts int
+	internal       error // a failure of pantau itself, not of the file
+
+	// unknown collects, per sheet, the facilitator names matching no
+	// participant: one warning per name, not one per row.
+	unknown      map[string]*unknownName
+	unknownOrder []string
+}
+
+type unknownName struct {
+	first Problem
+	rows  int
+}
+
+func (f *fileCheck) add(p Problem) {
+	if p.Severity == SeverityError {
+		f.errors++
+	}
+	f.counts++
+	if len(f.problems) < maxProblems {
+		f.problems = append(f.problems, p)
+	}
+}
+
+// fileError is a problem of a whole sheet (or, with sheet "", of the file).
+func (f *fileCheck) fileError(sheet string, r Reason) {
+	f.add(Problem{Severity: SeverityError, Sheet: sheet, text: r})
+}
+
+// parse reads one non-blank cell as its column's kind says.
+func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, error) {
+	switch kind {
+	case Text:
+		return value{text: text}, nil
+	case Date:
+		d, err := parseDate(text, f.date1904)
+		return value{date: d}, err
+	case YesNo:
+		y, err := parseYesNo(text)
+		return value{yes: y}, err
+	case Gender:
+		g, err := parseGender(text)
+		return value{text: g}, err
+	case Region:
+		r, err := f.regions.Normalize(text)
+		return value{text: r}, err
+	case NewRegion:
+		if r, err := f.regions.Normalize(text); err == nil {
+			return value{text: r}, nil
+		}
+		if r, ok := canonicalRegion(text); ok {
+			return value{text: r}, nil
+		}
+		return value{}, &Reason{ID: `bukan nama wilayah; tulis "Kab. X" atau "Kota X"`, EN: `is not a region name; write "Kab. X" or "Kota X"`}
+	case Money:
+		n, err := parseMoney(text)
+		return value{num: n}, err
+	case WholeNumber:
+		n, err := parseWholeNumber(text, min, max)
+		return value{num: int64(n)}, err
+	case WorkType:
+		w, err := parseWorkType(text)
+		return value{text: w}, err
+	case Stage:
+		n, err := parseStage(text)
+		return value{num: int64(n)}, err
+	}
+	panic(fmt.Sprintf("ingest: unknown value kind %d", kind))
+}
+
+func (f *fileCheck) flushFacilitatorWarnings(sheet string) {
+	for _, name := range f.unknownOrder {
+		u := f.unknown[name]
+		if u.rows > 1 {
+			u.first.text.ID += fmt.Sprintf(" (di %d baris)", u.rows)
+			u.first.text.EN += fmt.Sprintf(" (in %d rows)", u.rows)
+		}
+		f.add(u.first)
+	}
+	f.unknown, f.unknownOrder = nil, nil
+}
+
+// rowCheck reports the problems of one row of one sheet.
+type rowCheck struct {
+	*fileCheck
+	sheet string
+	row   int
+	headers []string // of the spec's columns
+	cells   []string // the header cell of each spec column, "" when absent
+}
+
+// cellOf is the cell of the named column in this row ("A<row>" when the sheet lacks it).
+func (c *rowCheck) cellOf(header string) string {
+	for j, h := range c.headers {
+		if h == header && c.cells[j] != "" {
+			return strings.TrimRight(c.cells[j], "0123456789") + fmt.Sprint(c.row)
+		}
+	}
+	return cellName(0, c.row)
+}
+
+// invalid reports a value its column refuses: `Wilayah "Kab. Malng" tidak dikenal; ...`.
+func (c *rowCheck) invalid(col0 int, header, text string, err error) {
+	var r *Reason
+	if !errors.As(err, &r) {
+		r = &Reason{ID: err.Error(), EN: err.Error()}
+	}
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(text),
+		text: Reason{ID: fmt.Sprintf("%s %q %s", header, clip(text), r.ID), EN: fmt.Sprintf("%s %q %s", header, clip(text), r.EN)}})
+}
+
+// requireFor reports that a column lacks a value this row needs.
+func (c *rowCheck) requireFor(header string, r Reason) {
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
+		text: Reason{ID: header + " " + r.ID, EN: header + " " + r.EN}})
+}
+
+func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(raw),
+		text: Reason{ID: fmt.Sprintf("sel berisi %d karakter; paling banyak %d", len([]rune(raw)), maxCellLength),
+			EN: fmt.Sprintf("cell holds %d characters; at most %d are allowed", len([]rune(raw)), maxCellLength)}})
+}
+
+// duplicate reports a key already held by an earlier row of the same sheet.
+func (c *rowCheck) duplicate(header string, first int) {
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
+		text: Reason{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, c.cellAt(header, first)),
+			EN: fmt.Sprintf("this row's key duplicates row %d (%s!%s); every row must be unique", first, c.sheet, c.cellAt(header, first))}})
+}
+
+func (c *rowCheck) cellAt(header string, row int) string {
+	saved := c.row
+	c.row = row
+	defer func() { c.row = saved }()
+	return c.cellOf(header)
+}
+
+// knownFacilitator warns, once per name, about a facilitator who is no participant.
+func (c *rowCheck) knownFacilitator(header, name string) {
+	if name == "" || c.names[strings.ToLower(name)] {
+		return
+	}
+	key := strings.ToLower(name)
+	if c.unknown == nil {
+		c.unknown = map[string]*unknownName{}
+	}
+	if u, ok := c.unknown[key]; ok {
+		u.rows++
+		return
+	}
+	c.unknown[key] = &unknownName{rows: 1, first: Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(name),
+		text: Reason{ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
+			EN: fmt.Sprintf("%s %q matches no participant", header, clip(name))}}}
+	c.unknownOrder = append(c.unknownOrder, key)
+}

@@ -1,0 +1,390 @@
+// Package ingest turns the bytes of an uploaded .xlsx into validated records
+// and, when nothing is wrong, one import batch in the database. The sheets it
+// knows are declared once, as column specs, in spec.go.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"pantau/queries"
+)
+
+// DefaultMaxUpload is the largest file accepted unless configured otherwise.
+const DefaultMaxUpload = 50 << 20
+
+// Options say how to ingest one file.
+type Options struct {
+	DryRun    bool   // validate and count, store nothing
+	By        string // who uploads: "cli" or a user name
+	DataDir   string // where committed files are kept, named by their SHA-256
+	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
+}
+
+// Report is the outcome of ingesting one file.
+type Report struct {
+	File          string        `json:"file"`
+	OK            bool          `json:"ok"`
+	DryRun        bool          `json:"dry_run"`
+	ImportID      *int64        `json:"import_id"`              // the new import; nil for a dry run or a refused file
+	IdenticalTo   int64         `json:"identical_to,omitempty"` // an earlier committed import of the same bytes
+	SHA256        string        `json:"sha256"`
+	Size          int64         `json:"size"`
+	Sheets        []SheetReport `json:"sheets"`
+	IgnoredSheets []string      `json:"ignored_sheets"`
+	Problems      []Problem     `json:"problems"`      // the first 1,000
+	ProblemCount  int           `json:"problem_count"` // all of them
+	ErrorCount    int           `json:"error_count"`
+}
+
+// SheetReport is what one sheet held and what committing it does (or did).
+type SheetReport struct {
+	queries.SheetCounts
+	IgnoredColumns []string `json:"ignored_columns"`
+}
+
+// Localize sets every problem's Message in lang ("id" or "en").
+func (r *Report) Localize(lang string) {
+	for i := range r.Problems {
+		r.Problems[i].Message = r.Problems[i].text.In(lang)
+	}
+}
+
+// In returns the reason in lang: "en" for English, Indonesian otherwise.
+func (r Reason) In(lang string) string {
+	if lang == "en" {
+		return r.EN
+	}
+	return r.ID
+}
+
+// sheetKinds lists the known sheets in the order they are validated: Wilayah
+// first, since it adds regions the others may use, then Peserta, whose names
+// the survey's facilitator columns are checked against.
+var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, groupSheet}
+
+// File ingests the workbook at path.
+func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Report, error) {
+	name := filepath.Base(path)
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	if r := tooLarge(name, st.Size(), opt); r != nil {
+		return r, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	return Bytes(ctx, db, name, data, opt)
+}
+
+func tooLarge(name string, size int64, opt Options) *Report {
+	limit := opt.MaxUpload
+	if limit <= 0 {
+		limit = DefaultMaxUpload
+	}
+	if size <= limit {
+		return nil
+	}
+	r := newReport(name, opt)
+	r.Size = size
+	f := &fileCheck{}
+	f.fileError("", Reason{
+		ID: fmt.Sprintf("file berukuran %.1f MiB, melebihi batas unggah %.1f MiB", mib(size), mib(limit)),
+		EN: fmt.Sprintf("the file is %.1f MiB, over the upload limit of %.1f MiB", mib(size), mib(limit))})
+	r.finish(f)
+	return r
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+func newReport(name string, opt Options) *Report {
+	return &Report{File: name, DryRun: opt.DryRun, Sheets: []SheetReport{}, IgnoredSheets: []string{}, Problems: []Problem{}}
+}
+
+// Bytes ingests a workbook held in memory; name is the file name to record.
+// The returned error is a failure of pantau or its database; everything wrong
+// with the file itself is in the report, which then has OK false.
+func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Options) (*Report, error) {
+	if r := tooLarge(name, int64(len(data)), opt); r != nil {
+		return r, nil
+	}
+	r := newReport(name, opt)
+	sum := sha256.Sum256(data)
+	r.SHA256, r.Size = hex.EncodeToString(sum[:]), int64(len(data))
+	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}}
+
+	if reason := sniff(data); reason != nil {
+		f.fileError("", *reason)
+		r.finish(f)
+		return r, nil
+	}
+	if id, err := db.CommittedImportWithHash(ctx, r.SHA256); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	} else if id != 0 {
+		r.IdenticalTo = id
+		r.finish(f)
+		return r, nil
+	}
+	if err := f.loadReference(ctx, db); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	batch, err := db.NewBatch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	defer batch.Close()
+	f.batch = batch
+
+	if err := f.readWorkbook(data, r); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	if f.errors > 0 {
+		r.finish(f)
+		return r, nil
+	}
+	if opt.DryRun {
+		counts, err := batch.Counts(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", name, err)
+		}
+		r.applyCounts(counts)
+		r.finish(f)
+		return r, nil
+	}
+	if err := commit(ctx, batch, r, data, opt); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	r.finish(f)
+	return r, nil
+}
+
+func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
+	regions, err := db.AddedRegions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range regions {
+		f.regions.Add(name)
+	}
+	names, err := db.ParticipantNames(ctx)
+	for _, n := range names {
+		f.names[strings.ToLower(n)] = true
+	}
+	return err
+}
+
+// readWorkbook validates every known sheet of the workbook, staging rows in
+// f.batch until the first error. Only a failure of pantau is returned.
+func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
+	wb, err := openWorkbook(data)
+	if err != nil {
+		f.fileError("", refusal("buku kerja tidak dapat dibuka: "+openError(err).ID, "the workbook cannot be opened: "+openError(err).EN))
+		return nil
+	}
+	defer wb.Close()
+	if props, err := wb.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		f.date1904 = *props.Date1904
+	}
+
+	names := wb.GetSheetList()
+	found := map[sheetKind]string{}
+	for _, name := range names {
+		k := kindOfSheet(name)
+		if k == nil {
+			r.IgnoredSheets = append(r.IgnoredSheets, name)
+			continue
+		}
+		if other, dup := found[k]; dup {
+			f.fileError(name, Reason{
+				ID: fmt.Sprintf("sheet %q dan %q sama-sama sheet %s; hapus atau ganti nama salah satunya", other, name, k.info().Name),
+				EN: fmt.Sprintf("sheets %q and %q are both a %s sheet; delete or rename one", other, name, k.info().Name)})
+			continue
+		}
+		found[k] = name
+	}
+	if len(found) == 0 {
+		f.fileError("", Reason{
+			ID: fmt.Sprintf("tidak ada sheet yang dikenal (ada: %s); diharapkan Peserta, Responden, Kelompok atau Wilayah", strings.Join(names, ", ")),
+			EN: fmt.Sprintf("no known sheet (found: %s); expected Peserta, Responden, Kelompok or Wilayah", strings.Join(names, ", "))})
+		return nil
+	}
+	for _, k := range sheetKinds {
+		name, ok := found[k]
+		if !ok {
+			continue
+		}
+		rows, err := wb.Rows(name)
+		if err != nil {
+			f.fileError(name, Reason{ID: "sheet tidak terbaca: " + err.Error(), EN: "sheet cannot be read: " + err.Error()})
+			continue
+		}
+		report, err := readRecovering(f, k, name, rows)
+		rows.Close()
+		if err != nil {
+			f.fileError(name, Reason{ID: "sheet rusak: " + err.Error(), EN: "the sheet is corrupt: " + err.Error()})
+		}
+		r.Sheets = append(r.Sheets, report)
+		if f.internal != nil {
+			return f.internal
+		}
+	}
+	// Report the sheets in the order the workbook has them.
+	slices.SortStableFunc(r.Sheets, func(a, b SheetReport) int {
+		return slices.Index(names, a.Sheet) - slices.Index(names, b.Sheet)
+	})
+	return nil
+}
+
+// readRecovering reads one sheet, turning a panic inside excelize into an error.
+func readRecovering(f *fileCheck, k sheetKind, name string, rows rowIterator) (report SheetReport, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return k.read(f, name, rows), nil
+}
+
+func openError(err error) Reason {
+	msg := err.Error()
+	if strings.Contains(msg, "unzip size") || strings.Contains(msg, "UnzipSizeLimit") {
+		return Reason{ID: fmt.Sprintf("isi file melebihi %d MiB setelah diekstrak", UnzipLimit>>20), EN: fmt.Sprintf("its content exceeds %d MiB once unpacked", UnzipLimit>>20)}
+	}
+	return Reason{ID: msg, EN: msg}
+}
+
+// kindOfSheet finds the sheet kind a sheet name means, or nil.
+func kindOfSheet(name string) sheetKind {
+	key := strings.ToLower(strings.Join(strings.Fields(name), ""))
+	for _, k := range sheetKinds {
+		info := k.info()
+		for _, n := range append([]string{info.Name}, info.Aliases...) {
+			if strings.ToLower(strings.ReplaceAll(n, " ", "")) == key {
+				return k
+			}
+		}
+	}
+	return nil
+}
+
+// commit keeps the file under the data folder and commits the batch. The file
+// is written first: if the commit then fails, a file written by this call is
+// removed again, and a committed import always has its file.
+func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, opt Options) error {
+	path, created, err := keepFile(opt.DataDir, r.SHA256, data)
+	if err != nil {
+		return err
+	}
+	meta := queries.ImportMeta{FileName: r.File, SHA256: r.SHA256, Size: r.Size, By: opt.By, At: time.Now().UTC()}
+	id, counts, err := batch.Commit(ctx, meta, func(counts map[queries.Kind]queries.Counts) []queries.SheetCounts {
+		r.applyCounts(counts)
+		var sheets []queries.SheetCounts
+		for _, s := range r.Sheets {
+			sheets = append(sheets, s.SheetCounts)
+		}
+		return sheets
+	})
+	if err != nil {
+		if created {
+			os.Remove(path)
+		}
+		return err
+	}
+	r.applyCounts(counts)
+	r.ImportID = &id
+	return nil
+}
+
+// keepFile stores data as DIR/<sha256>.xlsx, atomically.
+func keepFile(dir, sum string, data []byte) (path string, created bool, err error) {
+	if dir == "" {
+		return "", false, errors.New("no data folder configured")
+	}
+	path = filepath.Join(dir, sum+".xlsx")
+	if _, err := os.Stat(path); err == nil {
+		return path, false, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", false, err
+	}
+	tmp, err := os.CreateTemp(dir, ".upload-*")
+	if err != nil {
+		return "", false, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", false, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", false, err
+	}
+	return path, true, os.Rename(tmp.Name(), path)
+}
+
+func (r *Report) applyCounts(counts map[queries.Kind]queries.Counts) {
+	for i := range r.Sheets {
+		c := counts[queries.Kind(r.Sheets[i].Kind)]
+		r.Sheets[i].New, r.Sheets[i].Updated, r.Sheets[i].Unchanged = c.New, c.Updated, c.Unchanged
+	}
+}
+
+func (r *Report) finish(f *fileCheck) {
+	r.Problems = append(r.Problems, f.problems...)
+	r.ProblemCount, r.ErrorCount = f.counts, f.errors
+	r.OK = f.errors == 0
+	r.Localize("id")
+}
+
+// SheetInfo describes a known sheet for templates and documentation.
+type SheetInfo struct {
+	Kind     queries.Kind
+	Name     string
+	Aliases  []string
+	Workbook string // "peserta" or "survei"
+	Help     string
+	Columns  []ColumnInfo
+}
+
+// ColumnInfo describes one column of a known sheet.
+type ColumnInfo struct {
+	Header   string
+	Aliases  []string
+	Required bool
+	Kind     ValueKind
+	Min, Max int
+	Help     string
+}
+
+// Sheets describes every known sheet, in validation order.
+func Sheets() []SheetInfo {
+	var list []SheetInfo
+	for _, k := range sheetKinds {
+		list = append(list, k.info())
+	}
+	return list
+}
+
+func (s *sheetSpec[T]) info() SheetInfo {
+	info := SheetInfo{Kind: s.kind, Name: s.name, Aliases: s.aliases, Workbook: s.workbook, Help: s.help}
+	for _, c := range s.columns {
+		info.Columns = append(info.Columns, ColumnInfo{Header: c.header, Aliases: c.aliases, Required: c.required,
+			Kind: c.kind, Min: c.min, Max: c.max, Help: c.help})
+	}
+	return info
+}

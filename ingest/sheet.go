@@ -1,0 +1,276 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"pantau/queries"
+)
+
+// Limits of the xlsx format itself: more than this is not a workbook Excel made.
+const (
+	maxRows       = 1_048_576
+	maxCellLength = 32_767
+	headerRows    = 20 // the header is looked for within the first rows
+)
+
+// sheetKind is what every sheet spec offers, whatever its record type.
+type sheetKind interface {
+	info() SheetInfo
+	read(f *fileCheck, sheet string, rows rowIterator) SheetReport
+}
+
+// rowIterator is excelize's streaming row reader.
+type rowIterator interface {
+	Next() bool
+	Columns(opts ...excelize.Options) ([]string, error)
+	Error() error
+}
+
+// headerKey is how column names are compared: case-insensitive, ignoring
+// spaces, dots, underscores, slashes, hyphens and a trailing "(...)" unit.
+func headerKey(s string) string {
+	s = reUnit.ReplaceAllString(strings.TrimSpace(s), "")
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '.', '_', '/', '-', '\t', '\n', '\r', '\u00a0':
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+var reUnit = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
+
+// columnIndex maps header keys to the spec column they name.
+func (s *sheetSpec[T]) columnIndex() map[string]int {
+	index := map[string]int{}
+	for i, c := range s.columns {
+		for _, name := range append([]string{c.header}, c.aliases...) {
+			index[headerKey(name)] = i
+		}
+	}
+	return index
+}
+
+func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetReport {
+	report := SheetReport{SheetCounts: queries.SheetCounts{Sheet: sheet, Kind: string(s.kind)}, IgnoredColumns: []string{}}
+	index := s.columnIndex()
+	raw := excelize.Options{RawCellValue: true}
+
+	// The header is the first row, within the first 20, naming two known columns.
+	rowNum, headerRow := 0, 0
+	var header []string
+	for rowNum < headerRows && rows.Next() {
+		rowNum++
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			f.fileError(sheet, Reason{ID: fmt.Sprintf("baris %d tidak terbaca: %v", rowNum, err), EN: fmt.Sprintf("row %d cannot be read: %v", rowNum, err)})
+			return report
+		}
+		known := 0
+		for _, c := range cells {
+			if _, ok := index[headerKey(c)]; ok {
+				known++
+			}
+		}
+		if known >= 2 {
+			header, headerRow = cells, rowNum
+			break
+		}
+	}
+	if header == nil {
+		f.fileError(sheet, Reason{
+			ID: fmt.Sprintf("baris judul kolom tidak ditemukan di %d baris pertama; diharapkan kolom seperti %s", headerRows, s.requiredList()),
+			EN: fmt.Sprintf("no header row found in the first %d rows; expected columns such as %s", headerRows, s.requiredList())})
+		return report
+	}
+
+	// Which spec column each sheet column holds (-1: not ours).
+	colOf := make([]int, len(header))
+	cellOf := make([]string, len(s.columns)) // header cell of each spec column, "" if absent
+	for i, h := range header {
+		colOf[i] = -1
+		if strings.TrimSpace(h) == "" {
+			continue
+		}
+		j, ok := index[headerKey(h)]
+		if !ok {
+			report.IgnoredColumns = append(report.IgnoredColumns, cleanText(h))
+			continue
+		}
+		if cellOf[j] != "" {
+			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(i, headerRow), Row: headerRow, Column: s.columns[j].header, Value: cleanText(h),
+				text: Reason{ID: fmt.Sprintf("kolom %s muncul dua kali (juga di %s)", s.columns[j].header, cellOf[j]),
+					EN: fmt.Sprintf("column %s appears twice (also at %s)", s.columns[j].header, cellOf[j])}})
+			continue
+		}
+		colOf[i], cellOf[j] = j, cellName(i, headerRow)
+	}
+	missing := false
+	for j, c := range s.columns {
+		if c.required && cellOf[j] == "" {
+			missing = true
+			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(0, headerRow), Row: headerRow, Column: c.header,
+				text: Reason{ID: fmt.Sprintf("kolom wajib %q tidak ada di baris judul %d", c.header, headerRow),
+					EN: fmt.Sprintf("required column %q is missing from header row %d", c.header, headerRow)}})
+		}
+	}
+	if missing {
+		return report // without its columns, every row would only repeat the same error
+	}
+
+	keys := map[string]int{} // key -> the row that first held it
+	blanks := 0              // blank rows seen since the last data row
+	check := &rowCheck{fileCheck: f, sheet: sheet, headers: s.headers(), cells: cellOf}
+	for rows.Next() {
+		rowNum++
+		if rowNum > maxRows {
+			f.fileError(sheet, Reason{ID: fmt.Sprintf("lebih dari %d baris", maxRows), EN: fmt.Sprintf("more than %d rows", maxRows)})
+			break
+		}
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			f.fileError(sheet, Reason{ID: fmt.Sprintf("baris %d tidak terbaca: %v", rowNum, err), EN: fmt.Sprintf("row %d cannot be read: %v", rowNum, err)})
+			break
+		}
+		if isBlank(cells, colOf) {
+			blanks++
+			continue
+		}
+		if first := firstNonBlank(cells); report.Rows > 0 && isTotalsLabel(first) {
+			report.Skipped += blanks + 1
+			blanks = 0
+			f.add(Problem{Severity: SeverityWarning, Sheet: sheet, Cell: cellName(0, rowNum), Row: rowNum, Value: clip(first),
+				text: Reason{ID: "baris total dilewati", EN: "totals row skipped"}})
+			continue
+		}
+		report.Skipped += blanks
+		blanks = 0
+		report.Rows++
+
+		check.row = rowNum
+		rec := s.blank
+		for i, raw := range cells {
+			if i >= len(colOf) || colOf[i] < 0 {
+				if len(raw) > maxCellLength {
+					check.cellTooLong(i, "", raw)
+				}
+				continue
+			}
+			c := &s.columns[colOf[i]]
+			if len(raw) > maxCellLength {
+				check.cellTooLong(i, c.header, raw)
+				continue
+			}
+			text := cleanText(raw)
+			if text == "" {
+				continue
+			}
+			v, err := f.parse(c.kind, c.min, c.max, text)
+			if err != nil {
+				check.invalid(i, c.header, text, err)
+				continue
+			}
+			c.set(&rec, v)
+		}
+		for j, c := range s.columns {
+			if c.required && cellOf[j] != "" && !hasValue(cells, colOf, j) {
+				check.requireFor(c.header, Reason{ID: "wajib diisi", EN: "is required"})
+			}
+		}
+		key := s.finish(&rec, check)
+		if first, dup := keys[key]; dup {
+			check.duplicate(s.keyColumn(), first)
+		} else {
+			keys[key] = rowNum
+		}
+		if f.errors == 0 && f.batch != nil {
+			if err := s.stage(f.batch, rec); err != nil {
+				f.internal = fmt.Errorf("stage %s row %d: %w", sheet, rowNum, err)
+				return report
+			}
+		}
+	}
+	if err := rows.Error(); err != nil {
+		f.fileError(sheet, Reason{ID: "sheet tidak terbaca: " + err.Error(), EN: "sheet cannot be read: " + err.Error()})
+	}
+	f.flushFacilitatorWarnings(sheet)
+	return report
+}
+
+func (s *sheetSpec[T]) headers() []string {
+	h := make([]string, len(s.columns))
+	for i, c := range s.columns {
+		h[i] = c.header
+	}
+	return h
+}
+
+// keyColumn is the column a duplicate-key error points at: the first required one.
+func (s *sheetSpec[T]) keyColumn() string {
+	for _, c := range s.columns {
+		if c.required {
+			return c.header
+		}
+	}
+	return s.columns[0].header
+}
+
+func (s *sheetSpec[T]) requiredList() string {
+	var names []string
+	for _, c := range s.columns {
+		if c.required {
+			names = append(names, c.header)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func isBlank(cells []string, colOf []int) bool {
+	for i, c := range cells {
+		if i < len(colOf) && colOf[i] >= 0 && strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func hasValue(cells []string, colOf []int, j int) bool {
+	for i, c := range cells {
+		if i < len(colOf) && colOf[i] == j {
+			return cleanText(c) != ""
+		}
+	}
+	return false
+}
+
+func firstNonBlank(cells []string) string {
+	for _, c := range cells {
+		if c = cleanText(c); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+func isTotalsLabel(s string) bool {
+	s = strings.ToLower(s)
+	return strings.HasPrefix(s, "total") || strings.HasPrefix(s, "jumlah")
+}
+
+func cellName(col0, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col0+1, row)
+	return name
+}
+
+// clip shortens a value quoted in a message; the cell itself holds all of it.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:77]) + "..."
+	}
+	return s
+}

@@ -1,0 +1,222 @@
+package ingest
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"pantau/queries"
+)
+
+// A column spec and a sheet spec declare, once, everything pantau knows of a
+// sheet: names, aliases, which columns are required, how each value is read,
+// help text. Header matching, validation, error messages, the blank template
+// and the README's format tables all come from these declarations.
+
+// ValueKind says how a column's cells are read.
+type ValueKind int
+
+const (
+	Text ValueKind = iota
+	Date
+	YesNo
+	Gender
+	Region
+	NewRegion // a Wilayah sheet's region: known, or a new "Kab. X"/"Kota X"
+	Money
+	WholeNumber
+	WorkType
+	Stage
+)
+
+// value is one cell after normalisation; which field holds it depends on the kind.
+type value struct {
+	text string
+	date time.Time
+	num  int64
+	yes  bool
+}
+
+// column declares one column of a sheet whose rows become records of type T.
+type column[T any] struct {
+	header   string // the canonical Indonesian name
+	aliases  []string
+	required bool
+	kind     ValueKind
+	min, max int    // bounds of a WholeNumber
+	help     string // Indonesian, shown in the template's header comments and the README
+	set      func(r *T, v value)
+}
+
+// sheetSpec declares one sheet kind.
+type sheetSpec[T any] struct {
+	kind     queries.Kind
+	name     string
+	aliases  []string
+	workbook string // "peserta" or "survei": the template that holds this sheet
+	help     string
+	blank    T // the record before any cell is set: unknown numbers are -1
+	columns  []column[T]
+	// finish sets the record's key and checks what spans several columns.
+	finish func(r *T, c *rowCheck) (key string)
+	stage  func(b *queries.Batch, r T) error
+}
+
+var participantSheet = &sheetSpec[queries.Participant]{
+	kind: queries.Participants, name: "Peserta", aliases: []string{"Participants", "Daftar Peserta"}, workbook: "peserta",
+	help: "Satu baris per orang. Kunci: ID Peserta bila diisi, selain itu Nama + Jabatan + Wilayah.",
+	columns: []column[queries.Participant]{
+		{header: "ID Peserta", aliases: []string{"Participant ID", "ID"}, help: "Kode unik peserta; bila diisi, menjadi kunci baris.",
+			set: func(p *queries.Participant, v value) { p.ID = v.text }},
+		{header: "Nama", aliases: []string{"Nama Lengkap", "Name"}, required: true, help: "Nama lengkap.",
+			set: func(p *queries.Participant, v value) { p.Name = v.text }},
+		{header: "Jenis Kelamin", aliases: []string{"JK", "L/P", "Gender", "Sex"}, kind: Gender, help: "P (perempuan) atau L (laki-laki); kosong bila tidak diketahui.",
+			set: func(p *queries.Participant, v value) { p.Gender = v.text }},
+		{header: "Jabatan", aliases: []string{"Peran", "Posisi", "Role", "Position"}, required: true, help: `Peran dalam program; "Fasilitator Lapang" atau "Faslap" untuk fasilitator lapang.`,
+			set: func(p *queries.Participant, v value) { p.Role = v.text }},
+		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Wilayah Kerja", "Region"}, kind: Region, help: `Kabupaten/kota, mis. "Kab. Malang" atau "Kota Malang"; wajib untuk fasilitator lapang.`,
+			set: func(p *queries.Participant, v value) { p.Region = v.text }},
+		{header: "Kegiatan", aliases: []string{"Pelatihan", "Training", "Event"}, help: "Nama pelatihan yang diikuti.",
+			set: func(p *queries.Participant, v value) { p.Training = v.text }},
+		{header: "Tanggal Kegiatan", aliases: []string{"Tanggal", "Date"}, kind: Date, help: "Hari pertama kegiatan, mis. 11/09/2014.",
+			set: func(p *queries.Participant, v value) { p.TrainingDate = v.date }},
+		{header: "Lokasi", aliases: []string{"Tempat", "Location"}, help: "Tempat kegiatan.",
+			set: func(p *queries.Participant, v value) { p.Location = v.text }},
+	},
+	finish: func(p *queries.Participant, c *rowCheck) string {
+		p.FieldFacilitator = isFieldFacilitator(p.Role)
+		if p.FieldFacilitator {
+			p.Role = "Fasilitator Lapang"
+			if p.Region == "" {
+				c.requireFor("Wilayah", Reason{
+					ID: "wajib diisi untuk fasilitator lapang",
+					EN: "is required for a field facilitator"})
+			}
+		}
+		c.names[strings.ToLower(p.Name)] = true
+		if p.ID != "" {
+			p.Key = strings.ToLower(p.ID)
+		} else {
+			p.Key = strings.ToLower(p.Name + "|" + p.Role + "|" + p.Region)
+		}
+		return p.Key
+	},
+	stage: (*queries.Batch).AddParticipant,
+}
+
+// problemHelp is the help text shared by the nine yes/no problem columns.
+const problemHelp = "Ya atau Tidak; kosong bila tidak ditanyakan/dijawab."
+
+func problemColumn(i int, header string, aliases ...string) column[queries.Respondent] {
+	return column[queries.Respondent]{header: header, aliases: aliases, kind: YesNo,
+		help: "Masalah " + strings.ToUpper(queries.ProblemCodes[i]) + ": " + problemHelp,
+		set: func(r *queries.Respondent, v value) {
+			r.Problems[i] = queries.No
+			if v.yes {
+				r.Problems[i] = queries.Yes
+			}
+		}}
+}
+
+var respondentSheet = &sheetSpec[queries.Respondent]{
+	kind: queries.Respondents, name: "Responden", aliases: []string{"Survei", "Survey", "Respondents", "Pekerja Rumahan"}, workbook: "survei",
+	help:  "Satu baris per pekerja rumahan yang disurvei. Kunci: ID Responden.",
+	blank: queries.Respondent{MonthlyWage: -1},
+	columns: []column[queries.Respondent]{
+		{header: "ID Responden", aliases: []string{"Respondent ID", "ID"}, required: true, help: "Kode unik responden; kunci baris.",
+			set: func(r *queries.Respondent, v value) { r.ID = v.text }},
+		{header: "Tanggal Survei", aliases: []string{"Tanggal", "Survey Date", "Date"}, required: true, kind: Date, help: "Tanggal wawancara, mis. 11/09/2014.",
+			set: func(r *queries.Respondent, v value) { r.SurveyDate = v.date }},
+		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Region"}, required: true, kind: Region, help: `Kabupaten/kota, mis. "Kab. Malang" atau "Kota Malang".`,
+			set: func(r *queries.Respondent, v value) { r.Region = v.text }},
+		{header: "Kecamatan", aliases: []string{"District"}, help: "Kecamatan.",
+			set: func(r *queries.Respondent, v value) { r.District = v.text }},
+		{header: "Desa/Kelurahan", aliases: []string{"Desa", "Kelurahan", "Village"}, help: "Desa atau kelurahan.",
+			set: func(r *queries.Respondent, v value) { r.Village = v.text }},
+		{header: "Fasilitator", aliases: []string{"Faslap", "Facilitator"}, help: "Nama fasilitator lapang, seperti di daftar peserta.",
+			set: func(r *queries.Respondent, v value) { r.Facilitator = v.text }},
+		{header: "Jenis Kelamin", aliases: []string{"JK", "L/P", "Gender"}, kind: Gender, help: "P atau L; kosong bila tidak diketahui.",
+			set: func(r *queries.Respondent, v value) { r.Gender = v.text }},
+		{header: "Umur", aliases: []string{"Usia", "Age"}, kind: WholeNumber, min: 10, max: 100, help: "Umur dalam tahun, 10–100.",
+			set: func(r *queries.Respondent, v value) { r.Age = int(v.num) }},
+		{header: "Jenis Pekerjaan", aliases: []string{"Tipe Pekerja", "Work Type", "Type"}, required: true, kind: WorkType, help: "POS (Putting-Out System, borongan dari pemberi kerja) atau SE (Self-Employed, mandiri).",
+			set: func(r *queries.Respondent, v value) { r.WorkType = v.text }},
+		{header: "Produk", aliases: []string{"Jenis Produk", "Sektor", "Product", "Sector"}, help: "Produk atau sektor pekerjaan, mis. batik, alas kaki.",
+			set: func(r *queries.Respondent, v value) { r.Product = v.text }},
+		{header: "Upah per Bulan", aliases: []string{"Upah", "Pendapatan per Bulan", "Monthly Wage", "Income"}, kind: Money, help: "Upah sebulan dalam rupiah, mis. 1.250.000.",
+			set: func(r *queries.Respondent, v value) { r.MonthlyWage = v.num }},
+		problemColumn(0, "Tanpa Kontrak Tertulis", "No Written Contract", "Masalah A"),
+		problemColumn(1, "Tidak Diakui sebagai Pekerja", "Not Recognised as Worker", "Masalah B"),
+		problemColumn(2, "Tanpa Perlindungan Hukum", "No Legal Protection", "Masalah C"),
+		problemColumn(3, "Tanpa Jaminan Kesehatan", "No Health Insurance", "Masalah D"),
+		problemColumn(4, "Tanpa Jaminan Hari Tua", "No Old-Age Security", "Masalah E"),
+		problemColumn(5, "Alat Kerja Sendiri", "Own Work Tools", "Masalah F"),
+		problemColumn(6, "Tanpa Nilai Tawar", "No Bargaining Power", "Masalah G"),
+		problemColumn(7, "Upah di Bawah UMR", "Upah di Bawah UMK", "Wage Below Minimum", "Masalah H"),
+		problemColumn(8, "Pemberi Kerja Tidak Diketahui", "Employer Unknown", "Masalah I"),
+	},
+	finish: func(r *queries.Respondent, c *rowCheck) string {
+		c.knownFacilitator("Fasilitator", r.Facilitator)
+		r.Key = strings.ToLower(r.ID)
+		return r.Key
+	},
+	stage: (*queries.Batch).AddRespondent,
+}
+
+var groupSheet = &sheetSpec[queries.GroupStage]{
+	kind: queries.GroupStages, name: "Kelompok", aliases: []string{"Groups", "Pengorganisasian", "Organizing"}, workbook: "survei",
+	help:  "Satu baris per kelompok dan tahap yang dicapai. Kunci: Kode Kelompok + Tahap.",
+	blank: queries.GroupStage{Members: -1},
+	columns: []column[queries.GroupStage]{
+		{header: "Kode Kelompok", aliases: []string{"Group Code", "Kode"}, required: true, help: "Kode unik kelompok; dengan Tahap menjadi kunci baris.",
+			set: func(g *queries.GroupStage, v value) { g.Code = v.text }},
+		{header: "Nama Kelompok", aliases: []string{"Group Name"}, help: "Nama kelompok.",
+			set: func(g *queries.GroupStage, v value) { g.Name = v.text }},
+		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Region"}, required: true, kind: Region, help: `Kabupaten/kota, mis. "Kab. Jember".`,
+			set: func(g *queries.GroupStage, v value) { g.Region = v.text }},
+		{header: "Fasilitator", aliases: []string{"Faslap", "Facilitator"}, help: "Nama fasilitator lapang, seperti di daftar peserta.",
+			set: func(g *queries.GroupStage, v value) { g.Facilitator = v.text }},
+		{header: "Tahap", aliases: []string{"Stage"}, required: true, kind: Stage, help: `Tahap yang dicapai: nomor, nama, atau keduanya, mis. "3. Pertemuan Kelompok".`,
+			set: func(g *queries.GroupStage, v value) { g.Stage = int(v.num) }},
+		{header: "Tanggal", aliases: []string{"Tanggal Capai", "Date"}, required: true, kind: Date, help: "Tanggal tahap tercapai, mis. 11/09/2014.",
+			set: func(g *queries.GroupStage, v value) { g.ReachedOn = v.date }},
+		{header: "Jumlah Anggota", aliases: []string{"Anggota", "Members"}, kind: WholeNumber, min: 0, max: 100000, help: "Jumlah anggota saat itu; bilangan bulat 0 atau lebih.",
+			set: func(g *queries.GroupStage, v value) { g.Members = int(v.num) }},
+	},
+	finish: func(g *queries.GroupStage, c *rowCheck) string {
+		c.knownFacilitator("Fasilitator", g.Facilitator)
+		g.Key = strings.ToLower(g.Code) + "|" + strconv.Itoa(g.Stage)
+		return g.Key
+	},
+	stage: (*queries.Batch).AddGroupStage,
+}
+
+var regionSheet = &sheetSpec[queries.RegionWage]{
+	kind: queries.Regions, name: "Wilayah", aliases: []string{"Regions", "UMK"}, workbook: "survei",
+	help:  "Opsional. Menambah wilayah dan upah minimum (UMK). Kunci: Wilayah + Tahun.",
+	blank: queries.RegionWage{UMK: -1},
+	columns: []column[queries.RegionWage]{
+		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Region"}, required: true, kind: NewRegion, help: `"Kab. X" atau "Kota X"; nama baru ditambahkan sebagai wilayah.`,
+			set: func(r *queries.RegionWage, v value) { r.Region = v.text }},
+		{header: "Provinsi", aliases: []string{"Province"}, help: "Provinsi; bila kosong: Jawa Timur.",
+			set: func(r *queries.RegionWage, v value) { r.Province = v.text }},
+		{header: "Tahun", aliases: []string{"Year"}, kind: WholeNumber, min: 1990, max: 2100, help: "Tahun berlakunya UMK; wajib bila UMK diisi.",
+			set: func(r *queries.RegionWage, v value) { r.Year = int(v.num) }},
+		{header: "UMK", aliases: []string{"UMR", "Upah Minimum", "Minimum Wage"}, kind: Money, help: "Upah minimum kabupaten/kota dalam rupiah.",
+			set: func(r *queries.RegionWage, v value) { r.UMK = v.num }},
+	},
+	finish: func(r *queries.RegionWage, c *rowCheck) string {
+		if r.Province == "" {
+			r.Province = "Jawa Timur"
+		}
+		if r.UMK >= 0 && r.Year == 0 {
+			c.requireFor("Tahun", Reason{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
+		}
+		if r.Region != "" {
+			c.regions.Add(r.Region)
+		}
+		r.Key = strings.ToLower(r.Region) + "|" + strconv.Itoa(r.Year)
+		return r.Key
+	},
+	stage: (*queries.Batch).AddRegion,
+}

@@ -1,0 +1,128 @@
+package queries_test
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/queries"
+)
+
+// MustOpenDB opens a fresh database file in a temp folder.
+func MustOpenDB(t testing.TB) *queries.DB {
+	t.Helper()
+	db, err := queries.Open(context.Background(), filepath.Join(t.TempDir(), "pantau.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func respondent(id, region string, wage int64) queries.Respondent {
+	r := queries.Respondent{Row: 2, Key: strings.ToLower(id), ID: id, Region: region, WorkType: "POS",
+		SurveyDate: time.Date(2014, 10, 1, 0, 0, 0, 0, time.UTC), MonthlyWage: wage}
+	r.Problems[0] = queries.Yes
+	r.Problems[7] = queries.No
+	return r
+}
+
+// commit stages rs and commits them as one import.
+func commit(t *testing.T, db *queries.DB, name string, rs ...queries.Respondent) (int64, queries.Counts) {
+	t.Helper()
+	ctx := context.Background()
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, r := range rs {
+		if err := b.AddRespondent(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, counts, err := b.Commit(ctx, queries.ImportMeta{FileName: name, SHA256: name, By: "test", At: time.Now()},
+		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, counts[queries.Respondents]
+}
+
+// currentRespondents dumps the whole current table, ordered, for exact comparison.
+func currentRespondents(t *testing.T, db *queries.DB) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT CAST(r AS TEXT) FROM (SELECT * EXCLUDE (import_id, row_number) FROM respondents) r ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestCommitClassifiesAndUndoRestores(t *testing.T) {
+	db := MustOpenDB(t)
+	id1, c := commit(t, db, "one", respondent("R-1", "Kota Malang", 1000), respondent("R-2", "Kab. Jember", -1))
+	if want := (queries.Counts{New: 2}); c != want {
+		t.Fatalf("first import: got %+v, want %+v", c, want)
+	}
+	before := currentRespondents(t, db)
+
+	id2, c := commit(t, db, "two", respondent("R-1", "Kota Malang", 2000), respondent("R-2", "Kab. Jember", -1), respondent("R-3", "Kota Batu", 5))
+	if want := (queries.Counts{New: 1, Updated: 1, Unchanged: 1}); c != want {
+		t.Fatalf("second import: got %+v, want %+v", c, want)
+	}
+	if got := currentRespondents(t, db); reflect.DeepEqual(got, before) || len(got) != 3 {
+		t.Fatalf("second import changed nothing: %v", got)
+	}
+
+	err := db.Undo(context.Background(), id1, "test")
+	if queries.ErrorCode(err) != queries.ECONFLICT || !strings.Contains(err.Error(), "import 2") {
+		t.Fatalf("undo of import 1 under import 2: got %v, want a conflict naming import 2", err)
+	}
+	if err := db.Undo(context.Background(), id2, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := currentRespondents(t, db); !reflect.DeepEqual(got, before) {
+		t.Fatalf("after undo:\n got %v\nwant %v", got, before)
+	}
+	if err := db.Undo(context.Background(), id1, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := currentRespondents(t, db); len(got) != 0 {
+		t.Fatalf("after undoing everything: %v", got)
+	}
+	list, err := db.Imports(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != id2 || list[0].Status != "undone" || list[1].Status != "undone" {
+		t.Fatalf("history: %+v", list)
+	}
+}
+
+func TestReopenKeepsMigrations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.duckdb")
+	for range 2 {
+		db, err := queries.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("migrations recorded: %d, %v", n, err)
+		}
+		db.Close()
+	}
+}

@@ -1,0 +1,167 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Import is one entry of the import history.
+type Import struct {
+	ID       int64         `json:"id"`
+	FileName string        `json:"file"`
+	SHA256   string        `json:"sha256"`
+	Size     int64         `json:"size"`
+	By       string        `json:"by"`
+	At       time.Time     `json:"at"`
+	Status   string        `json:"status"`
+	UndoneAt *time.Time    `json:"undone_at,omitempty"`
+	UndoneBy string        `json:"undone_by,omitempty"`
+	Sheets   []SheetCounts `json:"sheets"`
+}
+
+// Imports returns the import history, newest first.
+func (db *DB) Imports(ctx context.Context) ([]Import, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, file_name, sha256, size, uploaded_by, uploaded_at, status, undone_at, coalesce(undone_by, '')
+		FROM imports ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("imports: %w", err)
+	}
+	defer rows.Close()
+	var list []Import
+	byID := map[int64]int{}
+	for rows.Next() {
+		var im Import
+		var undoneAt sql.NullTime
+		if err := rows.Scan(&im.ID, &im.FileName, &im.SHA256, &im.Size, &im.By, &im.At, &im.Status, &undoneAt, &im.UndoneBy); err != nil {
+			return nil, fmt.Errorf("imports: %w", err)
+		}
+		if undoneAt.Valid {
+			im.UndoneAt = &undoneAt.Time
+		}
+		im.Sheets = []SheetCounts{}
+		byID[im.ID] = len(list)
+		list = append(list, im)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("imports: %w", err)
+	}
+	sheets, err := db.sql.QueryContext(ctx, `SELECT import_id, sheet, kind, rows, new, updated, unchanged, skipped
+		FROM import_sheets ORDER BY import_id, position`)
+	if err != nil {
+		return nil, fmt.Errorf("import sheets: %w", err)
+	}
+	defer sheets.Close()
+	for sheets.Next() {
+		var id int64
+		var s SheetCounts
+		if err := sheets.Scan(&id, &s.Sheet, &s.Kind, &s.Rows, &s.New, &s.Updated, &s.Unchanged, &s.Skipped); err != nil {
+			return nil, fmt.Errorf("import sheets: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			list[i].Sheets = append(list[i].Sheets, s)
+		}
+	}
+	return list, sheets.Err()
+}
+
+// CommittedImportWithHash returns the id of a committed import of the file
+// with this SHA-256, or 0: uploading the same file again changes nothing.
+func (db *DB) CommittedImportWithHash(ctx context.Context, sha256 string) (int64, error) {
+	var id int64
+	err := db.sql.QueryRowContext(ctx, `SELECT id FROM imports WHERE sha256 = ? AND status = 'committed' ORDER BY id LIMIT 1`, sha256).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// Undo marks import id undone and restores, for every row it added or
+// changed, the version that was current before it. It is refused when a
+// later import that is still committed changed the same rows: undo that first.
+func (db *DB) Undo(ctx context.Context, id int64, by string) error {
+	db.writes.Lock()
+	defer db.writes.Unlock()
+
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	var status string
+	err = tx.QueryRowContext(ctx, `SELECT status FROM imports WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Errorf(ENOTFOUND, "import %d does not exist", id)
+	} else if err != nil {
+		return fmt.Errorf("undo %d: %w", id, err)
+	}
+	if status == "undone" {
+		return Errorf(ECONFLICT, "import %d is already undone", id)
+	}
+	later, err := laterDependents(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if len(later) > 0 {
+		return Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
+			id, joinIDs(later, ", "), joinIDs(later, " and "))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?`,
+		time.Now().UTC(), by, id); err != nil {
+		return fmt.Errorf("undo %d: %w", id, err)
+	}
+	for _, k := range Kinds {
+		if err := refresh(ctx, tx, k, id); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("undo %d: %w", id, err)
+	}
+	db.checkpoint(ctx)
+	return nil
+}
+
+// laterDependents lists the committed imports after id that hold a version of
+// a key that id also holds, newest last.
+func laterDependents(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) {
+	var parts []string
+	for _, k := range Kinds {
+		parts = append(parts, fmt.Sprintf(`SELECT later.import_id FROM %[1]s mine JOIN %[1]s later ON later.key = mine.key
+			WHERE mine.import_id = $1 AND later.import_id > $1`, k.versions()))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT d.import_id FROM (`+strings.Join(parts, " UNION ALL ")+`) d
+		JOIN imports i ON i.id = d.import_id WHERE i.status = 'committed' ORDER BY 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("dependents of import %d: %w", id, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		ids = append(ids, d)
+	}
+	return ids, rows.Err()
+}
+
+func joinIDs(ids []int64, sep string) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = fmt.Sprint(id)
+	}
+	return strings.Join(s, sep)
+}
+
+// DataVersion changes whenever an import is committed or undone: caches key on it.
+func (db *DB) DataVersion(ctx context.Context) (string, error) {
+	var n, undone int64
+	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), count(undone_at) FROM imports`).Scan(&n, &undone)
+	return fmt.Sprintf("%d.%d", n, undone), err
+}

@@ -1,0 +1,509 @@
+package sampledata_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"pantau/sampledata"
+)
+
+var update = flag.Bool("update", false, "rewrite the committed sample workbooks")
+
+func participants(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := sampledata.WriteParticipants(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func survey(t testing.TB, opt sampledata.SurveyOptions) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := sampledata.WriteSurvey(&buf, opt); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func open(t *testing.T, b []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// rows reads a sheet with raw cell values (date serials, plain numbers),
+// padding every row to the header's width.
+func rows(t *testing.T, f *excelize.File, sheet string, headerRow int, want []string) [][]string {
+	t.Helper()
+	all, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < headerRow {
+		t.Fatalf("%s: only %d rows", sheet, len(all))
+	}
+	if got := all[headerRow-1]; !slices.Equal(got, want) {
+		t.Fatalf("%s header = %q, want %q", sheet, got, want)
+	}
+	data := all[headerRow:]
+	for i, r := range data {
+		data[i] = append(r, make([]string, len(want)-len(r))...)
+	}
+	return data
+}
+
+func serialDate(t *testing.T, where, s string) time.Time {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%s: date %q is not a date serial: %v", where, s, err)
+	}
+	d, err := excelize.ExcelDateToTime(v, false)
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	return d
+}
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+type regionGender struct{ region, gender string }
+
+// The field facilitators by region and gender, as WORKBOOKS.md gives them.
+var wantFaslap = map[regionGender]int{
+	{"Kota Malang", "P"}: 2, {"Kab. Malang", "P"}: 2, {"Kota Batu", "P"}: 1,
+	{"Kota Surabaya", "P"}: 2, {"Kab. Sidoarjo", "L"}: 1, {"Kota Mojokerto", "P"}: 1,
+	{"Kab. Mojokerto", "L"}: 1, {"Kab. Probolinggo", "P"}: 2,
+	{"Kab. Jember", "P"}: 1, {"Kab. Jember", "L"}: 1,
+}
+
+func TestFacilitators(t *testing.T) {
+	got := map[regionGender]int{}
+	names := map[string]bool{}
+	for _, fc := range sampledata.Facilitators() {
+		got[regionGender{fc.Region, fc.Gender}]++
+		if names[fc.Name] {
+			t.Errorf("facilitator name %q repeats", fc.Name)
+		}
+		names[fc.Name] = true
+	}
+	if len(got) != len(wantFaslap) {
+		t.Errorf("facilitators by region and gender = %v, want %v", got, wantFaslap)
+	}
+	for k, n := range wantFaslap {
+		if got[k] != n {
+			t.Errorf("%v: %d facilitators, want %d", k, got[k], n)
+		}
+	}
+	if !names["Cahyono Agus Rifa'i"] {
+		t.Error("Cahyono Agus Rifa'i is missing")
+	}
+	regions := map[string]bool{}
+	for _, rg := range sampledata.Regions2014() {
+		regions[rg.Name] = true
+	}
+	for _, fc := range sampledata.Facilitators() {
+		if !regions[fc.Region] {
+			t.Errorf("%s works in %s, which is not a program region", fc.Name, fc.Region)
+		}
+	}
+}
+
+func TestRegions2014(t *testing.T) {
+	want := map[string]int{
+		"Kota Surabaya": 2200000, "Kab. Sidoarjo": 2190000, "Kab. Mojokerto": 2050000,
+		"Kab. Malang": 1635000, "Kota Malang": 1587000, "Kota Batu": 1580037,
+		"Kab. Probolinggo": 1353750, "Kab. Jember": 1270000, "Kota Mojokerto": 1250000,
+	}
+	got := sampledata.Regions2014()
+	if len(got) != len(want) {
+		t.Fatalf("%d regions, want %d", len(got), len(want))
+	}
+	for _, rg := range got {
+		if want[rg.Name] != rg.UMK || rg.Year != 2014 || rg.Province != "Jawa Timur" {
+			t.Errorf("region %+v, want UMK %d in 2014, Jawa Timur", rg, want[rg.Name])
+		}
+	}
+}
+
+var participantHeader = []string{"Nama", "Jenis Kelamin", "Jabatan", "Wilayah", "Kegiatan", "Tanggal Kegiatan", "Lokasi"}
+
+func TestParticipants(t *testing.T) {
+	f := open(t, participants(t))
+	if got := f.GetSheetList(); len(got) != 1 || got[0] != "Peserta" {
+		t.Fatalf("sheets = %q, want [Peserta]", got)
+	}
+	title, _ := f.GetCellValue("Peserta", "A1")
+	if title != "Daftar Peserta Training of Trainers Organisasi dan Pengorganisasian, 11-13 September 2014, Kota Malang" {
+		t.Errorf("title = %q", title)
+	}
+	merged, err := f.GetMergeCells("Peserta")
+	if err != nil || len(merged) != 1 || merged[0].GetStartAxis() != "A1" {
+		t.Errorf("merged cells = %v, %v; want the title in A1", merged, err)
+	}
+
+	data := rows(t, f, "Peserta", 3, participantHeader)
+	if len(data) != 20 {
+		t.Fatalf("%d participants, want 20", len(data))
+	}
+	staff := map[string]string{
+		"Cecilia Susiloretno": "Manager Program MAMPU",
+		"Dardiri":             "Vice Manager Program MAMPU",
+		"Ali Maxoem":          "Div. Data dan Informasi",
+		"Sarno":               "Div. Pengorganisasian dan Training",
+		"Veronica Yuniar M":   "Staff Keuangan Program MAMPU",
+		"Taufan":              "Staff Administrasi Program MAMPU",
+	}
+	got := map[regionGender]int{}
+	keys := map[[3]string]bool{}
+	var p, l int
+	for i, r := range data {
+		name, gender, role, region := r[0], r[1], r[2], r[3]
+		key := [3]string{name, role, region}
+		if keys[key] {
+			t.Errorf("row %d: key %q repeats", i+4, key)
+		}
+		keys[key] = true
+		if r[4] != "TOT Organisasi dan Pengorganisasian" || r[6] != "Kota Malang" {
+			t.Errorf("row %d: event %q at %q", i+4, r[4], r[6])
+		}
+		if d := serialDate(t, "Peserta row "+strconv.Itoa(i+4), r[5]); !d.Equal(date(2014, 9, 11)) {
+			t.Errorf("row %d: date %v, want 2014-09-11", i+4, d)
+		}
+		if role != "Fasilitator Lapang" {
+			if staff[name] != role || gender != "" || region != "" {
+				t.Errorf("row %d: staff %q", i+4, r)
+			}
+			delete(staff, name)
+			continue
+		}
+		got[regionGender{region, gender}]++
+		switch gender {
+		case "P":
+			p++
+		case "L":
+			l++
+		}
+		if name == "Cahyono Agus Rifa'i" && (region != "Kab. Mojokerto" || gender != "L") {
+			t.Errorf("Cahyono Agus Rifa'i: %q", r)
+		}
+	}
+	if len(staff) != 0 {
+		t.Errorf("staff missing: %v", staff)
+	}
+	if p != 11 || l != 3 {
+		t.Errorf("facilitators %d P, %d L; want 11 P, 3 L", p, l)
+	}
+	for k, n := range wantFaslap {
+		if got[k] != n {
+			t.Errorf("%v: %d facilitators, want %d", k, got[k], n)
+		}
+	}
+	if len(got) != len(wantFaslap) {
+		t.Errorf("facilitators by region and gender = %v, want %v", got, wantFaslap)
+	}
+	if !keys[[3]string{"Cahyono Agus Rifa'i", "Fasilitator Lapang", "Kab. Mojokerto"}] {
+		t.Error("Cahyono Agus Rifa'i is missing")
+	}
+
+	// The date is shown as a date, not as its serial number.
+	shown, _ := f.GetCellValue("Peserta", "F4")
+	if shown != "2014-09-11" {
+		t.Errorf("F4 shows %q, want 2014-09-11", shown)
+	}
+}
+
+var (
+	respondentHeader = []string{
+		"ID Responden", "Tanggal Survei", "Wilayah", "Kecamatan", "Desa/Kelurahan",
+		"Fasilitator", "Jenis Kelamin", "Umur", "Jenis Pekerjaan", "Produk", "Upah per Bulan",
+		"Tanpa Kontrak Tertulis", "Tidak Diakui sebagai Pekerja", "Tanpa Perlindungan Hukum",
+		"Tanpa Jaminan Kesehatan", "Tanpa Jaminan Hari Tua", "Alat Kerja Sendiri",
+		"Tanpa Nilai Tawar", "Upah di Bawah UMR", "Pemberi Kerja Tidak Diketahui",
+	}
+	groupHeader = []string{"Kode Kelompok", "Nama Kelompok", "Wilayah", "Fasilitator", "Tahap", "Tanggal", "Jumlah Anggota"}
+	stages      = []string{"1. Pemetaan", "2. Pendekatan", "3. Pertemuan Kelompok",
+		"4. Pembentukan Kelompok", "5. Pemilihan Pengurus", "6. Organisasi Berjalan"}
+)
+
+func TestSurvey(t *testing.T) {
+	opt := sampledata.SurveyOptions{Respondents: 3000, Groups: 200, Seed: 7}
+	f := open(t, survey(t, opt))
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Responden", "Kelompok", "Wilayah"}) {
+		t.Fatalf("sheets = %q", got)
+	}
+	umk := map[string]int{}
+	for _, rg := range sampledata.Regions2014() {
+		umk[rg.Name] = rg.UMK
+	}
+	faslap := map[[2]string]bool{} // name, region
+	for _, fc := range sampledata.Facilitators() {
+		faslap[[2]string{fc.Name, fc.Region}] = true
+	}
+
+	t.Run("Responden", func(t *testing.T) {
+		data := rows(t, f, "Responden", 1, respondentHeader)
+		if len(data) != opt.Respondents {
+			t.Fatalf("%d respondents, want %d", len(data), opt.Respondents)
+		}
+		ids := map[string]bool{}
+		var pos, women, blankWage, below, posBelow int
+		for i, r := range data {
+			at := "Responden row " + strconv.Itoa(i+2)
+			if r[0] == "" || ids[r[0]] {
+				t.Fatalf("%s: ID %q empty or repeated", at, r[0])
+			}
+			ids[r[0]] = true
+			if d := serialDate(t, at, r[1]); d.Before(date(2014, 9, 15)) || d.After(date(2015, 12, 31)) {
+				t.Errorf("%s: survey date %v out of range", at, d)
+			}
+			region := r[2]
+			if _, ok := umk[region]; !ok {
+				t.Fatalf("%s: region %q is not a program region", at, region)
+			}
+			if r[3] == "" || r[4] == "" || r[9] == "" {
+				t.Errorf("%s: kecamatan, desa or product blank: %q", at, r)
+			}
+			if !faslap[[2]string{r[5], region}] {
+				t.Errorf("%s: facilitator %q does not work in %s", at, r[5], region)
+			}
+			switch r[6] {
+			case "P":
+				women++
+			case "L", "":
+			default:
+				t.Errorf("%s: gender %q", at, r[6])
+			}
+			if r[7] != "" {
+				if a, err := strconv.Atoi(r[7]); err != nil || a < 16 || a > 75 {
+					t.Errorf("%s: age %q", at, r[7])
+				}
+			}
+			switch r[8] {
+			case "POS":
+				pos++
+			case "SE":
+			default:
+				t.Errorf("%s: work type %q", at, r[8])
+			}
+			for c := 11; c < 20; c++ {
+				if v := r[c]; v != "Ya" && v != "Tidak" && v != "" {
+					t.Errorf("%s: %s = %q", at, respondentHeader[c], v)
+				}
+			}
+			if r[10] == "" {
+				blankWage++
+				continue
+			}
+			wage, err := strconv.Atoi(r[10])
+			if err != nil || wage <= 0 {
+				t.Fatalf("%s: wage %q", at, r[10])
+			}
+			if want := yesNo(wage < umk[region]); r[18] != want {
+				t.Errorf("%s: wage %d in %s (UMK %d) but Upah di Bawah UMR = %q", at, wage, region, umk[region], r[18])
+			}
+			if wage < umk[region] {
+				below++
+				if r[8] == "POS" {
+					posBelow++
+				}
+			}
+		}
+		// Loose checks on the mix, so that the data stays realistic.
+		n := float64(opt.Respondents)
+		within(t, "POS share", float64(pos)/n, 0.55, 0.65)
+		within(t, "women share", float64(women)/n, 0.84, 0.92)
+		within(t, "blank wage share", float64(blankWage)/n, 0.03, 0.07)
+		within(t, "POS below UMK among wages below UMK", float64(posBelow)/float64(below), 0.6, 0.9)
+	})
+
+	t.Run("Kelompok", func(t *testing.T) {
+		data := rows(t, f, "Kelompok", 1, groupHeader)
+		type group struct {
+			name, region, faslap string
+			stage, members       int
+			date                 time.Time
+		}
+		groups := map[string]*group{}
+		var order []string
+		for i, r := range data {
+			at := "Kelompok row " + strconv.Itoa(i+2)
+			d := serialDate(t, at, r[5])
+			if d.Before(date(2014, 10, 1)) || d.After(date(2016, 12, 31)) {
+				t.Errorf("%s: date %v out of range", at, d)
+			}
+			if !faslap[[2]string{r[3], r[2]}] {
+				t.Errorf("%s: facilitator %q does not work in %q", at, r[3], r[2])
+			}
+			g := groups[r[0]]
+			if g == nil {
+				g = &group{name: r[1], region: r[2], faslap: r[3]}
+				groups[r[0]] = g
+				order = append(order, r[0])
+			} else if g.name != r[1] || g.region != r[2] || g.faslap != r[3] {
+				t.Errorf("%s: group %s changed name, region or facilitator", at, r[0])
+			}
+			if g.stage >= len(stages) || r[4] != stages[g.stage] {
+				t.Fatalf("%s: group %s stage %q after stage %d", at, r[0], r[4], g.stage)
+			}
+			g.stage++
+			if d.Before(g.date) {
+				t.Errorf("%s: group %s date %v before its previous stage's %v", at, r[0], d, g.date)
+			}
+			g.date = d
+			switch {
+			case g.stage <= 2 && r[6] != "":
+				t.Errorf("%s: members %q before the group meets", at, r[6])
+			case g.stage >= 3:
+				m, err := strconv.Atoi(r[6])
+				if err != nil || m < 5 || m > 40 || m < g.members {
+					t.Errorf("%s: members %q after %d", at, r[6], g.members)
+				}
+				g.members = m
+			}
+		}
+		if len(groups) != opt.Groups {
+			t.Fatalf("%d groups, want %d", len(groups), opt.Groups)
+		}
+		for i, code := range order {
+			if want := fmt.Sprintf("KLP-%04d", i+1); code != want {
+				t.Fatalf("group %d is %s, want %s", i+1, code, want)
+			}
+		}
+		// The funnel narrows: stage 1 is everyone, stage 6 a few.
+		reached := make([]int, len(stages)+1)
+		for _, g := range groups {
+			for s := 1; s <= g.stage; s++ {
+				reached[s]++
+			}
+		}
+		for s := 2; s <= len(stages); s++ {
+			if reached[s] >= reached[s-1] {
+				t.Errorf("funnel does not narrow at stage %d: %v", s, reached[1:])
+			}
+		}
+		if reached[6] == 0 || reached[6] > opt.Groups/4 {
+			t.Errorf("%d of %d groups reach stage 6", reached[6], opt.Groups)
+		}
+	})
+
+	t.Run("Wilayah", func(t *testing.T) {
+		data := rows(t, f, "Wilayah", 1, []string{"Wilayah", "Provinsi", "Tahun", "UMK"})
+		if len(data) != len(umk) {
+			t.Fatalf("%d regions, want %d", len(data), len(umk))
+		}
+		for _, r := range data {
+			if r[1] != "Jawa Timur" || r[2] != "2014" || r[3] != strconv.Itoa(umk[r[0]]) {
+				t.Errorf("region row %q", r)
+			}
+		}
+		shown, _ := f.GetCellValue("Wilayah", "D2")
+		if shown != "1,587,000" {
+			t.Errorf("UMK of Kota Malang shows %q, want 1,587,000", shown)
+		}
+	})
+}
+
+func within(t *testing.T, what string, v, lo, hi float64) {
+	t.Helper()
+	if v < lo || v > hi {
+		t.Errorf("%s = %.3f, want %.2f-%.2f", what, v, lo, hi)
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Ya"
+	}
+	return "Tidak"
+}
+
+func TestSurveyEmpty(t *testing.T) {
+	f := open(t, survey(t, sampledata.SurveyOptions{Seed: 3}))
+	if data := rows(t, f, "Responden", 1, respondentHeader); len(data) != 0 {
+		t.Errorf("%d respondents, want none", len(data))
+	}
+	for _, opt := range []sampledata.SurveyOptions{{Respondents: -1}, {Groups: -1}, {Respondents: excelize.TotalRows}} {
+		if err := sampledata.WriteSurvey(io.Discard, opt); err == nil {
+			t.Errorf("WriteSurvey accepted %+v", opt)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	if !bytes.Equal(participants(t), participants(t)) {
+		t.Error("two runs of WriteParticipants differ")
+	}
+	// Several runs: a part written in map order differs only now and then.
+	opt := sampledata.SurveyOptions{Respondents: 200, Groups: 20, Seed: 42}
+	a := survey(t, opt)
+	for i := range 10 {
+		if !bytes.Equal(a, survey(t, opt)) {
+			t.Fatalf("run %d of WriteSurvey with the same options differs from the first", i+2)
+		}
+	}
+	opt.Seed++
+	if bytes.Equal(a, survey(t, opt)) {
+		t.Error("a different seed gives the same survey")
+	}
+}
+
+// TestCommittedSamplesAreCurrent keeps peserta.xlsx and survei.xlsx equal to
+// the generator's output. Regenerate them with
+//
+//	go test ./sampledata -run TestCommittedSamplesAreCurrent -update
+func TestCommittedSamplesAreCurrent(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		gen  func() []byte
+	}{
+		{"peserta.xlsx", func() []byte { return participants(t) }},
+		{"survei.xlsx", func() []byte { return survey(t, sampledata.DefaultSurveyOptions()) }},
+	} {
+		want := c.gen()
+		if *update {
+			if err := os.WriteFile(c.file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not the generator's output; run go test ./sampledata -run TestCommittedSamplesAreCurrent -update", c.file)
+		}
+	}
+}
+
+func TestDefaultSurveyOptions(t *testing.T) {
+	if got := sampledata.DefaultSurveyOptions(); got != (sampledata.SurveyOptions{Respondents: 2000, Groups: 120, Seed: 1}) {
+		t.Errorf("DefaultSurveyOptions() = %+v", got)
+	}
+}
+
+func BenchmarkWriteSurvey(b *testing.B) {
+	opt := sampledata.SurveyOptions{Respondents: 100_000, Groups: 5_000, Seed: 1}
+	for b.Loop() {
+		if err := sampledata.WriteSurvey(io.Discard, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(opt.Respondents)*float64(b.N)/b.Elapsed().Seconds(), "respondents/s")
+}
