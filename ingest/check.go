@@ -164,6 +164,11 @@ func (c *rowCheck) requireFor(header string, r Reason) {
 		text: Reason{ID: header + " " + r.ID, EN: header + " " + r.EN}})
 }
 
+// warn reports something worth a look that does not block the upload.
+func (c *rowCheck) warn(header string, r Reason) {
+	c.add(Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, text: r})
+}
+
 func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(raw),
 		text: Reason{ID: fmt.Sprintf("sel berisi %d karakter; paling banyak %d", len([]rune(raw)), maxCellLength),

@@ -229,7 +229,9 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			f.fileError(name, Reason{ID: "sheet tidak terbaca: " + err.Error(), EN: "sheet cannot be read: " + err.Error()})
 			continue
 		}
-		report, err := readRecovering(f, k, name, rows)
+		fetched := prefetch(rows)
+		report, err := readRecovering(f, k, name, fetched)
+		fetched.stop()
 		rows.Close()
 		if err != nil {
 			f.fileError(name, Reason{ID: "sheet rusak: " + err.Error(), EN: "the sheet is corrupt: " + err.Error()})

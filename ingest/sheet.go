@@ -167,7 +167,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 				continue
 			}
 			text := cleanText(raw)
-			if text == "" {
+			if text == "" || isDash(text) {
 				continue
 			}
 			v, err := f.parse(c.kind, c.min, c.max, text)
@@ -230,6 +230,9 @@ func (s *sheetSpec[T]) requiredList() string {
 	return strings.Join(names, ", ")
 }
 
+// isDash tells a lone dash, which lists use for "none" (WORKBOOKS.md's Wilayah of staff).
+func isDash(s string) bool { return s == "-" || s == "–" || s == "—" }
+
 func isBlank(cells []string, colOf []int) bool {
 	for i, c := range cells {
 		if i < len(colOf) && colOf[i] >= 0 && strings.TrimSpace(c) != "" {
@@ -242,7 +245,8 @@ func isBlank(cells []string, colOf []int) bool {
 func hasValue(cells []string, colOf []int, j int) bool {
 	for i, c := range cells {
 		if i < len(colOf) && colOf[i] == j {
-			return cleanText(c) != ""
+			t := cleanText(c)
+			return t != "" && !isDash(t)
 		}
 	}
 	return false

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -212,7 +213,12 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 		if r.UMK >= 0 && r.Year == 0 {
 			c.requireFor("Tahun", Reason{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
 		}
-		if r.Region != "" {
+		if r.Region != "" && !c.regions.Known(r.Region) {
+			if near := c.regions.suggest(r.Region, 3); len(near) > 0 {
+				c.warn("Wilayah", Reason{
+					ID: fmt.Sprintf("Wilayah %q ditambahkan sebagai wilayah baru; salah ketik %s?", r.Region, quoteList(near, "atau")),
+					EN: fmt.Sprintf("Wilayah %q is added as a new region; a typo of %s?", r.Region, quoteList(near, "or"))})
+			}
 			c.regions.Add(r.Region)
 		}
 		r.Key = strings.ToLower(r.Region) + "|" + strconv.Itoa(r.Year)

@@ -102,16 +102,18 @@ func summaryDB(t testing.TB) *queries.DB {
 			logged("K-01", "Kota Malang", 3, "2014-11-15", 15),
 			logged("k-01", "Kota Malang", 4, "2014-12-10", -1), // same group, other spelling; latest row without members
 			logged("K-02", "Kab. Malang", 1, "2014-10-05", 8),
-			logged("K-02", "Kab. Malang", 2, "2014-11-01", -1),
+			logged("K-02", "Kab. Malang", 2, "2014-10-15", -1), // on the first day of the period test
 			logged("J-01", "Kab. Jember", 1, "2014-10-10", -1),
 			logged("J-01", "Kab. Jember", 2, "2014-10-25", -1),
 			logged("J-01", "Kab. Jember", 3, "2014-11-05", -1),
-			logged("J-01", "Kab. Jember", 4, "2014-11-25", 20),
-			logged("J-01", "Kab. Jember", 5, "2014-12-20", 22),
+			logged("J-01", "Kab. Jember", 4, "2014-11-30", 20), // on the last day of the period test
+			logged("J-01", "Kab. Jember", 5, "2015-01-15", 22), // same day as stage 6, which is the latest
 			logged("J-01", "Kab. Jember", 6, "2015-01-15", 25),
-			logged("B-01", "Kota Batu", 1, "2014-12-01", -1), // never reports members
+			logged("B-01", "Kota Batu", 1, "2014-12-01", -1),    // never reports members
 			logged("S-01", "Kab. Sidoarjo", 2, "2014-11-10", 9), // same day as stage 1: the higher stage is the latest
 			logged("S-01", "Kab. Sidoarjo", 1, "2014-11-10", 5),
+			logged("S-02", "Kab. Sidoarjo", 2, "2015-01-20", 28),
+			logged("S-02", "Kab. Sidoarjo", 1, "2015-02-01", 30), // reported after stage 2: the latest members
 		} {
 			if err := b.AddGroupStage(g); err != nil {
 				return err
@@ -201,7 +203,7 @@ func checkShares(t *testing.T, ps []queries.ProblemShare) {
 
 var (
 	allFacilitators = facilitators(fr("Kab. Jember", 0, 1, 1), fr("Kab. Malang", 1, 0, 0), fr("Kab. Sidoarjo", 0, 1, 0), fr("Kota Malang", 2, 0, 0))
-	allOrganizing   = organizing(5, 15+8+25+0+9, 5, 4, 2, 2, 1, 1)
+	allOrganizing   = organizing(6, 15+8+25+0+9+30, 6, 5, 2, 2, 1, 1)
 )
 
 func TestSummary(t *testing.T) {
@@ -525,5 +527,81 @@ func TestSummaryJSONOfNothing(t *testing.T) {
 	}
 	if again, _ := json.Marshal(empty); string(again) != want {
 		t.Errorf("JSON of an empty database:\n got %s\nwant %s", again, want)
+	}
+}
+
+// BenchmarkSummary measures each metric on the sizes the dashboards must
+// serve: 1,000,000 respondents and 50,000 groups of up to six stage rows.
+// Each metric should take well under 50 ms. Filling takes a while; run it
+// with go test -run '^$' -bench Summary ./queries/.
+func BenchmarkSummary(b *testing.B) {
+	db := MustOpenDB(b)
+	regions := []string{"Kota Malang", "Kab. Malang", "Kota Batu", "Kota Surabaya", "Kab. Sidoarjo",
+		"Kota Mojokerto", "Kab. Mojokerto", "Kab. Probolinggo", "Kab. Jember"}
+	genders := []string{"P", "P", "P", "L", ""}
+	start := day("2014-09-01")
+	commitBatch(b, db, func(batch *queries.Batch) error {
+		for i := range 140 {
+			g := genders[i%len(genders)]
+			if err := batch.AddParticipant(person(fmt.Sprintf("F%d", i), "Fasilitator Lapang", regions[i%len(regions)], g, i%10 != 0)); err != nil {
+				return err
+			}
+		}
+		answers := []byte("YN-")
+		for i := range 1_000_000 {
+			var a [9]byte
+			for j := range a {
+				a[j] = answers[(i*7+j*i/3+j)%3]
+			}
+			work := "POS"
+			if i%3 == 0 {
+				work = "SE"
+			}
+			r := surveyed(fmt.Sprintf("R%07d", i), "2014-09-01", regions[i%len(regions)], genders[i%len(genders)], work, string(a[:]))
+			r.SurveyDate = start.AddDate(0, 0, i%365)
+			if err := batch.AddRespondent(r); err != nil {
+				return err
+			}
+		}
+		for i := range 50_000 {
+			reached := start.AddDate(0, 0, i%200)
+			for stage := 1; stage <= 1+i%6; stage++ {
+				members := -1
+				if stage%2 == 0 {
+					members = 5 + i%20 + stage
+				}
+				g := logged(fmt.Sprintf("G%05d", i), regions[i%len(regions)], stage, "2014-09-01", members)
+				g.ReachedOn = reached.AddDate(0, 0, 20*stage)
+				if err := batch.AddGroupStage(g); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	ctx := context.Background()
+	filters := map[string]queries.Filter{
+		"all": {},
+		"filtered": {Regions: []string{"Kota Malang", "Kab. Jember"}, Gender: "P", WorkType: "POS",
+			From: day("2014-10-01"), To: day("2015-03-31")},
+	}
+	metrics := map[string]func(queries.Filter) error{
+		"FacilitatorsByRegion": func(f queries.Filter) error { _, err := db.FacilitatorsByRegion(ctx, f); return err },
+		"RespondentCounts":     func(f queries.Filter) error { _, err := db.RespondentCounts(ctx, f); return err },
+		"ProblemPrevalence":    func(f queries.Filter) error { _, err := db.ProblemPrevalence(ctx, f); return err },
+		"ProblemsByRegion":     func(f queries.Filter) error { _, err := db.ProblemsByRegion(ctx, f); return err },
+		"OrganizingFunnel":     func(f queries.Filter) error { _, err := db.OrganizingFunnel(ctx, f); return err },
+		"Summary":              func(f queries.Filter) error { _, err := db.Summary(ctx, f); return err },
+	}
+	for _, fname := range []string{"all", "filtered"} {
+		for _, mname := range []string{"FacilitatorsByRegion", "RespondentCounts", "ProblemPrevalence", "ProblemsByRegion", "OrganizingFunnel", "Summary"} {
+			b.Run(mname+"/"+fname, func(b *testing.B) {
+				for b.Loop() {
+					if err := metrics[mname](filters[fname]); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"pantau/ingest"
+	"pantau/queries"
+	"pantau/sampledata"
+)
+
+// flags is a command's flag set plus the flags every database command shares.
+type flags struct {
+	*flag.FlagSet
+	db, data string
+	json     bool
+}
+
+func (env *environment) newFlags(name, args string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: pantau %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return &flags{FlagSet: fs}
+}
+
+// withDB adds --db and --data, defaulting from PANTAU_DB and PANTAU_DATA.
+func (f *flags) withDB(env *environment) *flags {
+	f.StringVar(&f.db, "db", envOr(env.getenv, "PANTAU_DB", "pantau.duckdb"), "DuckDB database file (env PANTAU_DB)")
+	f.StringVar(&f.data, "data", envOr(env.getenv, "PANTAU_DATA", "pantau-data"), "folder keeping uploaded files (env PANTAU_DATA)")
+	return f
+}
+
+func (f *flags) withJSON() *flags {
+	f.BoolVar(&f.json, "json", false, "print machine-readable JSON")
+	return f
+}
+
+// parse parses flags placed anywhere among the arguments ("ingest a.xlsx --json")
+// and returns the positional ones.
+func (f *flags) parse(args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitError{code: 0}
+			}
+			return nil, usageError("%s: %v", f.Name(), err)
+		}
+		if f.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, f.Arg(0))
+		args = f.Args()[1:]
+	}
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (f *flags) openDB(ctx context.Context) (*queries.DB, error) {
+	db, err := queries.Open(ctx, f.db)
+	if err != nil {
+		return nil, exitError{code: 2, msg: err.Error()}
+	}
+	return db, nil
+}
+
+func (env *environment) printJSON(v any) error {
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (env *environment) ingest(ctx context.Context, args []string) error {
+	f := env.newFlags("ingest", "[--dry-run] [--json] [--lang id|en] FILE...").withDB(env).withJSON()
+	dryRun := f.Bool("dry-run", false, "validate and report what would change; store nothing")
+	lang := f.String("lang", "id", "language of messages: id (Bahasa Indonesia) or en")
+	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
+	files, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		f.Usage()
+		return usageError("ingest: no file given")
+	}
+	if *lang != "id" && *lang != "en" {
+		return usageError("ingest: --lang must be id or en, not %q", *lang)
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	opt := ingest.Options{DryRun: *dryRun, By: "cli", DataDir: f.data, MaxUpload: *maxUpload}
+	out := struct {
+		OK    bool             `json:"ok"`
+		Files []*ingest.Report `json:"files"`
+	}{OK: true}
+	for _, file := range files {
+		r, err := ingest.File(ctx, db, file, opt)
+		if errors.Is(err, os.ErrNotExist) {
+			return usageError("ingest: %s: no such file", file)
+		} else if err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+		r.Localize(*lang)
+		out.OK = out.OK && r.OK
+		out.Files = append(out.Files, r)
+		if !f.json {
+			printReport(env.stdout, r, *lang)
+		}
+	}
+	if f.json {
+		if err := env.printJSON(out); err != nil {
+			return err
+		}
+	}
+	if !out.OK {
+		return refused
+	}
+	return nil
+}
+
+// printReport writes an ingest report for people, in lang.
+func printReport(w io.Writer, r *ingest.Report, lang string) {
+	t := texts[lang]
+	switch {
+	case r.IdenticalTo != 0:
+		fmt.Fprintf(w, t.identical+"\n", r.File, r.IdenticalTo)
+		return
+	case !r.OK:
+		fmt.Fprintf(w, t.refused+"\n", r.File, r.ErrorCount)
+	case r.DryRun:
+		fmt.Fprintf(w, t.dryRun+"\n", r.File)
+	default:
+		fmt.Fprintf(w, t.committed+"\n", r.File, *r.ImportID)
+	}
+	if len(r.Sheets) > 0 {
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\t%s\t\n", t.sheet, t.rows, t.new, t.updated, t.unchanged, t.skipped)
+		for _, s := range r.Sheets {
+			fmt.Fprintf(tw, "\t%s\t%d\t%d\t%d\t%d\t%d\t\n", s.Sheet, s.Rows, s.New, s.Updated, s.Unchanged, s.Skipped)
+		}
+		tw.Flush()
+	}
+	if len(r.IgnoredSheets) > 0 {
+		fmt.Fprintf(w, "  %s: %s\n", t.ignoredSheets, strings.Join(r.IgnoredSheets, ", "))
+	}
+	for _, s := range r.Sheets {
+		if len(s.IgnoredColumns) > 0 {
+			fmt.Fprintf(w, "  %s %s: %s\n", t.ignoredColumns, s.Sheet, strings.Join(s.IgnoredColumns, ", "))
+		}
+	}
+	for _, p := range r.Problems {
+		where := p.Where()
+		if where == "" {
+			where = r.File
+		}
+		label := t.errorLabel
+		if p.Severity == ingest.SeverityWarning {
+			label = t.warningLabel
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", label, where, p.Message)
+	}
+	if more := r.ProblemCount - len(r.Problems); more > 0 {
+		fmt.Fprintf(w, "  "+t.more+"\n", more)
+	}
+}
+
+// texts is the catalog of the CLI's own words, per language.
+var texts = map[string]struct {
+	identical, refused, dryRun, committed                string
+	sheet, rows, new, updated, unchanged, skipped        string
+	ignoredSheets, ignoredColumns, errorLabel, warningLabel, more string
+}{
+	"id": {
+		identical: "%s: sama persis dengan impor #%d; tidak ada yang berubah",
+		refused:   "%s: DITOLAK, %d kesalahan; tidak ada yang disimpan",
+		dryRun:    "%s: uji coba (tidak disimpan); bila diimpor:",
+		committed: "%s: diimpor sebagai impor #%d",
+		sheet:     "sheet", rows: "baris", new: "baru", updated: "diubah", unchanged: "tetap", skipped: "dilewati",
+		ignoredSheets: "sheet diabaikan", ignoredColumns: "kolom diabaikan di", errorLabel: "KESALAHAN", warningLabel: "peringatan",
+		more: "... dan %d masalah lagi",
+	},
+	"en": {
+		identical: "%s: identical to import #%d; nothing changed",
+		refused:   "%s: REFUSED, %d errors; nothing stored",
+		dryRun:    "%s: dry run (nothing stored); an import would do:",
+		committed: "%s: imported as import #%d",
+		sheet:     "sheet", rows: "rows", new: "new", updated: "updated", unchanged: "unchanged", skipped: "skipped",
+		ignoredSheets: "ignored sheets", ignoredColumns: "ignored columns in", errorLabel: "ERROR", warningLabel: "warning",
+		more: "... and %d more problems",
+	},
+}
+
+func (env *environment) imports(ctx context.Context, args []string) error {
+	f := env.newFlags("imports", "[--json]").withDB(env).withJSON()
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Imports(ctx)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if f.json {
+		if list == nil {
+			list = []queries.Import{}
+		}
+		return env.printJSON(map[string]any{"imports": list})
+	}
+	tw := tabwriter.NewWriter(env.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tAT\tBY\tFILE\tSIZE\tSHEETS")
+	for _, im := range list {
+		var sheets []string
+		for _, s := range im.Sheets {
+			sheets = append(sheets, fmt.Sprintf("%s %d (+%d ~%d =%d)", s.Sheet, s.Rows, s.New, s.Updated, s.Unchanged))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", im.ID, im.Status, im.At.Local().Format("2006-01-02 15:04"),
+			im.By, im.FileName, im.Size, strings.Join(sheets, ", "))
+	}
+	return tw.Flush()
+}
+
+func (env *environment) undo(ctx context.Context, args []string) error {
+	f := env.newFlags("undo", "ID").withDB(env)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		f.Usage()
+		return usageError("undo: give exactly one import ID")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return usageError("undo: %q is not an import ID", pos[0])
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Undo(ctx, id, "cli"); err != nil {
+		switch queries.ErrorCode(err) {
+		case queries.ENOTFOUND, queries.ECONFLICT:
+			return exitError{code: 1, msg: err.Error()}
+		}
+		return exitError{code: 2, msg: err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "import %d undone\n", id)
+	return nil
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func (env *environment) summary(ctx context.Context, args []string) error {
+	f := env.newFlags("summary", "[--json] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]").withDB(env).withJSON()
+	var regions stringList
+	f.Var(&regions, "region", "count only this region (repeatable)")
+	gender := f.String("gender", "", "P or L")
+	workType := f.String("work-type", "", "POS or SE")
+	from := f.String("from", "", "first survey day, YYYY-MM-DD")
+	to := f.String("to", "", "last survey day, YYYY-MM-DD")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	filter, err := ingest.ParseFilter(regions, *gender, *workType, *from, *to)
+	if err != nil {
+		return usageError("summary: %v", err)
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.Summary(ctx, filter)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if f.json {
+		return env.printJSON(s)
+	}
+	printSummary(env.stdout, s)
+	return nil
+}
+
+func printSummary(w io.Writer, s *queries.Summary) {
+	fc := s.Facilitators
+	fmt.Fprintf(w, "Fasilitator lapang: %d (P %d, L %d, tidak diketahui %d)\n", fc.Total, fc.Female, fc.Male, fc.Unknown)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, r := range fc.ByRegion {
+		fmt.Fprintf(tw, "  %s\tP %d\tL %d\t? %d\t= %d\n", r.Region, r.Female, r.Male, r.Unknown, r.Total)
+	}
+	tw.Flush()
+	rs := s.Respondents
+	fmt.Fprintf(w, "Responden: %d (POS %d, SE %d)\n", rs.Total, rs.ByWorkType.POS, rs.ByWorkType.SE)
+	fmt.Fprintln(w, "Masalah (ya / dijawab):")
+	for _, p := range s.Problems {
+		share := "-"
+		if p.Share != nil {
+			share = fmt.Sprintf("%.1f%%", 100**p.Share)
+		}
+		fmt.Fprintf(tw, "  %s) %s\t%d / %d\t%s\n", p.Code, p.Label, p.Yes, p.Answered, share)
+	}
+	tw.Flush()
+	o := s.Organizing
+	fmt.Fprintf(w, "Kelompok: %d, anggota %d\n", o.Groups, o.Members)
+	for _, st := range o.Funnel {
+		fmt.Fprintf(tw, "  %d. %s\t%d\n", st.Stage, st.Name, st.Groups)
+	}
+	tw.Flush()
+}
+
+func (env *environment) sample(args []string) error {
+	f := env.newFlags("sample", "--out DIR [--respondents N] [--groups M] [--seed S]")
+	def := sampledata.DefaultSurveyOptions()
+	out := f.String("out", "", "folder to write peserta.xlsx and survei.xlsx into")
+	respondents := f.Int("respondents", def.Respondents, "respondents in the survey")
+	groups := f.Int("groups", def.Groups, "groups in the organizing log")
+	seed := f.Int64("seed", def.Seed, "random seed; the same seed gives the same files")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	if *out == "" || *respondents < 0 || *groups < 0 {
+		f.Usage()
+		return usageError("sample: --out is required and counts cannot be negative")
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	err := writeFile(filepath.Join(*out, "peserta.xlsx"), sampledata.WriteParticipants)
+	if err == nil {
+		err = writeFile(filepath.Join(*out, "survei.xlsx"), func(w io.Writer) error {
+			return sampledata.WriteSurvey(w, sampledata.SurveyOptions{Respondents: *respondents, Groups: *groups, Seed: *seed})
+		})
+	}
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "wrote %s and %s\n", filepath.Join(*out, "peserta.xlsx"), filepath.Join(*out, "survei.xlsx"))
+	return nil
+}
+
+func (env *environment) template(args []string) error {
+	f := env.newFlags("template", "--kind peserta|survei --out FILE")
+	kind := f.String("kind", "", "peserta or survei")
+	out := f.String("out", "", "the .xlsx file to write")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	if (*kind != "peserta" && *kind != "survei") || *out == "" {
+		f.Usage()
+		return usageError("template: --kind peserta|survei and --out FILE are required")
+	}
+	if err := writeFile(*out, func(w io.Writer) error { return ingest.WriteTemplate(w, *kind) }); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "wrote %s\n", *out)
+	return nil
+}
+
+// writeFile writes path through a temporary file, so a failure leaves no half file.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pantau-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var _ = time.Now

@@ -1,0 +1,102 @@
+package ingest_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"pantau/ingest"
+	"pantau/queries"
+	"pantau/sampledata"
+)
+
+// The benchmark workbook: a 100,000-respondent survey from the sample
+// generator, written once per test binary run.
+var (
+	benchOnce sync.Once
+	benchFile string
+	benchErr  error
+)
+
+func surveyFile100k(b *testing.B) string {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pantau-bench-")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchFile = filepath.Join(dir, "survei-100k.xlsx")
+		out, err := os.Create(benchFile)
+		if err != nil {
+			benchErr = err
+			return
+		}
+		defer out.Close()
+		benchErr = sampledata.WriteSurvey(out, sampledata.SurveyOptions{Respondents: 100_000, Groups: 5_000, Seed: 7})
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchFile
+}
+
+// BenchmarkExcelizeRows is the baseline: excelize's own streaming iteration
+// over every row of every sheet of the file, reading raw cell values.
+func BenchmarkExcelizeRows(b *testing.B) {
+	path := surveyFile100k(b)
+	for b.Loop() {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cells := 0
+		for _, sheet := range f.GetSheetList() {
+			rows, err := f.Rows(sheet)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+				row, err := rows.Columns(excelize.Options{RawCellValue: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cells += len(row)
+			}
+			rows.Close()
+		}
+		f.Close()
+		if cells < 100_000*20 {
+			b.Fatalf("read only %d cells", cells)
+		}
+	}
+}
+
+// BenchmarkIngest ingests the same file into a fresh database: validation,
+// staging, classification and the commit with its current-state refresh.
+func BenchmarkIngest(b *testing.B) {
+	path := surveyFile100k(b)
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		db, err := queries.Open(ctx, filepath.Join(dir, "bench.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		r, err := ingest.File(ctx, db, path, ingest.Options{By: "bench", DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if !r.OK || r.Sheets[0].New != 100_000 {
+			b.Fatalf("ingest: ok=%v sheets=%+v problems=%v", r.OK, r.Sheets, r.Problems)
+		}
+		db.Close()
+		b.StartTimer()
+	}
+}

@@ -1,0 +1,200 @@
+package ingest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"pantau/queries"
+)
+
+// The README's workbook formats and the template's instructions are both
+// generated from the sheet specs; this file holds what they share: the
+// workbooks, their sheets in the order a person fills them in, and what each
+// kind of column accepts.
+
+// workbookDoc introduces one workbook; the specs only say which sheets it holds.
+type workbookDoc struct {
+	title   string // the heading, e.g. "Peserta"
+	en      string // what it is, in English
+	purpose Reason
+}
+
+var workbookDocs = map[string]workbookDoc{
+	"peserta": {title: "Peserta", en: "participants workbook", purpose: Reason{
+		ID: "Daftar peserta kegiatan program MAMPU: staf program dan fasilitator lapang, dengan kegiatan (pelatihan) yang diikuti.",
+		EN: "The participants of the MAMPU program's activities: program staff and field facilitators, with the training they attended."}},
+	"survei": {title: "Survei", en: "field-survey workbook", purpose: Reason{
+		ID: "Hasil survei lapang pekerja rumahan, kemajuan pengorganisasian kelompok, dan (opsional) wilayah tambahan beserta UMK-nya.",
+		EN: "The field survey of home workers, the progress of organizing their groups, and (optionally) added regions with their minimum wages."}},
+}
+
+// templateOrder puts each workbook's main data sheet first and reference data
+// last; Sheets() is in validation order instead, where Wilayah comes first.
+var templateOrder = []queries.Kind{queries.Participants, queries.Respondents, queries.GroupStages, queries.Regions}
+
+// workbookSheets returns the sheets of workbook in template order.
+func workbookSheets(workbook string) []SheetInfo {
+	var sheets []SheetInfo
+	for _, s := range Sheets() {
+		if s.Workbook == workbook {
+			sheets = append(sheets, s)
+		}
+	}
+	rank := func(k queries.Kind) int {
+		if i := slices.Index(templateOrder, k); i >= 0 {
+			return i
+		}
+		return len(templateOrder) // a kind added later goes last rather than missing
+	}
+	slices.SortStableFunc(sheets, func(a, b SheetInfo) int { return rank(a.Kind) - rank(b.Kind) })
+	return sheets
+}
+
+// workbookNames lists the workbooks in the order of their first sheet.
+func workbookNames() []string {
+	var names []string
+	for _, k := range templateOrder {
+		for _, s := range Sheets() {
+			if s.Kind == k && !slices.Contains(names, s.Workbook) {
+				names = append(names, s.Workbook)
+			}
+		}
+	}
+	return names
+}
+
+// vocabulary is what a closed-vocabulary column's drop-down offers, in the
+// canonical form ingest stores; nil for open kinds.
+func vocabulary(k ValueKind) []string {
+	switch k {
+	case Region, NewRegion:
+		return NewRegions().Names()
+	case Gender:
+		return []string{"P", "L"}
+	case YesNo:
+		return []string{"Ya", "Tidak"}
+	case WorkType:
+		return []string{"POS", "SE"}
+	case Stage:
+		var stages []string
+		for i := 1; i < len(stageNames); i++ {
+			stages = append(stages, stageLabel(i))
+		}
+		return stages
+	}
+	return nil
+}
+
+// stageLabel is a stage with its number, as parseStage reads it: "3. Pertemuan Kelompok".
+func stageLabel(n int) string { return fmt.Sprintf("%d. %s", n, stageNames[n]) }
+
+// conditional reports whether a column that is not always required is
+// required in some rows. The spec checks such conditions in finish and
+// declares them only in the help text ("wajib untuk fasilitator lapang").
+func conditional(c ColumnInfo) bool {
+	return !c.Required && strings.Contains(strings.ToLower(c.Help), "wajib")
+}
+
+// accepts describes what a column's cells may hold: Indonesian for the
+// template, English for the README. The forms listed are those values.go reads.
+func accepts(c ColumnInfo) Reason {
+	regions := len(NewRegions().Names())
+	switch c.Kind {
+	case Text:
+		return Reason{ID: "teks", EN: "text"}
+	case Date:
+		return Reason{
+			ID: fmt.Sprintf("tanggal, hari dulu: 11/09/2014, 11-09-2014, 2014-09-11, 11 September 2014, 11 Agt 2014, atau sel tanggal Excel; tahun %d–%d", minDate.Year(), maxDate.Year()),
+			EN: fmt.Sprintf("date, day first: 11/09/2014, 11-09-2014, 2014-09-11, 11 September 2014, 11 Agt 2014, 11 Aug 2014, or an Excel date; years %d–%d", minDate.Year(), maxDate.Year())}
+	case YesNo:
+		return Reason{
+			ID: "ya/tidak: Ya, Y, Yes, 1, TRUE, ✓, x atau Tidak, Tdk, T, No, N, 0, FALSE; kosong = tidak dijawab",
+			EN: "yes/no: Ya, Y, Yes, 1, TRUE, ✓, x or Tidak, Tdk, T, No, N, 0, FALSE; blank = not answered"}
+	case Gender:
+		return Reason{
+			ID: "jenis kelamin: P (Perempuan, W, Wanita, F, Female) atau L (Laki-laki, Laki, Pria, M, Male); kosong = tidak diketahui",
+			EN: "gender: P (Perempuan, W, Wanita, F, Female) or L (Laki-laki, Laki, Pria, M, Male); blank = not known"}
+	case Region:
+		return Reason{
+			ID: fmt.Sprintf(`wilayah: "Kab. X" atau "Kota X" (juga "Kabupaten X", "KAB X", "Kotamadya X"), salah satu dari %d kabupaten/kota Jawa Timur atau yang ditambahkan lewat sheet %s`, regions, regionSheet.name),
+			EN: fmt.Sprintf(`region: "Kab. X" or "Kota X" ("Kabupaten X", "KAB X", "Kotamadya X" are read too), one of the %d kabupaten/kota of Jawa Timur or one added through a %s sheet; a bare name ("Jember") only when it is one region`, regions, regionSheet.name)}
+	case NewRegion:
+		return Reason{
+			ID: `wilayah: yang sudah dikenal, atau "Kab. X"/"Kota X" baru, yang lalu ditambahkan`,
+			EN: `region: a known one, or a new "Kab. X" or "Kota X", which is then added`}
+	case Money:
+		return Reason{
+			ID: "rupiah penuh: 1250000, 1.250.000, 1,250,000 atau Rp 1.250.000",
+			EN: "money, whole rupiah: 1250000, 1.250.000, 1,250,000 or Rp 1.250.000"}
+	case WholeNumber:
+		return Reason{
+			ID: fmt.Sprintf("bilangan bulat %d–%d", c.Min, c.Max),
+			EN: fmt.Sprintf("whole number %d–%d", c.Min, c.Max)}
+	case WorkType:
+		return Reason{
+			ID: "jenis pekerjaan: POS (Putting-Out System, Putting-Out) atau SE (Self-Employed, Mandiri)",
+			EN: "work type: POS (Putting-Out System, Putting-Out) or SE (Self-Employed, Mandiri)"}
+	case Stage:
+		list := strings.Join(vocabulary(Stage), ", ")
+		example := fmt.Sprintf("%q, %q, %q", "3", stageNames[3], stageLabel(3))
+		return Reason{
+			ID: "tahap, dengan nomor, nama atau keduanya (" + example + "): " + list,
+			EN: "stage, by number, name or both (" + example + "): " + list}
+	}
+	panic(fmt.Sprintf("ingest: unknown value kind %d", c.Kind))
+}
+
+// FormatTables documents every workbook, sheet and column in Markdown, for
+// the README: it is generated from the same specs that read the uploads.
+func FormatTables() string {
+	var b strings.Builder
+	for _, wb := range workbookNames() {
+		doc := workbookDocs[wb]
+		fmt.Fprintf(&b, "### %s (%s)\n\n%s\n\n", doc.title, doc.en, doc.purpose.EN)
+		for _, s := range workbookSheets(wb) {
+			fmt.Fprintf(&b, "#### Sheet `%s`\n\n", s.Name)
+			if len(s.Aliases) > 0 {
+				fmt.Fprintf(&b, "Also read under the names %s. ", codeList(s.Aliases))
+			}
+			fmt.Fprintf(&b, "%s\n\n", s.Help)
+			b.WriteString("| Kolom | Alias | Wajib | Isi |\n|---|---|---|---|\n")
+			for _, c := range s.Columns {
+				required := "no"
+				switch {
+				case c.Required:
+					required = "**yes**"
+				case conditional(c):
+					required = "conditional"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s — %s |\n", mdCell(c.Header), mdCell(strings.Join(c.Aliases, ", ")),
+					required, mdCell(accepts(c).EN), mdCell(c.Help))
+			}
+			b.WriteString("\n")
+		}
+	}
+	fmt.Fprintf(&b, "Regions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(NewRegions().Names(), ", "))
+	return b.String()
+}
+
+// codeList renders names as "`A`, `B` and `C`".
+func codeList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "`" + n + "`"
+	}
+	return joinAnd(q, "and")
+}
+
+// joinAnd renders items as "A, B and C" (or "A, B dan C").
+func joinAnd(items []string, and string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + items[len(items)-1]
+}
+
+// mdCell keeps a table cell on one line and its pipes from ending the cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

@@ -1,0 +1,1006 @@
+package ingest_test
+
+// Tests of the input contract, /work/shared/WORKBOOKS.md: each builds small
+// workbooks in memory, ingests them into a fresh database and checks the
+// report and the stored rows.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"pantau/ingest"
+	"pantau/queries"
+)
+
+// ---------------------------------------------------------------- workbooks
+
+// serial is a number cell with a date format: what Excel stores for a typed date.
+type serial float64
+
+// layout is what a workbook has besides its cells.
+type layout struct {
+	date1904 bool
+	merges   [][3]string // sheet, first cell, last cell
+	order    []string    // sheet order; default: sorted names
+}
+
+// book writes sheets (name → rows; a nil row is left empty, a nil cell too) to .xlsx bytes.
+func book(t testing.TB, sheets map[string][][]any) []byte {
+	t.Helper()
+	return bookWith(t, layout{}, sheets)
+}
+
+func bookWith(t testing.TB, l layout, sheets map[string][][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if l.date1904 {
+		yes := true
+		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := l.order
+	if names == nil {
+		for name := range sheets {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range names {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range sheets[name] {
+			for c, v := range row {
+				if v == nil {
+					continue
+				}
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				switch v := v.(type) {
+				case serial:
+					err = f.SetCellFloat(name, cell, float64(v), -1, 64)
+					if err == nil {
+						err = f.SetCellStyle(name, cell, cell, dateStyle)
+					}
+				default:
+					err = f.SetCellValue(name, cell, v)
+				}
+				if err != nil {
+					t.Fatalf("%s!%s = %v: %v", name, cell, v, err)
+				}
+			}
+		}
+	}
+	for _, m := range l.merges {
+		if err := f.MergeCell(m[0], m[1], m[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// rows builds a sheet: a header, then data rows.
+func rows(header []any, data ...[]any) [][]any { return append([][]any{header}, data...) }
+
+// A minimal survey: the four required columns, A to D.
+var respHeader = []any{"ID Responden", "Tanggal Survei", "Wilayah", "Jenis Pekerjaan"}
+
+func resp(id string, region any) []any { return []any{id, "11/09/2014", region, "POS"} }
+
+// goodResp is n valid respondent rows R001...
+func goodResp(n int) [][]any {
+	var out [][]any
+	for i := 1; i <= n; i++ {
+		out = append(out, resp(fmt.Sprintf("R%03d", i), "Kab. Jember"))
+	}
+	return out
+}
+
+var pesertaHeader = []any{"Nama", "Jenis Kelamin", "Jabatan", "Wilayah"}
+
+// ---------------------------------------------------------------- ingesting
+
+type env struct {
+	t       *testing.T
+	ctx     context.Context
+	db      *queries.DB
+	dataDir string
+}
+
+// newEnv opens a fresh database; committed files go to a folder of their own.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &env{t: t, ctx: ctx, db: db, dataDir: t.TempDir()}
+}
+
+func (e *env) upload(name string, data []byte, opt ingest.Options) *ingest.Report {
+	e.t.Helper()
+	opt.DataDir = e.dataDir
+	if opt.By == "" {
+		opt.By = "test"
+	}
+	r, err := ingest.Bytes(e.ctx, e.db, name, data, opt)
+	if err != nil {
+		e.t.Fatalf("ingest %s: %v", name, err)
+	}
+	return r
+}
+
+// commit uploads a file that must be accepted and stored as a new import.
+func (e *env) commit(name string, data []byte) *ingest.Report {
+	e.t.Helper()
+	r := e.upload(name, data, ingest.Options{})
+	if !r.OK || r.ImportID == nil {
+		e.t.Fatalf("%s: want a committed import, got OK=%v ImportID=%v IdenticalTo=%d\n%s", name, r.OK, r.ImportID, r.IdenticalTo, problems(r))
+	}
+	return r
+}
+
+// refused uploads a file that must be refused.
+func (e *env) refused(name string, data []byte) *ingest.Report {
+	e.t.Helper()
+	r := e.upload(name, data, ingest.Options{})
+	if r.OK || r.ImportID != nil {
+		e.t.Fatalf("%s: want a refusal, got OK=%v ImportID=%v\n%s", name, r.OK, r.ImportID, problems(r))
+	}
+	return r
+}
+
+// query returns each row as its columns joined by "|": NULL as "NULL", dates as 2006-01-02.
+func (e *env) query(q string, args ...any) []string {
+	e.t.Helper()
+	rs, err := e.db.SQL().QueryContext(e.ctx, q, args...)
+	if err != nil {
+		e.t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	out := []string{}
+	for rs.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			e.t.Fatal(err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				parts[i] = "NULL"
+			case time.Time:
+				parts[i] = v.Format("2006-01-02")
+			default:
+				parts[i] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rs.Err(); err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+func (e *env) count(table string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.SQL().QueryRowContext(e.ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// currentTables are the four current-state tables.
+var currentTables = []string{"participants", "respondents", "group_stages", "regions"}
+
+// table dumps a whole current table, every column but the bookkeeping ones, ordered.
+func (e *env) table(name string) []string {
+	e.t.Helper()
+	return e.query(`SELECT CAST(t AS TEXT) FROM (SELECT * EXCLUDE (import_id, row_number) FROM ` + name + `) t ORDER BY 1`)
+}
+
+// snapshot is the full current state.
+func (e *env) snapshot() map[string][]string {
+	e.t.Helper()
+	s := map[string][]string{}
+	for _, name := range currentTables {
+		s[name] = e.table(name)
+	}
+	return s
+}
+
+// dataFiles lists the data folder.
+func (e *env) dataFiles() []string {
+	e.t.Helper()
+	entries, err := os.ReadDir(e.dataDir)
+	if err != nil && !os.IsNotExist(err) {
+		e.t.Fatal(err)
+	}
+	var names []string
+	for _, d := range entries {
+		names = append(names, d.Name())
+	}
+	return names
+}
+
+// ---------------------------------------------------------------- problems
+
+// prob is the exported part of a Problem, for comparing.
+type prob struct {
+	Severity, Sheet, Cell string
+	Row                   int
+	Column, Value         string
+	Message               string
+}
+
+func asProb(p ingest.Problem) prob {
+	return prob{p.Severity, p.Sheet, p.Cell, p.Row, p.Column, p.Value, p.Message}
+}
+
+func problems(r *ingest.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %d problems, %d errors:\n", r.ProblemCount, r.ErrorCount)
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "  %+v\n", asProb(p))
+	}
+	return b.String()
+}
+
+// problemAt finds the problem at cell ("" for a sheet's problem) of sheet.
+func problemAt(r *ingest.Report, sheet, cell string) (ingest.Problem, bool) {
+	for _, p := range r.Problems {
+		if p.Sheet == sheet && p.Cell == cell {
+			return p, true
+		}
+	}
+	return ingest.Problem{}, false
+}
+
+func sheetReport(t *testing.T, r *ingest.Report, sheet string) ingest.SheetReport {
+	t.Helper()
+	for _, s := range r.Sheets {
+		if s.Sheet == sheet {
+			return s
+		}
+	}
+	t.Fatalf("no report of sheet %q in %+v", sheet, r.Sheets)
+	return ingest.SheetReport{}
+}
+
+func equal[T comparable](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func equalList(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if got == nil {
+		got = []string{}
+	}
+	if want == nil {
+		want = []string{}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n got  %q\n want %q", what, got, want)
+	}
+}
+
+// ---------------------------------------------------------------- header and sheets
+
+func TestHeaderBelowTitleRows(t *testing.T) {
+	e := newEnv(t)
+	sheet := [][]any{
+		{"Data Survei Pekerja Rumahan"}, // merged A1:D1
+		nil,
+		nil,
+		respHeader,
+		resp("R1", "Kab. Jember"),
+		resp("R2", "Kota Batu"),
+	}
+	data := bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet})
+	r := e.commit("judul.xlsx", data)
+	s := sheetReport(t, r, "Responden")
+	equal(t, "rows", s.Rows, 2)
+	equal(t, "new", s.New, 2)
+	equalList(t, "stored", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Jember", "R2|Kota Batu"})
+
+	// A problem of the data is located by the sheet's own row numbers.
+	sheet = append(sheet, resp("R3", "Kab. Malng"))
+	r = e.refused("judul2.xlsx", bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet}))
+	if _, ok := problemAt(r, "Responden", "C7"); !ok {
+		t.Errorf("want a problem at Responden!C7\n%s", problems(r))
+	}
+}
+
+func TestHeaderWithinTwentyRows(t *testing.T) {
+	for _, tc := range []struct {
+		headerRow int
+		ok        bool
+	}{{1, true}, {20, true}, {21, false}} {
+		t.Run(fmt.Sprint(tc.headerRow), func(t *testing.T) {
+			e := newEnv(t)
+			sheet := make([][]any, tc.headerRow-1)
+			if tc.headerRow > 1 {
+				sheet[0] = []any{"Rekap survei"}
+				// A title row naming one known column is not a header.
+				sheet[len(sheet)-1] = []any{"Wilayah", nil, "Kab. Jember"}
+			}
+			sheet = append(sheet, respHeader, resp("R1", "Kab. Jember"))
+			r := e.upload("x.xlsx", book(t, map[string][][]any{"Responden": sheet}), ingest.Options{})
+			if r.OK != tc.ok {
+				t.Fatalf("OK = %v, want %v\n%s", r.OK, tc.ok, problems(r))
+			}
+			if tc.ok {
+				equal(t, "rows", sheetReport(t, r, "Responden").Rows, 1)
+				return
+			}
+			p, ok := problemAt(r, "Responden", "")
+			if !ok {
+				t.Fatalf("want a problem of the whole sheet\n%s", problems(r))
+			}
+			want := prob{Severity: "error", Sheet: "Responden",
+				Message: "baris judul kolom tidak ditemukan di 20 baris pertama; diharapkan kolom seperti ID Responden, Tanggal Survei, Wilayah, Jenis Pekerjaan"}
+			equal(t, "problem", asProb(p), want)
+			equal(t, "count", r.ErrorCount, 1)
+			r.Localize("en")
+			equal(t, "EN", r.Problems[0].Message, "no header row found in the first 20 rows; expected columns such as ID Responden, Tanggal Survei, Wilayah, Jenis Pekerjaan")
+		})
+	}
+}
+
+func TestSheetNamesAndColumns(t *testing.T) {
+	e := newEnv(t)
+	data := bookWith(t, layout{order: []string{"Catatan", "  daftar PESERTA ", "SURVEY", "Sheet3"}}, map[string][][]any{
+		"Catatan": {{"hanya catatan"}},
+		"  daftar PESERTA ": {
+			// English names, another order, a unit, an unknown column.
+			{"role", "GENDER", "full_name?", "Region", "Name", "Participant_ID", "Date (hari pertama)"},
+			{"Faslap", "L", "x", "KAB MALANG", "Budi", "P-1", "11/09/2014"},
+		},
+		"SURVEY": {
+			{"Respondent ID", "catatan petugas", "Monthly Wage (Rp)", "type", "kab/kota", "Survey Date", "Umur (tahun)", "masalah_a", "No. HP"},
+			{"R1", "ramah", "Rp 1.250.000", "self-employed", "Kota Malang", "2014-09-12", 41, "ya", "0812"},
+		},
+		"Sheet3": {},
+	})
+	r := e.commit("alias.xlsx", data)
+	equalList(t, "ignored sheets", r.IgnoredSheets, []string{"Catatan", "Sheet3"})
+	equal(t, "sheets", len(r.Sheets), 2)
+	p := sheetReport(t, r, "  daftar PESERTA ")
+	equal(t, "peserta kind", p.Kind, "participants")
+	equalList(t, "peserta ignored columns", p.IgnoredColumns, []string{"full_name?"})
+	s := sheetReport(t, r, "SURVEY")
+	equal(t, "survey kind", s.Kind, "respondents")
+	equalList(t, "survey ignored columns", s.IgnoredColumns, []string{"catatan petugas", "No. HP"})
+
+	equalList(t, "participants", e.query(`SELECT participant_id, name, gender, role, field_facilitator, region, training_date FROM participants`),
+		[]string{"P-1|Budi|L|Fasilitator Lapang|true|Kab. Malang|2014-09-11"})
+	equalList(t, "respondents", e.query(`SELECT respondent_id, survey_date, region, work_type, age, monthly_wage, p_a, p_b FROM respondents`),
+		[]string{"R1|2014-09-12|Kota Malang|SE|41|1250000|true|NULL"})
+}
+
+func TestSheetAliases(t *testing.T) {
+	tests := []struct{ sheet, kind string }{
+		{"Peserta", "participants"}, {"Participants", "participants"}, {"Daftar Peserta", "participants"},
+		{"Responden", "respondents"}, {"Survei", "respondents"}, {"survey", "respondents"},
+		{"RESPONDENTS", "respondents"}, {"Pekerja  Rumahan", "respondents"}, {"PekerjaRumahan", "respondents"},
+		{"Kelompok", "group_stages"}, {"Groups", "group_stages"}, {"Pengorganisasian", "group_stages"}, {"organizing", "group_stages"},
+		{"Wilayah", "regions"}, {"Regions", "regions"}, {"umk", "regions"},
+	}
+	sheets := map[string][][]any{
+		"participants": rows(pesertaHeader, []any{"Ani", "P", "Staff", nil}),
+		"respondents":  rows(respHeader, resp("R1", "Kab. Jember")),
+		"group_stages": rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
+		"regions":      rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Jember", 2014, 1270000}),
+	}
+	e := newEnv(t)
+	for _, tc := range tests {
+		r := e.upload("x.xlsx", book(t, map[string][][]any{tc.sheet: sheets[tc.kind]}), ingest.Options{DryRun: true})
+		if !r.OK || len(r.Sheets) != 1 || r.Sheets[0].Kind != tc.kind || len(r.IgnoredSheets) != 0 {
+			t.Errorf("sheet %q: want one %s sheet, got OK=%v sheets=%+v ignored=%q\n%s", tc.sheet, tc.kind, r.OK, r.Sheets, r.IgnoredSheets, problems(r))
+		}
+	}
+}
+
+func TestColumnAliases(t *testing.T) {
+	// Every alias of WORKBOOKS.md, in an odd spelling, with the header key rules.
+	tests := []struct {
+		sheet, header string
+		kind          string
+		column        string // the stored column it fills
+		value         any
+		want          string
+	}{
+		{"Peserta", "participant id", "p", "participant_id", "X1", "X1"},
+		{"Peserta", "ID", "p", "participant_id", "X1", "X1"},
+		{"Peserta", "JK", "p", "gender", "Wanita", "P"},
+		{"Peserta", "l/p", "p", "gender", "Pria", "L"},
+		{"Peserta", "Sex", "p", "gender", "Female", "P"},
+		{"Peserta", "Kab/Kota", "p", "region", "Kabupaten Jember", "Kab. Jember"},
+		{"Peserta", "Wilayah Kerja", "p", "region", "Kotamadya Malang", "Kota Malang"},
+		{"Peserta", "Pelatihan", "p", "training", "ToT", "ToT"},
+		{"Peserta", "Event", "p", "training", "ToT", "ToT"},
+		{"Peserta", "Tanggal", "p", "training_date", "11 Agt 2014", "2014-08-11"},
+		{"Peserta", "Tempat", "p", "location", "Kota Malang", "Kota Malang"},
+		{"Peserta", "Location", "p", "location", "Batu", "Batu"},
+		{"Responden", "District", "r", "district", "Sukun", "Sukun"},
+		{"Responden", "Desa", "r", "village", "Bandulan", "Bandulan"},
+		{"Responden", "Kelurahan", "r", "village", "Bandulan", "Bandulan"},
+		{"Responden", "Village", "r", "village", "Bandulan", "Bandulan"},
+		{"Responden", "Faslap", "r", "facilitator", "Ani", "Ani"},
+		{"Responden", "Usia", "r", "age", 33, "33"},
+		{"Responden", "Jenis Produk", "r", "product", "Batik", "Batik"},
+		{"Responden", "Sektor", "r", "product", "Batik", "Batik"},
+		{"Responden", "Upah", "r", "monthly_wage", "1,250,000", "1250000"},
+		{"Responden", "Pendapatan per Bulan", "r", "monthly_wage", "1.250.000", "1250000"},
+		{"Responden", "Income (IDR)", "r", "monthly_wage", 900000, "900000"},
+		{"Responden", "No Written Contract", "r", "p_a", "Y", "true"},
+		{"Responden", "Masalah B", "r", "p_b", "Tdk", "false"},
+		{"Responden", "No Legal Protection", "r", "p_c", "yes", "true"},
+		{"Responden", "No Health Insurance", "r", "p_d", "N", "false"},
+		{"Responden", "masalah-e", "r", "p_e", "x", "true"},
+		{"Responden", "Own Work Tools", "r", "p_f", "0", "false"},
+		{"Responden", "No Bargaining Power", "r", "p_g", "TRUE", "true"},
+		{"Responden", "Upah di Bawah UMK", "r", "p_h", "✓", "true"},
+		{"Responden", "Wage Below Minimum", "r", "p_h", "No", "false"},
+		{"Responden", "Employer Unknown", "r", "p_i", "T", "false"},
+		{"Kelompok", "Group Name", "g", "group_name", "Mawar", "Mawar"},
+		{"Kelompok", "Faslap", "g", "facilitator", "Ani", "Ani"},
+		{"Kelompok", "Anggota", "g", "members", 12, "12"},
+		{"Kelompok", "Members", "g", "members", "0", "0"},
+		{"Wilayah", "Province", "w", "province", "Jawa Timur", "Jawa Timur"},
+	}
+	bases := map[string]struct {
+		header []any
+		row    []any
+		table  string
+	}{
+		"p": {[]any{"Nama", "Jabatan"}, []any{"Ani", "Faslap"}, "participants"},
+		"r": {[]any{"Respondent ID", "Survey Date", "Region", "Tipe Pekerja"}, []any{"R1", "11 Aug 2014", "Jember", "Putting-Out"}, "respondents"},
+		"g": {[]any{"Group Code", "Kabupaten/Kota", "Stage", "Tanggal Capai"}, []any{"G1", "Surabaya", "3. Pertemuan Kelompok", "11-09-2014"}, "group_stages"},
+		"w": {[]any{"Region", "Year", "Minimum Wage"}, []any{"Kab. Jember", 2014, "Rp 1.270.000"}, "regions"},
+	}
+	e := newEnv(t)
+	for _, tc := range tests {
+		base := bases[tc.kind]
+		header := append(slices.Clone(base.header), tc.header)
+		row := append(slices.Clone(base.row), tc.value)
+		if tc.kind == "p" && !strings.Contains(strings.ToLower(tc.header), "wil") && !strings.Contains(strings.ToLower(tc.header), "kab") {
+			header, row = append(header, "Region"), append(row, "Kab. Jember")
+		}
+		r := e.upload(tc.header+".xlsx", book(t, map[string][][]any{tc.sheet: rows(header, row)}), ingest.Options{})
+		if !r.OK || r.ImportID == nil {
+			t.Errorf("%s %q: refused\n%s", tc.sheet, tc.header, problems(r))
+			continue
+		}
+		if ig := sheetReport(t, r, tc.sheet).IgnoredColumns; len(ig) != 0 {
+			t.Errorf("%s %q: ignored columns %q", tc.sheet, tc.header, ig)
+		}
+		got := e.query(fmt.Sprintf(`SELECT %s FROM %s`, tc.column, base.table))
+		if !slices.Equal(got, []string{tc.want}) {
+			t.Errorf("%s %q = %v: stored %s %q, want %q", tc.sheet, tc.header, tc.value, tc.column, got, tc.want)
+		}
+		if err := e.db.Undo(e.ctx, *r.ImportID, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestTwoSheetsOfOneKind(t *testing.T) {
+	e := newEnv(t)
+	r := e.refused("dua.xlsx", bookWith(t, layout{order: []string{"Responden", "Survey"}}, map[string][][]any{
+		"Responden": rows(respHeader, resp("R1", "Kab. Jember")),
+		"Survey":    rows(respHeader, resp("R2", "Kab. Jember")),
+	}))
+	p, ok := problemAt(r, "Survey", "")
+	if !ok {
+		t.Fatalf("want a problem of sheet Survey\n%s", problems(r))
+	}
+	equal(t, "problem", asProb(p), prob{Severity: "error", Sheet: "Survey",
+		Message: `sheet "Responden" dan "Survey" sama-sama sheet Responden; hapus atau ganti nama salah satunya`})
+	equal(t, "imports", e.count("imports"), 0)
+	equal(t, "respondents", e.count("respondents"), 0)
+}
+
+func TestNoKnownSheet(t *testing.T) {
+	e := newEnv(t)
+	r := e.refused("lain.xlsx", book(t, map[string][][]any{"Data": rows(respHeader, resp("R1", "Kab. Jember"))}))
+	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, "tidak ada sheet yang dikenal (ada: Data)") {
+		t.Errorf("want one problem naming the sheets found\n%s", problems(r))
+	}
+	equalList(t, "ignored", r.IgnoredSheets, []string{"Data"})
+}
+
+// ---------------------------------------------------------------- rows and text
+
+func TestTotalsAndBlankRows(t *testing.T) {
+	e := newEnv(t)
+	header := []any{"No", "ID Responden", "Tanggal Survei", "Wilayah", "Jenis Pekerjaan", "Upah per Bulan"}
+	sheet := [][]any{
+		header,
+		{1, "R1", "11/09/2014", "Kab. Jember", "POS", 1000000}, // row 2
+		nil,                     // row 3: blank
+		{nil, " ", nil, "", nil}, // row 4: blank but for spaces
+		{4, "R2", "11/09/2014", "Kab. Jember", "SE", 500000}, // row 5
+		{"keterangan saja"},                                  // row 6: only an unknown column
+		{nil, "Total", nil, nil, nil, 1500000},               // row 7
+		{"JUMLAH", nil, nil, nil, nil, 1500000},              // row 8
+	}
+	r := e.commit("total.xlsx", book(t, map[string][][]any{"Responden": sheet}))
+	s := sheetReport(t, r, "Responden")
+	equal(t, "rows", s.Rows, 2)
+	equal(t, "new", s.New, 2)
+	if s.Skipped < 2 {
+		t.Errorf("skipped = %d, want at least the 2 totals rows", s.Skipped)
+	}
+	equalList(t, "ignored columns", s.IgnoredColumns, []string{"No"})
+	var got []prob
+	for _, p := range r.Problems {
+		got = append(got, asProb(p))
+	}
+	want := []prob{
+		{Severity: "warning", Sheet: "Responden", Cell: "A7", Row: 7, Value: "Total", Message: "baris total dilewati"},
+		{Severity: "warning", Sheet: "Responden", Cell: "A8", Row: 8, Value: "JUMLAH", Message: "baris total dilewati"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n got  %+v\n want %+v", got, want)
+	}
+	equalList(t, "stored", e.query(`SELECT respondent_id, monthly_wage FROM respondents ORDER BY 1`), []string{"R1|1000000", "R2|500000"})
+
+	// Above the first data row a "Total" is data, and here a bad one.
+	r = e.refused("total2.xlsx", book(t, map[string][][]any{"Responden": {header, {nil, "Total", "11/09/2014", "Kab. Jember", "POS"}, {nil, "R1", "kemarin", "Kab. Jember", "POS"}}}))
+	if _, ok := problemAt(r, "Responden", "C3"); !ok || r.ErrorCount != 1 {
+		t.Errorf("want one error at C3\n%s", problems(r))
+	}
+}
+
+func TestTextTrimmedAndFolded(t *testing.T) {
+	e := newEnv(t)
+	e.commit("peserta.xlsx", book(t, map[string][][]any{
+		"Peserta": rows([]any{"Nama", "Jabatan", "Wilayah", "Kegiatan", "Lokasi"},
+			[]any{"  Siti   Aminah ", " Fasilitator   Lapang ", "  kab.   jember ", "ToT\u00a0 Organisasi\tdan  Pengorganisasian", " Kota\n Malang "}),
+	}))
+	equalList(t, "participants", e.query(`SELECT name, role, region, training, location FROM participants`),
+		[]string{"Siti Aminah|Fasilitator Lapang|Kab. Jember|ToT Organisasi dan Pengorganisasian|Kota Malang"})
+
+	// The key is the normalised text: the same person spelled with other spaces is unchanged.
+	r := e.commit("peserta2.xlsx", book(t, map[string][][]any{
+		"Peserta": rows([]any{"Nama", "Jabatan", "Wilayah", "Kegiatan", "Lokasi"},
+			[]any{"Siti Aminah", "faslap", "Kab. Jember", "ToT Organisasi dan Pengorganisasian", "Kota Malang"}),
+	}))
+	s := sheetReport(t, r, "Peserta")
+	equal(t, "unchanged", s.Unchanged, 1)
+	equal(t, "participants", e.count("participants"), 1)
+}
+
+func TestRowNumbersStored(t *testing.T) {
+	e := newEnv(t)
+	e.commit("baris.xlsx", book(t, map[string][][]any{
+		"Responden": {{"Judul"}, respHeader, resp("R1", "Kab. Jember"), nil, resp("R2", "Kab. Jember")},
+		"Peserta":   rows(pesertaHeader, []any{"Ani", "P", "Staff", nil}),
+		"Kelompok":  rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, nil, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
+		"Wilayah":   rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Jember", 2014, 1270000}),
+	}))
+	equalList(t, "respondents", e.query(`SELECT respondent_id, row_number FROM respondents ORDER BY 1`), []string{"R1|3", "R2|5"})
+	equalList(t, "participants", e.query(`SELECT name, row_number FROM participants`), []string{"Ani|2"})
+	equalList(t, "group_stages", e.query(`SELECT group_code, row_number FROM group_stages`), []string{"G1|3"})
+	equalList(t, "regions", e.query(`SELECT region, row_number FROM regions`), []string{"Kab. Jember|2"})
+}
+
+// ---------------------------------------------------------------- values
+
+func TestDatesStored(t *testing.T) {
+	want := "2014-09-11"
+	forms := []any{
+		"2014-09-11", "11/09/2014", "11-09-2014", "11.09.2014", "11 September 2014", "11 september 2014",
+		"11 Sep 2014", " 11  Sept 2014 ",
+		serial(41893), serial(41893.75), "41893", 41893,
+		time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC),
+	}
+	for _, date1904 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("date1904=%v", date1904), func(t *testing.T) {
+			e := newEnv(t)
+			sheet := [][]any{respHeader}
+			var wants []string
+			for i, v := range forms {
+				if date1904 {
+					switch s := v.(type) {
+					case serial:
+						v = s - 1462 // the same day in the 1904 system
+					case int:
+						v = s - 1462
+					case string:
+						if s == "41893" {
+							v = "40431"
+						}
+					}
+				}
+				id := fmt.Sprintf("R%02d", i)
+				sheet = append(sheet, []any{id, v, "Kab. Jember", "POS"})
+				wants = append(wants, id+"|"+want+fmt.Sprintf("|%v", v))
+			}
+			// The other month names, Indonesian and English.
+			for i, v := range []string{"11 Agustus 2014", "11 Agt 2014", "11 Aug 2014", "11 August 2014", "11 Agu 2014"} {
+				id := fmt.Sprintf("S%02d", i)
+				sheet = append(sheet, []any{id, v, "Kab. Jember", "POS"})
+				wants = append(wants, id+"|2014-08-11|"+v)
+			}
+			e.commit("tanggal.xlsx", bookWith(t, layout{date1904: date1904}, map[string][][]any{"Responden": sheet}))
+			got := e.query(`SELECT respondent_id, survey_date FROM respondents ORDER BY 1`)
+			if len(got) != len(wants) {
+				t.Fatalf("stored %d rows, want %d", len(got), len(wants))
+			}
+			for i, g := range got {
+				w := wants[i][:strings.LastIndex(wants[i], "|")]
+				if g != w {
+					t.Errorf("%s: stored %s, want %s", wants[i], g, w)
+				}
+			}
+		})
+	}
+}
+
+func TestYesNoStored(t *testing.T) {
+	e := newEnv(t)
+	header := []any{"ID Responden", "Tanggal Survei", "Wilayah", "Jenis Pekerjaan", "Tanpa Kontrak Tertulis", "Tanpa Jaminan Kesehatan"}
+	tests := []struct {
+		cell any
+		want string
+	}{
+		{"Ya", "true"}, {"Y", "true"}, {"Yes", "true"}, {"1", "true"}, {"TRUE", "true"}, {"✓", "true"}, {"x", "true"},
+		{1, "true"}, {true, "true"},
+		{"Tidak", "false"}, {"Tdk", "false"}, {"T", "false"}, {"No", "false"}, {"N", "false"}, {"0", "false"}, {"FALSE", "false"},
+		{0, "false"}, {false, "false"}, {" tidak ", "false"},
+		{nil, "NULL"}, {"", "NULL"}, {"   ", "NULL"},
+	}
+	sheet := [][]any{header}
+	var want []string
+	for i, tc := range tests {
+		id := fmt.Sprintf("R%02d", i)
+		sheet = append(sheet, []any{id, "11/09/2014", "Kab. Jember", "POS", tc.cell, "Ya"})
+		want = append(want, fmt.Sprintf("%s|%s|true", id, tc.want))
+	}
+	e.commit("yatidak.xlsx", book(t, map[string][][]any{"Responden": sheet}))
+	got := e.query(`SELECT respondent_id, p_a, p_d FROM respondents ORDER BY 1`)
+	for i := range want {
+		if i >= len(got) || got[i] != want[i] {
+			t.Errorf("%q: want %s, got %v", tests[i].cell, want[i], got)
+		}
+	}
+	// Blank and Tidak stay apart: three unanswered, the rest answered.
+	equalList(t, "answered", e.query(`SELECT count(p_a), count(*) FILTER (WHERE p_a IS NULL), count(*) FILTER (WHERE NOT p_a) FROM respondents`),
+		[]string{"19|3|10"})
+}
+
+func TestMoneyStored(t *testing.T) {
+	e := newEnv(t)
+	header := append(slices.Clone(respHeader), "Upah per Bulan (Rp)")
+	tests := []struct {
+		cell any
+		want string
+	}{
+		{"Rp 1.250.000", "1250000"}, {"Rp1.250.000", "1250000"}, {"rp. 1.250.000,-", "1250000"},
+		{"1.250.000", "1250000"}, {"1,250,000", "1250000"}, {"1250000", "1250000"},
+		{1250000, "1250000"}, {1250000.0, "1250000"}, {"IDR 750.000", "750000"}, {"0", "0"},
+		{"1.580.037", "1580037"}, {2200000, "2200000"}, {"", "NULL"}, {nil, "NULL"}, {"-", "NULL"},
+	}
+	sheet := [][]any{header}
+	for i, tc := range tests {
+		sheet = append(sheet, append(resp(fmt.Sprintf("R%02d", i), "Kab. Jember"), tc.cell))
+	}
+	e.commit("upah.xlsx", book(t, map[string][][]any{"Responden": sheet}))
+	got := e.query(`SELECT monthly_wage FROM respondents ORDER BY respondent_id`)
+	for i, tc := range tests {
+		if i >= len(got) || got[i] != tc.want {
+			t.Errorf("%q: want %s, got %v", tc.cell, tc.want, got)
+		}
+	}
+	if typ := e.query(`SELECT typeof(monthly_wage) FROM respondents LIMIT 1`); !slices.Equal(typ, []string{"BIGINT"}) {
+		t.Errorf("monthly_wage is %v, want BIGINT", typ)
+	}
+}
+
+func TestOtherValuesStored(t *testing.T) {
+	e := newEnv(t)
+	e.commit("lain.xlsx", book(t, map[string][][]any{
+		"Responden": rows([]any{"ID Responden", "Tanggal Survei", "Wilayah", "Jenis Kelamin", "Umur", "Jenis Pekerjaan"},
+			[]any{"R1", "11/09/2014", "surabaya", "Perempuan", 10, "Putting Out System"},
+			[]any{"R2", "11/09/2014", "KOTA  BATU", "laki-laki", "100", "Mandiri"},
+			[]any{"R3", "11/09/2014", "Kabupaten Jember", nil, nil, "SE"},
+			[]any{"R4", "11/09/2014", "Jember", "W", 45.0, "pos"}),
+		"Kelompok": rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal", "Jumlah Anggota"},
+			[]any{"G1", "Kab. Jember", "Pemetaan", "11/09/2014", nil},
+			[]any{"G1", "Kab. Jember", "2", "12/09/2014", 0},
+			[]any{"G1", "Kab. Jember", "3. Pertemuan Kelompok", "13/09/2014", 12},
+			[]any{"G1", "Kab. Jember", "pembentukan kelompok", "14/09/2014", 15}),
+	}))
+	equalList(t, "respondents", e.query(`SELECT respondent_id, region, gender, age, work_type FROM respondents ORDER BY 1`), []string{
+		"R1|Kota Surabaya|P|10|POS", "R2|Kota Batu|L|100|SE", "R3|Kab. Jember|NULL|NULL|SE", "R4|Kab. Jember|P|45|POS"})
+	equalList(t, "group stages", e.query(`SELECT group_code, stage, reached_on, members FROM group_stages ORDER BY stage`), []string{
+		"G1|1|2014-09-11|NULL", "G1|2|2014-09-12|0", "G1|3|2014-09-13|12", "G1|4|2014-09-14|15"})
+}
+
+// ---------------------------------------------------------------- problems
+
+func TestProblems(t *testing.T) {
+	kelompok := []any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal", "Jumlah Anggota"}
+	tests := []struct {
+		name   string
+		sheets map[string][][]any
+		want   prob
+		en     string
+	}{
+		{"unknown region", map[string][][]any{"Responden": append(rows(respHeader, goodResp(4)...), resp("R9", "Kab. Malng"))},
+			prob{"error", "Responden", "C6", 6, "Wilayah", "Kab. Malng", `Wilayah "Kab. Malng" tidak dikenal; maksud Anda "Kab. Malang"?`},
+			`Wilayah "Kab. Malng" unknown; did you mean "Kab. Malang"?`},
+		{"ambiguous region", map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Jember"), resp("R2", " Malang"))},
+			prob{"error", "Responden", "C3", 3, "Wilayah", "Malang", `Wilayah "Malang" ambigu: tulis "Kab. Malang" atau "Kota Malang"`},
+			`Wilayah "Malang" is ambiguous: write "Kab. Malang" or "Kota Malang"`},
+		{"bad date", map[string][][]any{"Responden": rows(respHeader, []any{"R1", "kemarin", "Kab. Jember", "POS"})},
+			prob{"error", "Responden", "B2", 2, "Tanggal Survei", "kemarin", `Tanggal Survei "kemarin" bukan tanggal; contoh: 11/09/2014, 2014-09-11 atau 11 September 2014`},
+			`Tanggal Survei "kemarin" is not a date; examples: 11/09/2014, 2014-09-11 or 11 September 2014`},
+		{"invalid calendar date", map[string][][]any{"Responden": rows(respHeader, []any{"R1", "31/02/2014", "Kab. Jember", "POS"})},
+			prob{"error", "Responden", "B2", 2, "Tanggal Survei", "31/02/2014", `Tanggal Survei "31/02/2014" tidak ada di kalender: Februari 2014 hanya punya 28 hari`},
+			`Tanggal Survei "31/02/2014" is not a real date: February 2014 has only 28 days`},
+		{"bad yes/no", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Tanpa Kontrak Tertulis"), append(resp("R1", "Kab. Jember"), "mungkin"))},
+			prob{"error", "Responden", "E2", 2, "Tanpa Kontrak Tertulis", "mungkin", `Tanpa Kontrak Tertulis "mungkin" harus ya atau tidak: Ya, Y, Yes, 1, TRUE, ✓, x untuk ya; Tidak, Tdk, T, No, N, 0, FALSE untuk tidak`},
+			`Tanpa Kontrak Tertulis "mungkin" must be yes or no: Ya, Y, Yes, 1, TRUE, ✓, x for yes; Tidak, Tdk, T, No, N, 0, FALSE for no`},
+		{"age over", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Umur"), append(resp("R1", "Kab. Jember"), 101))},
+			prob{"error", "Responden", "E2", 2, "Umur", "101", `Umur "101" harus bilangan bulat 10–100`},
+			`Umur "101" must be a whole number 10–100`},
+		{"age under", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Usia"), append(resp("R1", "Kab. Jember"), "9"))},
+			prob{"error", "Responden", "E2", 2, "Umur", "9", `Umur "9" harus bilangan bulat 10–100`},
+			`Umur "9" must be a whole number 10–100`},
+		{"age fraction", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Umur"), append(resp("R1", "Kab. Jember"), 30.5))},
+			prob{"error", "Responden", "E2", 2, "Umur", "30.5", `Umur "30.5" harus bilangan bulat 10–100`},
+			`Umur "30.5" must be a whole number 10–100`},
+		{"bad work type", map[string][][]any{"Responden": rows(respHeader, []any{"R1", "11/09/2014", "Kab. Jember", "Borongan"})},
+			prob{"error", "Responden", "D2", 2, "Jenis Pekerjaan", "Borongan", `Jenis Pekerjaan "Borongan" harus POS (Putting-Out System) atau SE (Self-Employed, Mandiri)`},
+			`Jenis Pekerjaan "Borongan" must be POS (Putting-Out System) or SE (Self-Employed, Mandiri)`},
+		{"bad gender", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "JK"), append(resp("R1", "Kab. Jember"), "X"))},
+			prob{"error", "Responden", "E2", 2, "Jenis Kelamin", "X", `Jenis Kelamin "X" harus P (perempuan: P, Perempuan, W, Wanita) atau L (laki-laki: L, Laki-laki, Laki, Pria)`},
+			`Jenis Kelamin "X" must be P (female: P, Perempuan, F, Female) or L (male: L, Laki-laki, M, Male)`},
+		{"bad money", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Upah"), append(resp("R1", "Kab. Jember"), "sejuta"))},
+			prob{"error", "Responden", "E2", 2, "Upah per Bulan", "sejuta", `Upah per Bulan "sejuta" bukan jumlah rupiah; tulis rupiah penuh, contoh: 1250000, 1.250.000 atau Rp 1.250.000`},
+			`Upah per Bulan "sejuta" is not an amount in rupiah; write whole rupiah, e.g. 1250000, 1.250.000 or Rp 1.250.000`},
+		{"bad stage", map[string][][]any{"Kelompok": rows(kelompok, []any{"G1", "Kab. Jember", "7", "11/09/2014", 10})},
+			prob{"error", "Kelompok", "C2", 2, "Tahap", "7", `Tahap "7" harus salah satu tahap: 1 Pemetaan, 2 Pendekatan, 3 Pertemuan Kelompok, 4 Pembentukan Kelompok, 5 Pemilihan Pengurus, 6 Organisasi Berjalan`},
+			`Tahap "7" must be one of the stages: 1 Pemetaan, 2 Pendekatan, 3 Pertemuan Kelompok, 4 Pembentukan Kelompok, 5 Pemilihan Pengurus, 6 Organisasi Berjalan`},
+		{"negative members", map[string][][]any{"Kelompok": rows(kelompok, []any{"G1", "Kab. Jember", 1, "11/09/2014", -3})},
+			prob{"error", "Kelompok", "E2", 2, "Jumlah Anggota", "-3", `Jumlah Anggota "-3" harus bilangan bulat 0–100000`},
+			`Jumlah Anggota "-3" must be a whole number 0–100000`},
+		{"missing value", map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Jember"), []any{"R2", nil, "Kab. Jember", "POS"})},
+			prob{"error", "Responden", "B3", 3, "Tanggal Survei", "", `Tanggal Survei wajib diisi`},
+			`Tanggal Survei is required`},
+		{"missing value: dash", map[string][][]any{"Responden": rows(respHeader, []any{"R1", "11/09/2014", "Kab. Jember", " - "})},
+			prob{"error", "Responden", "D2", 2, "Jenis Pekerjaan", "", `Jenis Pekerjaan wajib diisi`},
+			`Jenis Pekerjaan is required`},
+		{"missing column", map[string][][]any{"Responden": {{"Survei 2014"}, nil, {"ID Responden", "Tanggal Survei", "Wilayah", "Produk"}, {"R1", "11/09/2014", "Kab. Jember", "Batik"}}},
+			prob{"error", "Responden", "A3", 3, "Jenis Pekerjaan", "", `kolom wajib "Jenis Pekerjaan" tidak ada di baris judul 3`},
+			`required column "Jenis Pekerjaan" is missing from header row 3`},
+		{"field facilitator without region", map[string][][]any{"Peserta": rows(pesertaHeader, []any{"Ani", "P", "Staff", nil}, []any{"Budi", "L", "Fasilitator Lapang", nil})},
+			prob{"error", "Peserta", "D3", 3, "Wilayah", "", `Wilayah wajib diisi untuk fasilitator lapang`},
+			`Wilayah is required for a field facilitator`},
+		{"field facilitator without region column", map[string][][]any{"Peserta": rows([]any{"Nama", "Jabatan", "Lokasi"}, []any{"Budi", "Field Facilitator", "Kota Malang"})},
+			prob{"error", "Peserta", "A2", 2, "Wilayah", "", `Wilayah wajib diisi untuk fasilitator lapang`},
+			`Wilayah is required for a field facilitator`},
+		{"field facilitator with an unknown region", map[string][][]any{"Peserta": rows(pesertaHeader, []any{"Budi", "L", "Faslap", "Kab. Jembr"})},
+			prob{"error", "Peserta", "D2", 2, "Wilayah", "Kab. Jembr", `Wilayah "Kab. Jembr" tidak dikenal; maksud Anda "Kab. Jember"?`},
+			`Wilayah "Kab. Jembr" unknown; did you mean "Kab. Jember"?`},
+		{"duplicate ID", map[string][][]any{"Responden": rows(respHeader, resp("R-001", "Kab. Jember"), resp("R-002", "Kab. Jember"), resp(" r-001", "Kota Batu"))},
+			prob{"error", "Responden", "A4", 4, "ID Responden", "r-001", `kunci baris ini sama dengan baris 2 (Responden!A2); setiap baris harus unik`},
+			`this row's key duplicates row 2 (Responden!A2); every row must be unique`},
+		{"duplicate participant ID", map[string][][]any{"Peserta": rows([]any{"Nama", "Jabatan", "ID Peserta"}, []any{"Ani", "Staff", "P1"}, []any{"Budi", "Staff", "p1"})},
+			prob{"error", "Peserta", "C3", 3, "ID Peserta", "p1", `kunci baris ini sama dengan baris 2 (Peserta!C2); setiap baris harus unik`},
+			`this row's key duplicates row 2 (Peserta!C2); every row must be unique`},
+		{"duplicate header", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Region"), append(resp("R1", "Kab. Jember"), "Kota Batu"))},
+			prob{"error", "Responden", "E1", 1, "Wilayah", "Region", `kolom Wilayah muncul dua kali (juga di C1)`},
+			`column Wilayah appears twice (also at C1)`},
+		{"UMK without year", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Jember", 2014, 1270000}, []any{"Kota Batu", nil, "Rp 1.580.037"})},
+			prob{"error", "Wilayah", "B3", 3, "Tahun", "", `Tahun wajib diisi bila UMK diisi`},
+			`Tahun is required when UMK is given`},
+		{"UMK with a bad year", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kota Batu", "2014/15", 1580037})},
+			prob{"error", "Wilayah", "B2", 2, "Tahun", "2014/15", `Tahun "2014/15" harus bilangan bulat 1990–2100`},
+			`Tahun "2014/15" must be a whole number 1990–2100`},
+		{"new region without prefix", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Provinsi"}, []any{"Bogor", "Jawa Barat"})},
+			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Bogor", `Wilayah "Bogor" bukan nama wilayah; tulis "Kab. X" atau "Kota X"`},
+			`Wilayah "Bogor" is not a region name; write "Kab. X" or "Kota X"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			r := e.refused("salah.xlsx", book(t, tc.sheets))
+			if r.ErrorCount != 1 || r.ProblemCount != 1 || len(r.Problems) != 1 {
+				t.Errorf("want exactly one problem\n%s", problems(r))
+			}
+			p, ok := problemAt(r, tc.want.Sheet, tc.want.Cell)
+			if !ok {
+				t.Fatalf("no problem at %s!%s\n%s", tc.want.Sheet, tc.want.Cell, problems(r))
+			}
+			equal(t, "problem", asProb(p), tc.want)
+			if tc.want.Cell != "" {
+				equal(t, "where", p.Where(), tc.want.Sheet+"!"+tc.want.Cell)
+			}
+			r.Localize("en")
+			p, _ = problemAt(r, tc.want.Sheet, tc.want.Cell)
+			equal(t, "English", p.Message, tc.en)
+			r.Localize("id")
+			p, _ = problemAt(r, tc.want.Sheet, tc.want.Cell)
+			equal(t, "Indonesian again", p.Message, tc.want.Message)
+			equal(t, "imports", e.count("imports"), 0)
+		})
+	}
+}
+
+func TestUnknownFacilitatorWarns(t *testing.T) {
+	e := newEnv(t)
+	e.commit("peserta.xlsx", book(t, map[string][][]any{"Peserta": rows(pesertaHeader, []any{"Siti Aminah", "P", "Faslap", "Kab. Jember"})}))
+	header := append(slices.Clone(respHeader), "Fasilitator")
+	r := e.upload("survei.xlsx", book(t, map[string][][]any{
+		"Responden": rows(header,
+			append(resp("R1", "Kab. Jember"), "siti  aminah"),
+			append(resp("R2", "Kab. Jember"), "Sity Aminah"),
+			append(resp("R3", "Kab. Jember"), "sity aminah"),
+			append(resp("R4", "Kab. Jember"), "Budi")),
+		"Kelompok": rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal", "Faslap"}, []any{"G1", "Kab. Jember", 1, "11/09/2014", "Budi"}),
+	}), ingest.Options{})
+	if !r.OK || r.ImportID == nil || r.ErrorCount != 0 {
+		t.Fatalf("warnings must not block\n%s", problems(r))
+	}
+	var got []prob
+	for _, p := range r.Problems {
+		got = append(got, asProb(p))
+	}
+	want := []prob{
+		{"warning", "Responden", "E3", 3, "Fasilitator", "Sity Aminah", `Fasilitator "Sity Aminah" tidak ada di daftar peserta (di 2 baris)`},
+		{"warning", "Responden", "E5", 5, "Fasilitator", "Budi", `Fasilitator "Budi" tidak ada di daftar peserta`},
+		{"warning", "Kelompok", "E2", 2, "Fasilitator", "Budi", `Fasilitator "Budi" tidak ada di daftar peserta`},
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i].Sheet > got[j].Sheet || got[i].Sheet == got[j].Sheet && got[i].Row < got[j].Row })
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n got  %+v\n want %+v", got, want)
+	}
+	equal(t, "problem count", r.ProblemCount, 3)
+	equal(t, "respondents", e.count("respondents"), 4)
+	equal(t, "group stages", e.count("group_stages"), 1)
+	r.Localize("en")
+	if p, _ := problemAt(r, "Responden", "E3"); p.Message != `Fasilitator "Sity Aminah" matches no participant (in 2 rows)` {
+		t.Errorf("English: %q", p.Message)
+	}
+
+	// A participant of the same file is known to its survey sheets.
+	r = e.upload("keduanya.xlsx", book(t, map[string][][]any{
+		"Responden": rows(header, append(resp("R9", "Kab. Jember"), "Budi")),
+		"Peserta":   rows(pesertaHeader, []any{"Budi", "L", "Faslap", "Kab. Jember"}),
+	}), ingest.Options{})
+	if !r.OK || r.ProblemCount != 0 {
+		t.Errorf("want no warning for a participant of the same file\n%s", problems(r))
+	}
+}
+
+// ---------------------------------------------------------------- Wilayah
+
+func TestNewRegion(t *testing.T) {
+	e := newEnv(t)
+	wilayah := []any{"Wilayah", "Provinsi", "Tahun", "UMK"}
+	r := e.commit("bogor.xlsx", book(t, map[string][][]any{
+		"Wilayah":   rows(wilayah, []any{"Kabupaten BOGOR", "Jawa Barat", 2014, "Rp 2.242.240"}, []any{"Kota Batu", nil, 2014, 1580037}),
+		"Responden": rows(respHeader, resp("R1", "Kab. Bogor"), resp("R2", "bogor"), resp("R3", "Kota Batu")),
+	}))
+	if r.ProblemCount != 0 {
+		t.Errorf("want no problem\n%s", problems(r))
+	}
+	equalList(t, "regions", e.table("regions"), []string{
+		"{'key': kab. bogor|2014, 'region': Kab. Bogor, 'province': Jawa Barat, 'year': 2014, 'umk': 2242240}",
+		"{'key': kota batu|2014, 'region': Kota Batu, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037}",
+	})
+	equalList(t, "respondents", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
+
+	// A later file knows it without a Wilayah sheet.
+	e.commit("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "KAB. BOGOR"))}))
+	equalList(t, "later", e.query(`SELECT region FROM respondents WHERE respondent_id = 'R4'`), []string{"Kab. Bogor"})
+
+	// Without it, a fresh database does not know Kab. Bogor.
+	e2 := newEnv(t)
+	r = e2.refused("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "Kab. Bogor"))}))
+	if p, ok := problemAt(r, "Responden", "C2"); !ok || !strings.HasPrefix(p.Message, `Wilayah "Kab. Bogor" tidak dikenal`) {
+		t.Errorf("want Kab. Bogor unknown\n%s", problems(r))
+	}
+}
+
+// ---------------------------------------------------------------- all or nothing
+
+func TestAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	sheet := rows(respHeader, goodResp(50)...)
+	sheet = slices.Insert(sheet, 26, resp("R-BAD", "Kab. Malng"))
+	sheet = append(sheet, []any{"R-BAD2", "31/13/2014", "Malang", "POS"})
+	r := e.upload("campur.xlsx", book(t, map[string][][]any{
+		"Peserta":   rows(pesertaHeader, []any{"Ani", "P", "Faslap", "Kab. Jember"}),
+		"Responden": sheet,
+		"Kelompok":  rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
+		"Wilayah":   rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Bogor", 2014, 2242240}),
+	}), ingest.Options{})
+	if r.OK || r.ImportID != nil {
+		t.Fatalf("want a refusal\n%s", problems(r))
+	}
+	var where []string
+	for _, p := range r.Problems {
+		where = append(where, p.Where())
+	}
+	equalList(t, "problems", where, []string{"Responden!C27", "Responden!B53", "Responden!C53"})
+	equal(t, "errors", r.ErrorCount, 3)
+	equal(t, "imports", e.count("imports"), 0)
+	equal(t, "import sheets", e.count("import_sheets"), 0)
+	for _, tbl := range append(slices.Clone(currentTables), "participant_versions", "respondent_versions", "group_stage_versions", "region_versions") {
+		equal(t, tbl, e.count(tbl), 0)
+	}
+	equalList(t, "data folder", e.dataFiles(), nil)
+	equal(t, "respondent rows read", sheetReport(t, r, "Responden").Rows, 52)
+}
+
+func TestProblemLimit(t *testing.T) {
+	e := newEnv(t)
+	sheet := [][]any{respHeader}
+	for i := range 1200 {
+		sheet = append(sheet, []any{fmt.Sprintf("R%04d", i), "kemarin", "Kab. Jember", "POS"})
+	}
+	r := e.refused("banyak.xlsx", book(t, map[string][][]any{"Responden": sheet}))
+	equal(t, "listed", len(r.Problems), 1000)
+	equal(t, "count", r.ProblemCount, 1200)
+	equal(t, "errors", r.ErrorCount, 1200)
+	equal(t, "first", r.Problems[0].Where(), "Responden!B2")
+	equal(t, "last listed", r.Problems[999].Where(), "Responden!B1001")
+	equal(t, "imports", e.count("imports"), 0)
+}
+
+// ---------------------------------------------------------------- formats
+
+func TestNotAnXLSX(t *testing.T) {
+	e := newEnv(t)
+	for name, data := range map[string][]byte{
+		"data.csv":   []byte("ID Responden,Tanggal Survei\nR1,11/09/2014\n"),
+		"lama.xls":   append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 512)...),
+		"laporan":    []byte("%PDF-1.4 ..."),
+		"kosong.xlsx": {},
+	} {
+		r := e.upload(name, data, ingest.Options{})
+		if r.OK || len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, ".xlsx") {
+			t.Errorf("%s: want one problem naming .xlsx\n%s", name, problems(r))
+		}
+	}
+	equal(t, "imports", e.count("imports"), 0)
+}
