@@ -132,8 +132,8 @@ func (f *fileCheck) flushFacilitatorWarnings(sheet string) {
 // rowCheck reports the problems of one row of one sheet.
 type rowCheck struct {
 	*fileCheck
-	sheet string
-	row   int
+	sheet   string
+	row     int
 	headers []string // of the spec's columns
 	cells   []string // the header cell of each spec column, "" when absent
 }

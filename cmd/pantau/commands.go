@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"pantau/ingest"
 	"pantau/queries"
@@ -188,8 +187,8 @@ func printReport(w io.Writer, r *ingest.Report, lang string) {
 
 // texts is the catalog of the CLI's own words, per language.
 var texts = map[string]struct {
-	identical, refused, dryRun, committed                string
-	sheet, rows, new, updated, unchanged, skipped        string
+	identical, refused, dryRun, committed                         string
+	sheet, rows, new, updated, unchanged, skipped                 string
 	ignoredSheets, ignoredColumns, errorLabel, warningLabel, more string
 }{
 	"id": {
@@ -404,4 +403,3 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-var _ = time.Now
