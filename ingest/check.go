@@ -136,6 +136,41 @@ type rowCheck struct {
 	row     int
 	headers []string // of the spec's columns
 	cells   []string // the header cell of each spec column, "" when absent
+
+	// refusedAt is, per column, the last row whose cell in it was refused:
+	// that row's column is then not also reported as missing.
+	refusedAt map[string]int
+	// keyHeader and keyValue, set by a sheet's finish, say which column and
+	// value a duplicate-key error quotes.
+	keyHeader, keyValue string
+}
+
+// refused records that the cell of header in this row was refused.
+func (c *rowCheck) refused(header string) {
+	if c.refusedAt == nil {
+		c.refusedAt = map[string]int{}
+	}
+	c.refusedAt[header] = c.row
+}
+
+// failed reports whether the cell of header in this row was refused, and so
+// its field holds no value although the cell was not blank.
+func (c *rowCheck) failed(header string) bool {
+	row, ok := c.refusedAt[header]
+	return ok && row == c.row
+}
+
+// key records the column that identifies this row, and returns its key.
+func (c *rowCheck) key(header, value, key string) string {
+	c.keyHeader, c.keyValue = header, value
+	return key
+}
+
+// noKey is a key no other row has, for a row whose key cells are blank or
+// refused: those are already reported, and the row is not stored.
+func (c *rowCheck) noKey() string {
+	c.keyHeader, c.keyValue = "", ""
+	return fmt.Sprintf("\x00row %d", c.row)
 }
 
 // cellOf is the cell of the named column in this row ("A<row>" when the sheet lacks it).
@@ -150,6 +185,7 @@ func (c *rowCheck) cellOf(header string) string {
 
 // invalid reports a value its column refuses: `Wilayah "Kab. Malng" tidak dikenal; ...`.
 func (c *rowCheck) invalid(col0 int, header, text string, err error) {
+	c.refused(header)
 	var r *Reason
 	if !errors.As(err, &r) {
 		r = &Reason{ID: err.Error(), EN: err.Error()}
@@ -160,6 +196,9 @@ func (c *rowCheck) invalid(col0 int, header, text string, err error) {
 
 // requireFor reports that a column lacks a value this row needs.
 func (c *rowCheck) requireFor(header string, r Reason) {
+	if c.failed(header) {
+		return // the value given is already reported as refused
+	}
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
 		text: Reason{ID: header + " " + r.ID, EN: header + " " + r.EN}})
 }
@@ -170,6 +209,7 @@ func (c *rowCheck) warn(header string, r Reason) {
 }
 
 func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
+	c.refused(header)
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(raw),
 		text: Reason{ID: fmt.Sprintf("sel berisi %d karakter; paling banyak %d", len([]rune(raw)), maxCellLength),
 			EN: fmt.Sprintf("cell holds %d characters; at most %d are allowed", len([]rune(raw)), maxCellLength)}})
@@ -177,7 +217,11 @@ func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
 
 // duplicate reports a key already held by an earlier row of the same sheet.
 func (c *rowCheck) duplicate(header string, first int) {
-	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
+	value := ""
+	if c.keyHeader != "" {
+		header, value = c.keyHeader, c.keyValue
+	}
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(value),
 		text: Reason{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, c.cellAt(header, first)),
 			EN: fmt.Sprintf("this row's key duplicates row %d (%s!%s); every row must be unique", first, c.sheet, c.cellAt(header, first))}})
 }

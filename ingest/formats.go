@@ -145,10 +145,35 @@ func accepts(c ColumnInfo) Reason {
 	panic(fmt.Sprintf("ingest: unknown value kind %d", c.Kind))
 }
 
+// summary is the short English form of accepts, for the README's tables;
+// the full list of forms follows the tables once.
+func summary(c ColumnInfo) string {
+	switch c.Kind {
+	case Date:
+		return "date: 11/09/2014, 2014-09-11, 11 September 2014, Excel dates"
+	case YesNo:
+		return "yes/no: Ya/Tidak, Y/T, 1/0, ✓, x…; blank = not answered"
+	case Gender:
+		return "gender: P/L, Perempuan/Laki-laki…; blank = not known"
+	case Region:
+		return `region: "Kab. X" or "Kota X", a known one`
+	case NewRegion:
+		return `region: "Kab. X" or "Kota X"; a new one is added`
+	case Money:
+		return "rupiah: 1250000, 1.250.000, Rp 1.250.000"
+	case WorkType:
+		return "work type: POS or SE"
+	case Stage:
+		return fmt.Sprintf("stage 1–%d: number, name or both, e.g. %s", len(stageNames)-1, stageLabel(3))
+	}
+	return accepts(c).EN
+}
+
 // FormatTables documents every workbook, sheet and column in Markdown, for
 // the README: it is generated from the same specs that read the uploads.
 func FormatTables() string {
 	var b strings.Builder
+	var kinds []ValueKind // those used, for the list of their forms
 	for _, wb := range workbookNames() {
 		doc := workbookDocs[wb]
 		fmt.Fprintf(&b, "### %s (%s)\n\n%s\n\n", doc.title, doc.en, doc.purpose.EN)
@@ -168,12 +193,20 @@ func FormatTables() string {
 					required = "conditional"
 				}
 				fmt.Fprintf(&b, "| %s | %s | %s | %s — %s |\n", mdCell(c.Header), mdCell(strings.Join(c.Aliases, ", ")),
-					required, mdCell(accepts(c).EN), mdCell(c.Help))
+					required, mdCell(summary(c)), mdCell(c.Help))
+				if c.Kind != Text && c.Kind != WholeNumber && !slices.Contains(kinds, c.Kind) {
+					kinds = append(kinds, c.Kind)
+				}
 			}
 			b.WriteString("\n")
 		}
 	}
-	fmt.Fprintf(&b, "Regions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(NewRegions().Names(), ", "))
+	slices.Sort(kinds)
+	b.WriteString("### Cell values\n\nEvery form each kind of cell accepts:\n\n")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "- %s\n", accepts(ColumnInfo{Kind: k}).EN)
+	}
+	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(NewRegions().Names(), ", "))
 	return b.String()
 }
 

@@ -94,11 +94,17 @@ var participantSheet = &sheetSpec[queries.Participant]{
 					EN: "is required for a field facilitator"})
 			}
 		}
-		c.names[strings.ToLower(p.Name)] = true
-		if p.ID != "" {
-			p.Key = strings.ToLower(p.ID)
-		} else {
-			p.Key = strings.ToLower(p.Name + "|" + p.Role + "|" + p.Region)
+		p.Row = c.row
+		if p.Name != "" {
+			c.names[strings.ToLower(p.Name)] = true
+		}
+		switch {
+		case p.ID != "":
+			p.Key = c.key("ID Peserta", p.ID, strings.ToLower(p.ID))
+		case p.Name == "" || c.failed("Wilayah"):
+			p.Key = c.noKey()
+		default:
+			p.Key = c.key("Nama", p.Name, strings.ToLower(p.Name+"|"+p.Role+"|"+p.Region))
 		}
 		return p.Key
 	},
@@ -158,7 +164,12 @@ var respondentSheet = &sheetSpec[queries.Respondent]{
 	},
 	finish: func(r *queries.Respondent, c *rowCheck) string {
 		c.knownFacilitator("Fasilitator", r.Facilitator)
-		r.Key = strings.ToLower(r.ID)
+		r.Row = c.row
+		if r.ID == "" {
+			r.Key = c.noKey()
+		} else {
+			r.Key = c.key("ID Responden", r.ID, strings.ToLower(r.ID))
+		}
 		return r.Key
 	},
 	stage: (*queries.Batch).AddRespondent,
@@ -186,7 +197,12 @@ var groupSheet = &sheetSpec[queries.GroupStage]{
 	},
 	finish: func(g *queries.GroupStage, c *rowCheck) string {
 		c.knownFacilitator("Fasilitator", g.Facilitator)
-		g.Key = strings.ToLower(g.Code) + "|" + strconv.Itoa(g.Stage)
+		g.Row = c.row
+		if g.Code == "" || g.Stage == 0 {
+			g.Key = c.noKey()
+		} else {
+			g.Key = c.key("Kode Kelompok", g.Code, strings.ToLower(g.Code)+"|"+strconv.Itoa(g.Stage))
+		}
 		return g.Key
 	},
 	stage: (*queries.Batch).AddGroupStage,
@@ -221,7 +237,12 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 			}
 			c.regions.Add(r.Region)
 		}
-		r.Key = strings.ToLower(r.Region) + "|" + strconv.Itoa(r.Year)
+		r.Row = c.row
+		if r.Region == "" || c.failed("Tahun") {
+			r.Key = c.noKey()
+		} else {
+			r.Key = c.key("Wilayah", r.Region, strings.ToLower(r.Region)+"|"+strconv.Itoa(r.Year))
+		}
 		return r.Key
 	},
 	stage: (*queries.Batch).AddRegion,

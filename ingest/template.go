@@ -200,12 +200,12 @@ func headerComment(cell string, c ColumnInfo) excelize.Comment {
 	}
 	body := c.Help
 	switch vocab := vocabulary(c.Kind); {
-	case c.Kind == Region || c.Kind == NewRegion:
-		body += "\nIsi: " + accepts(c).ID + ". Pilih dari daftar drop-down."
+	case c.Kind == Region || c.Kind == NewRegion: // too many to list here
+		body += "\n" + accepts(c).ID + ". Pilih dari daftar drop-down."
 	case vocab != nil:
 		body += "\nPilihan: " + strings.Join(vocab, ", ")
 	case c.Kind != Text:
-		body += "\nIsi: " + accepts(c).ID
+		body += "\n" + accepts(c).ID
 	}
 	height := 14*(1+lines(body, 55)) + 10
 	return excelize.Comment{Cell: cell, Author: "pantau", Width: 300, Height: uint(height),

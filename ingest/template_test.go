@@ -154,14 +154,14 @@ func checkDataSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo, instruct
 			t.Errorf("Petunjuk lacks column %s or its help", c.Header)
 		}
 
-		dv := validationOf(validations, col)
+		dv := columnValidation(validations, col)
 		switch vocab := wantVocabulary(c.Kind); {
 		case vocab != nil:
 			if dv == nil || dv.Type != "list" {
 				t.Errorf("%s: no drop-down list (%+v)", where, dv)
 				continue
 			}
-			if got := listValues(t, f, dv.Formula1); !slices.Equal(got, vocab) {
+			if got := dropDownValues(t, f, dv.Formula1); !slices.Equal(got, vocab) {
 				t.Errorf("%s: drop-down offers %q, want %q", where, got, vocab)
 			}
 			lenient := !dv.ShowErrorMessage || (dv.ErrorStyle != nil && *dv.ErrorStyle != "stop")
@@ -176,8 +176,8 @@ func checkDataSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo, instruct
 	}
 }
 
-// validationOf finds the validation of column col from row 2 down.
-func validationOf(dvs []*excelize.DataValidation, col string) *excelize.DataValidation {
+// columnValidation finds the validation of column col from row 2 down.
+func columnValidation(dvs []*excelize.DataValidation, col string) *excelize.DataValidation {
 	for _, dv := range dvs {
 		for _, ref := range strings.Fields(dv.Sqref) {
 			if strings.HasPrefix(ref, col+"2:"+col) {
@@ -188,9 +188,9 @@ func validationOf(dvs []*excelize.DataValidation, col string) *excelize.DataVali
 	return nil
 }
 
-// listValues reads a drop-down's values: a quoted literal list or a range
+// dropDownValues reads a drop-down's values: a quoted literal list or a range
 // of one column, such as Daftar!$A$2:$A$39.
-func listValues(t *testing.T, f *excelize.File, formula string) []string {
+func dropDownValues(t *testing.T, f *excelize.File, formula string) []string {
 	t.Helper()
 	if strings.HasPrefix(formula, `"`) {
 		return strings.Split(strings.Trim(formula, `"`), ",")
@@ -233,20 +233,20 @@ func TestTemplateFilledInIngests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := upload(t, db, workbook+"-kosong.xlsx", blank.Bytes(), ingest.Options{DryRun: true})
+			r := uploadTemplate(t, db, workbook+"-kosong.xlsx", blank.Bytes(), ingest.Options{DryRun: true})
 			if !slices.Equal(r.IgnoredSheets, []string{"Petunjuk", "Daftar"}) {
 				t.Errorf("ignored sheets = %v, want Petunjuk and Daftar", r.IgnoredSheets)
 			}
 
 			wantRows := map[string]int{}
 			for _, name := range names {
-				wantRows[name] = fillSheet(t, f, specSheet(t, name))
+				wantRows[name] = fillTemplateSheet(t, f, specSheet(t, name))
 			}
 			filled, err := f.WriteToBuffer()
 			if err != nil {
 				t.Fatal(err)
 			}
-			r = upload(t, db, workbook+".xlsx", filled.Bytes(), opt)
+			r = uploadTemplate(t, db, workbook+".xlsx", filled.Bytes(), opt)
 			if r.ImportID == nil {
 				t.Fatal("nothing was committed")
 			}
@@ -272,7 +272,7 @@ func TestTemplateFilledInIngests(t *testing.T) {
 	}
 }
 
-func upload(t *testing.T, db *queries.DB, name string, data []byte, opt ingest.Options) *ingest.Report {
+func uploadTemplate(t *testing.T, db *queries.DB, name string, data []byte, opt ingest.Options) *ingest.Report {
 	t.Helper()
 	r, err := ingest.Bytes(context.Background(), db, name, data, opt)
 	if err != nil {
@@ -287,11 +287,13 @@ func upload(t *testing.T, db *queries.DB, name string, data []byte, opt ingest.O
 	return r
 }
 
-// fillSheet writes rows under the template's headers, one value per column
+var templateFirstDate = time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC)
+
+// fillTemplateSheet writes rows under the template's headers, one value per column
 // chosen by its kind: row i takes the i-th value of each drop-down (read
 // from the template itself, cycling), so that every offered value is
 // uploaded once. It returns the number of rows written.
-func fillSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
+func fillTemplateSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
 	t.Helper()
 	validations, err := f.GetDataValidations(s.Name)
 	if err != nil {
@@ -301,8 +303,8 @@ func fillSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
 	n := 3
 	for j := range s.Columns {
 		col, _ := excelize.ColumnNumberToName(j + 1)
-		if dv := validationOf(validations, col); dv != nil && dv.Type == "list" {
-			lists[j] = listValues(t, f, dv.Formula1)
+		if dv := columnValidation(validations, col); dv != nil && dv.Type == "list" {
+			lists[j] = dropDownValues(t, f, dv.Formula1)
 			n = max(n, len(lists[j]))
 		}
 	}
@@ -313,7 +315,7 @@ func fillSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
 			case lists[j] != nil:
 				v = lists[j][i%len(lists[j])]
 			case c.Kind == ingest.Date:
-				v = time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i) // a real date cell
+				v = templateFirstDate.AddDate(0, 0, i) // a real date cell
 			case c.Kind == ingest.Money:
 				v = 1_250_000 + 1000*i
 			case c.Kind == ingest.WholeNumber:
@@ -339,8 +341,9 @@ func checkStoredSurvey(t *testing.T, db *queries.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Kab. Malang is the 14th region of the list, so the 14th row: 13 days after the first.
-	if want := time.Date(2014, 9, 24, 0, 0, 0, 0, time.UTC); !surveyed.Equal(want) || (gender != "P" && gender != "L") {
+	// Row i holds the i-th region and the date i days after the first.
+	i := slices.Index(ingest.NewRegions().Names(), "Kab. Malang")
+	if want := templateFirstDate.AddDate(0, 0, i); !surveyed.Equal(want) || (gender != "P" && gender != "L") {
 		t.Errorf("Kab. Malang: surveyed %v, gender %q; want %v and P or L", surveyed, gender, want)
 	}
 	var groups int

@@ -234,8 +234,13 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 			LEFT JOIN %s c ON c.key = s.key WHERE c.key IS NULL OR NOT (%s)`, k.versions(), stage(k), k, same), id); err != nil {
 			return 0, nil, fmt.Errorf("store %s: %w", k, err)
 		}
-		if err := refresh(ctx, tx, k, id); err != nil {
-			return 0, nil, err
+		// This batch's versions are the newest of their keys: they replace the
+		// current rows directly, with no need for refresh's window.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE key IN (SELECT key FROM %[2]s WHERE import_id = ?)`, k, k.versions()), id); err != nil {
+			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT * FROM %s WHERE import_id = ?`, k, k.versions()), id); err != nil {
+			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

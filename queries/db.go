@@ -33,7 +33,12 @@ type DB struct {
 // Open opens (creating if needed) the DuckDB file at path and applies any
 // migrations it lacks.
 func Open(ctx context.Context, path string) (*DB, error) {
-	connector, err := duckdb.NewConnector(path, nil)
+	// Every read orders its own results, so DuckDB need not keep insertion
+	// order, which costs memory on big inserts.
+	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {
+		_, err := c.ExecContext(ctx, `SET preserve_insertion_order = false`, nil)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

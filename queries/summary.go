@@ -217,18 +217,15 @@ type FacilitatorRegion struct {
 	Total int `json:"total"` // Female + Male + Unknown
 }
 
-// Gender classes as SQL, shared by facilitators and respondents: unknown is
-// whatever is neither P nor L, which the stored data writes as NULL.
-const genderCountsSQL = `
+// facilitatorsSQL counts current participants who are field facilitators
+// (field_facilitator = true), per region and gender; unknown is whatever is
+// neither P nor L, which the stored data writes as NULL. Only the region and
+// gender filters apply: facilitators have no work type and no survey date.
+const facilitatorsSQL = `
+SELECT coalesce(region, ''),
 	count(*) FILTER (WHERE gender = 'P'),
 	count(*) FILTER (WHERE gender = 'L'),
-	count(*) FILTER (WHERE coalesce(gender, '') NOT IN ('P', 'L'))`
-
-// facilitatorsSQL counts current participants who are field facilitators
-// (field_facilitator = true), per region. Only the region and gender filters
-// apply: facilitators have no work type and no survey date.
-const facilitatorsSQL = `
-SELECT coalesce(region, ''),` + genderCountsSQL + `
+	count(*) FILTER (WHERE coalesce(gender, '') NOT IN ('P', 'L'))
 FROM participants
 WHERE field_facilitator
   AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
@@ -304,15 +301,12 @@ type WorkTypeCounts struct {
 	SE  int `json:"SE"`
 }
 
-// respondentCountsSQL counts the filtered respondents per region, by work
-// type and gender, in one scan.
+// respondentCountsSQL counts the filtered respondents per region, work type
+// and gender, in one scan; the Go side adds the groups up.
 const respondentCountsSQL = `
-SELECT region,
-	count(*),
-	count(*) FILTER (WHERE work_type = 'POS'),
-	count(*) FILTER (WHERE work_type = 'SE'),` + genderCountsSQL + `
+SELECT region, work_type, gender, count(*)
 FROM respondents` + respondentFilterSQL + `
-GROUP BY region
+GROUP BY region, work_type, gender
 ORDER BY region`
 
 // RespondentCounts counts the current respondents matching every part of f
@@ -334,17 +328,31 @@ func respondentCounts(ctx context.Context, q summaryQuerier, f Filter) (Responde
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r RegionCount
-		var w WorkTypeCounts
-		var g GenderCounts
-		if err := rows.Scan(&r.Region, &r.Total, &w.POS, &w.SE, &g.Female, &g.Male, &g.Unknown); err != nil {
+		var region, workType string
+		var gender sql.NullString
+		var n int
+		if err := rows.Scan(&region, &workType, &gender, &n); err != nil {
 			return s, fmt.Errorf("respondent counts: %w", err)
 		}
-		s.Total += r.Total
-		s.ByRegion = append(s.ByRegion, r)
-		s.ByWorkType.POS += w.POS
-		s.ByWorkType.SE += w.SE
-		s.ByGender.add(g)
+		if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != region {
+			s.ByRegion = append(s.ByRegion, RegionCount{Region: region})
+		}
+		s.ByRegion[len(s.ByRegion)-1].Total += n
+		s.Total += n
+		switch workType {
+		case "POS":
+			s.ByWorkType.POS += n
+		case "SE":
+			s.ByWorkType.SE += n
+		}
+		switch gender.String {
+		case "P":
+			s.ByGender.Female += n
+		case "L":
+			s.ByGender.Male += n
+		default:
+			s.ByGender.Unknown += n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return s, fmt.Errorf("respondent counts: %w", err)
@@ -361,18 +369,21 @@ type ProblemShare struct {
 	Share    *float64 `json:"share"`    // Yes / Answered; nil (JSON null) when nobody answered
 }
 
-// problemCountsSQL is, for each problem a..i in order, the number of Ya and
-// the number answered (Ya or Tidak; a blank is NULL and counts neither way).
+// problemCountsSQL is, for each problem a..i in order, the number of Ya
+// (count_if(p_x): the same as count(*) FILTER (WHERE p_x) but measurably
+// faster on a million rows; it is NULL, not 0, when no row has an answer)
+// and the number answered (Ya or Tidak: count(p_x); a blank is NULL and
+// counts neither way).
 const problemCountsSQL = `
-	count(*) FILTER (WHERE p_a), count(p_a),
-	count(*) FILTER (WHERE p_b), count(p_b),
-	count(*) FILTER (WHERE p_c), count(p_c),
-	count(*) FILTER (WHERE p_d), count(p_d),
-	count(*) FILTER (WHERE p_e), count(p_e),
-	count(*) FILTER (WHERE p_f), count(p_f),
-	count(*) FILTER (WHERE p_g), count(p_g),
-	count(*) FILTER (WHERE p_h), count(p_h),
-	count(*) FILTER (WHERE p_i), count(p_i)`
+	coalesce(count_if(p_a), 0), count(p_a),
+	coalesce(count_if(p_b), 0), count(p_b),
+	coalesce(count_if(p_c), 0), count(p_c),
+	coalesce(count_if(p_d), 0), count(p_d),
+	coalesce(count_if(p_e), 0), count(p_e),
+	coalesce(count_if(p_f), 0), count(p_f),
+	coalesce(count_if(p_g), 0), count(p_g),
+	coalesce(count_if(p_h), 0), count(p_h),
+	coalesce(count_if(p_i), 0), count(p_i)`
 
 // problemCounts holds the scanned problemCountsSQL: yes and answered per problem.
 type problemCounts [9]struct{ yes, answered int }

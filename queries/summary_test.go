@@ -87,10 +87,10 @@ func summaryDB(t testing.TB) *queries.DB {
 			//                                                          abcdefghi
 			surveyed("R1", "2014-10-01", "Kota Malang", "P", "POS", "YYN------"),
 			surveyed("R2", "2014-10-15", "Kota Malang", "L", "SE", "YNNY-----"),
-			surveyed("R3", "2014-11-01", "Kab. Malang", "P", "POS", "NY-YYYYYY"),
+			surveyed("R3", "2014-11-01", "Kab. Malang", "P", "POS", "NY-YY-YY-"),
 			surveyed("R4", "2014-11-30", "Kab. Jember", "", "SE", "---------"),
-			surveyed("R5", "2014-12-05", "Kab. Jember", "P", "POS", "YYYYYYYYN"),
-			surveyed("R6", "2015-01-10", "Kota Batu", "L", "POS", "N-Y-N-Y-N"),
+			surveyed("R5", "2014-12-05", "Kab. Jember", "P", "POS", "Y-NNYYY--"),
+			surveyed("R6", "2015-01-10", "Kota Batu", "L", "POS", "N--Y-NYYY"),
 		} {
 			if err := b.AddRespondent(r); err != nil {
 				return err
@@ -221,11 +221,11 @@ func TestSummary(t *testing.T) {
 		facilitators: allFacilitators,
 		respondents: respondents(6, 4, 2, 3, 2, 1,
 			"Kab. Jember", 2, "Kab. Malang", 1, "Kota Batu", 1, "Kota Malang", 2),
-		problems: "a 3/5 b 3/4 c 2/4 d 3/3 e 2/3 f 2/2 g 3/3 h 2/2 i 1/3",
+		problems: "a 3/5 b 2/3 c 0/3 d 3/4 e 2/2 f 1/2 g 3/3 h 2/2 i 1/1",
 		problemsByRegion: []string{
-			"Kab. Jember: a 1/1 b 1/1 c 1/1 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 0/1",
-			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 1/1",
-			"Kota Batu: a 0/1 b 0/0 c 1/1 d 0/0 e 0/1 f 0/0 g 1/1 h 0/0 i 0/1",
+			"Kab. Jember: a 1/1 b 0/0 c 0/1 d 0/1 e 1/1 f 1/1 g 1/1 h 0/0 i 0/0",
+			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 0/0 g 1/1 h 1/1 i 0/0",
+			"Kota Batu: a 0/1 b 0/0 c 0/0 d 1/1 e 0/0 f 0/1 g 1/1 h 1/1 i 1/1",
 			"Kota Malang: a 2/2 b 1/2 c 0/2 d 1/1 e 0/0 f 0/0 g 0/0 h 0/0 i 0/0",
 		},
 		organizing: allOrganizing,
@@ -234,9 +234,9 @@ func TestSummary(t *testing.T) {
 		filter:       queries.Filter{Regions: []string{"Kota Malang", "Kab. Jember"}},
 		facilitators: facilitators(fr("Kab. Jember", 0, 1, 1), fr("Kota Malang", 2, 0, 0)),
 		respondents:  respondents(4, 2, 2, 2, 1, 1, "Kab. Jember", 2, "Kota Malang", 2),
-		problems:     "a 3/3 b 2/3 c 1/3 d 2/2 e 1/1 f 1/1 g 1/1 h 1/1 i 0/1",
+		problems:     "a 3/3 b 1/2 c 0/3 d 1/2 e 1/1 f 1/1 g 1/1 h 0/0 i 0/0",
 		problemsByRegion: []string{
-			"Kab. Jember: a 1/1 b 1/1 c 1/1 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 0/1",
+			"Kab. Jember: a 1/1 b 0/0 c 0/1 d 0/1 e 1/1 f 1/1 g 1/1 h 0/0 i 0/0",
 			"Kota Malang: a 2/2 b 1/2 c 0/2 d 1/1 e 0/0 f 0/0 g 0/0 h 0/0 i 0/0",
 		},
 		// K-01 at stage 4 (15 members, its stage-4 row reports none), J-01 at 6 (25).
@@ -246,10 +246,10 @@ func TestSummary(t *testing.T) {
 		filter:       queries.Filter{Gender: "P"},
 		facilitators: facilitators(fr("Kab. Malang", 1, 0, 0), fr("Kota Malang", 2, 0, 0)),
 		respondents:  respondents(3, 3, 0, 3, 0, 0, "Kab. Jember", 1, "Kab. Malang", 1, "Kota Malang", 1),
-		problems:     "a 2/3 b 3/3 c 1/2 d 2/2 e 2/2 f 2/2 g 2/2 h 2/2 i 1/2",
+		problems:     "a 2/3 b 2/2 c 0/2 d 1/2 e 2/2 f 1/1 g 2/2 h 1/1 i 0/0",
 		problemsByRegion: []string{
-			"Kab. Jember: a 1/1 b 1/1 c 1/1 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 0/1",
-			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 1/1",
+			"Kab. Jember: a 1/1 b 0/0 c 0/1 d 0/1 e 1/1 f 1/1 g 1/1 h 0/0 i 0/0",
+			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 0/0 g 1/1 h 1/1 i 0/0",
 			"Kota Malang: a 1/1 b 1/1 c 0/1 d 0/0 e 0/0 f 0/0 g 0/0 h 0/0 i 0/0",
 		},
 		organizing: allOrganizing, // gender does not apply to groups
@@ -270,10 +270,10 @@ func TestSummary(t *testing.T) {
 		facilitators: allFacilitators, // the period does not apply to facilitators
 		// R2 on the first day and R4 on the last count; R1, R5, R6 fall outside.
 		respondents: respondents(3, 1, 2, 1, 1, 1, "Kab. Jember", 1, "Kab. Malang", 1, "Kota Malang", 1),
-		problems:    "a 1/2 b 1/2 c 0/1 d 2/2 e 1/1 f 1/1 g 1/1 h 1/1 i 1/1",
+		problems:    "a 1/2 b 1/2 c 0/1 d 2/2 e 1/1 f 0/0 g 1/1 h 1/1 i 0/0",
 		problemsByRegion: []string{
 			"Kab. Jember: a 0/0 b 0/0 c 0/0 d 0/0 e 0/0 f 0/0 g 0/0 h 0/0 i 0/0",
-			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 1/1 g 1/1 h 1/1 i 1/1",
+			"Kab. Malang: a 0/1 b 1/1 c 0/0 d 1/1 e 1/1 f 0/0 g 1/1 h 1/1 i 0/0",
 			"Kota Malang: a 1/1 b 0/1 c 0/1 d 1/1 e 0/0 f 0/0 g 0/0 h 0/0 i 0/0",
 		},
 		// In the period: K-01 stages 2-3 (15), K-02 stage 2 only, which reports
@@ -283,10 +283,12 @@ func TestSummary(t *testing.T) {
 		name: "combined",
 		filter: queries.Filter{Regions: []string{"Kota Malang", "Kab. Jember", "Kota Batu"}, Gender: "L", WorkType: "POS",
 			From: day("2014-11-01")},
-		facilitators:     facilitators(fr("Kab. Jember", 0, 1, 0)),
-		respondents:      respondents(1, 1, 0, 0, 1, 0, "Kota Batu", 1),
-		problems:         "a 0/1 b 0/0 c 1/1 d 0/0 e 0/1 f 0/0 g 1/1 h 0/0 i 0/1",
-		problemsByRegion: []string{"Kota Batu: a 0/1 b 0/0 c 1/1 d 0/0 e 0/1 f 0/0 g 1/1 h 0/0 i 0/1"},
+		facilitators: facilitators(fr("Kab. Jember", 0, 1, 0)),
+		respondents:  respondents(1, 1, 0, 0, 1, 0, "Kota Batu", 1),
+		problems:     "a 0/1 b 0/0 c 0/0 d 1/1 e 0/0 f 0/1 g 1/1 h 1/1 i 1/1",
+		problemsByRegion: []string{
+			"Kota Batu: a 0/1 b 0/0 c 0/0 d 1/1 e 0/0 f 0/1 g 1/1 h 1/1 i 1/1",
+		},
 		// K-01 stages 3-4 (15), J-01 stages 3-6 (25), B-01 stage 1 (0).
 		organizing: organizing(3, 40, 3, 2, 2, 2, 1, 1),
 	}, {
@@ -334,8 +336,13 @@ func TestProblemShareValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ps[0].Label != "Tanpa Kontrak Tertulis" || ps[8].Label != "Pemberi Kerja Tidak Diketahui" {
-		t.Errorf("labels: %q .. %q", ps[0].Label, ps[8].Label)
+	labels := []string{"Tanpa Kontrak Tertulis", "Tidak Diakui sebagai Pekerja", "Tanpa Perlindungan Hukum",
+		"Tanpa Jaminan Kesehatan", "Tanpa Jaminan Hari Tua", "Alat Kerja Sendiri", "Tanpa Nilai Tawar",
+		"Upah di Bawah UMR", "Pemberi Kerja Tidak Diketahui"}
+	for i, p := range ps {
+		if p.Code != string(rune('a'+i)) || p.Label != labels[i] {
+			t.Errorf("problem %d: %s %q, want %c %q", i, p.Code, p.Label, 'a'+i, labels[i])
+		}
 	}
 	// a: 1 Ya of 1 answered; b: 0 of 1; e: nobody answered.
 	if ps[0].Share == nil || *ps[0].Share != 1 || ps[1].Share == nil || *ps[1].Share != 0 || ps[4].Share != nil {
@@ -382,6 +389,9 @@ func TestMetricsAlone(t *testing.T) {
 	// R2, R4 and R5 (R1 is before the period); K-01 stages 2-4, J-01 stages 2-6.
 	if s.Respondents.Total != 3 || s.Organizing.Groups != 2 || s.Organizing.Members != 15+25 {
 		t.Errorf("respondents %d, groups %d, members %d; want 3, 2, 40", s.Respondents.Total, s.Organizing.Groups, s.Organizing.Members)
+	}
+	if got, want := problemsText(s.Problems), "a 2/2 b 0/1 c 0/2 d 1/2 e 1/1 f 1/1 g 1/1 h 0/0 i 0/0"; got != want {
+		t.Errorf("problems:\n got %s\nwant %s", got, want)
 	}
 }
 

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"pantau/queries"
+	"pantau/sampledata"
+)
+
+// child starts this test binary as `pantau args...` (see TestMain).
+func child(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), "PANTAU_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+func writeSurvey(t testing.TB, path string, respondents, groups int) {
+	t.Helper()
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := sampledata.WriteSurvey(out, sampledata.SurveyOptions{Respondents: respondents, Groups: groups, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKilledImportLeavesPriorState kills `pantau ingest` with SIGKILL in the
+// middle of a large import (while validating, and the moment its file lands
+// in the data folder, i.e. during the commit) and checks after each kill that
+// the database opens intact with exactly the state before that import.
+func TestKilledImportLeavesPriorState(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, data := filepath.Join(dir, "pantau.duckdb"), filepath.Join(dir, "data")
+	c := &cli{t: t, dir: dir}
+	c.mustRun("ingest", "../../sampledata/peserta.xlsx")
+	big := filepath.Join(dir, "big.xlsx")
+	const respondents = 30_000
+	writeSurvey(t, big, respondents, 1_500)
+
+	fileLanded := func() bool {
+		entries, _ := os.ReadDir(data)
+		return len(entries) > 1 // peserta's file, then the survey's
+	}
+	kills := []struct {
+		name string
+		when func(start time.Time) bool
+		mustInterrupt bool
+	}{
+		{"while validating", func(start time.Time) bool { return time.Since(start) > 300*time.Millisecond }, true},
+		{"later", func(start time.Time) bool { return time.Since(start) > 900*time.Millisecond }, true},
+		{"during commit", func(time.Time) bool { return fileLanded() }, false},
+	}
+	for _, k := range kills {
+		cmd := child(t, "ingest", "--db", dbPath, "--data", data, big)
+		start := time.Now()
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		var done bool
+	poll:
+		for time.Since(start) < time.Minute {
+			select {
+			case <-exited:
+				done = true
+				break poll
+			default:
+			}
+			if k.when(start) {
+				cmd.Process.Signal(syscall.SIGKILL)
+				<-exited
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		interrupted := !done && !cmd.ProcessState.Success()
+		if k.mustInterrupt && !interrupted {
+			t.Fatalf("%s: the import finished before it was killed; the test needs a bigger file", k.name)
+		}
+
+		got := state(t, dbPath)
+		switch {
+		case got == (dbState{participants: 20, imports: 1}):
+			// the state before the import: what a kill must leave
+		case !interrupted && got == (dbState{participants: 20, respondents: respondents, imports: 2}):
+			// the child won the race and committed whole; undo it for the next round
+			c.mustRun("undo", "2")
+			t.Logf("%s: the import committed before the kill", k.name)
+			return
+		default:
+			t.Fatalf("%s (interrupted=%v): state after the kill = %+v, want the state before the import", k.name, interrupted, got)
+		}
+		t.Logf("%s: killed after %v; state intact", k.name, time.Since(start).Round(time.Millisecond))
+	}
+
+	// The database still takes the import whole.
+	c.mustRun("ingest", big)
+	if got := state(t, dbPath); got != (dbState{participants: 20, respondents: respondents, imports: 2}) {
+		t.Fatalf("after a full import: %+v", got)
+	}
+}
+
+type dbState struct {
+	participants, respondents, imports int
+}
+
+// state opens the database as a new process would and counts what is current
+// and what the history lists as committed.
+func state(t *testing.T, path string) dbState {
+	t.Helper()
+	db, err := queries.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reopen after kill: %v", err)
+	}
+	defer db.Close()
+	var s dbState
+	err = db.SQL().QueryRow(`SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM respondents),
+		(SELECT count(*) FROM imports WHERE status = 'committed')`).Scan(&s.participants, &s.respondents, &s.imports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkIngestPeakMemory runs `pantau ingest` on a 100,000-respondent
+// survey in a process of its own and reports that process's peak resident
+// memory (the target is under 150 MB).
+func BenchmarkIngestPeakMemory(b *testing.B) {
+	dir := b.TempDir()
+	big := filepath.Join(dir, "survei-100k.xlsx")
+	writeSurvey(b, big, 100_000, 5_000)
+	var peak int64
+	for i := 0; b.Loop(); i++ {
+		db := filepath.Join(dir, "run"+string(rune('a'+i%26))+".duckdb")
+		cmd := child(b, "ingest", "--db", db, "--data", filepath.Join(dir, "data"), big)
+		if err := cmd.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		peak = max(peak, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+		os.Remove(db)
+		os.Remove(db + ".wal")
+	}
+	b.ReportMetric(float64(peak)/1024, "peak-MB")
+}
