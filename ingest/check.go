@@ -94,11 +94,15 @@ func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, err
 		r, err := f.regions.Normalize(text)
 		return value{text: r}, err
 	case NewRegion:
-		if r, err := f.regions.Normalize(text); err == nil {
+		r, err := f.regions.Normalize(text)
+		if err == nil {
 			return value{text: r}, nil
 		}
 		if r, ok := canonicalRegion(text); ok {
 			return value{text: r}, nil
+		}
+		if len(f.regions.byBare[lettersOnly(text)]) > 1 {
+			return value{}, err // a bare "Malang": say it is ambiguous
 		}
 		return value{}, &Reason{ID: `bukan nama wilayah; tulis "Kab. X" atau "Kota X"`, EN: `is not a region name; write "Kab. X" or "Kota X"`}
 	case Money:
@@ -204,8 +208,8 @@ func (c *rowCheck) requireFor(header string, r Reason) {
 }
 
 // warn reports something worth a look that does not block the upload.
-func (c *rowCheck) warn(header string, r Reason) {
-	c.add(Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, text: r})
+func (c *rowCheck) warn(header, value string, r Reason) {
+	c.add(Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(value), text: r})
 }
 
 func (c *rowCheck) cellTooLong(col0 int, header, raw string) {

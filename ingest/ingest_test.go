@@ -128,20 +128,4 @@ func TestSampleSurvey(t *testing.T) {
 	})
 	equalList(t, "facilitators who are no participant", e.query(`SELECT DISTINCT facilitator FROM respondents
 		WHERE facilitator NOT IN (SELECT name FROM participants)`), nil)
-
-	// Without the participant list, the same survey only warns.
-	e2 := newEnv(t)
-	r = e2.file("../sampledata/survei.xlsx")
-	if !r.OK || r.ImportID == nil {
-		t.Fatalf("survey without participants refused\n%s", problems(r))
-	}
-	warned := 0
-	for _, p := range r.Problems {
-		if p.Severity == ingest.SeverityWarning && p.Column == "Fasilitator" {
-			warned++
-		}
-	}
-	if warned == 0 {
-		t.Errorf("want unknown-facilitator warnings without the participant list")
-	}
 }

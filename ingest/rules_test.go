@@ -5,8 +5,11 @@ package ingest_test
 // report and the stored rows.
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -254,7 +257,7 @@ func (e *env) dataFiles() []string {
 	return names
 }
 
-// ---------------------------------------------------------------- problems
+// ---------------------------------------------------------------- reports
 
 // prob is the exported part of a Problem, for comparing.
 type prob struct {
@@ -430,11 +433,30 @@ func TestSheetAliases(t *testing.T) {
 		"group_stages": rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
 		"regions":      rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Jember", 2014, 1270000}),
 	}
-	e := newEnv(t)
+	// One sheet of each kind per file.
+	var files []map[string]string // sheet name → kind
+	n := map[string]int{}
 	for _, tc := range tests {
-		r := e.upload("x.xlsx", book(t, map[string][][]any{tc.sheet: sheets[tc.kind]}), ingest.Options{DryRun: true})
-		if !r.OK || len(r.Sheets) != 1 || r.Sheets[0].Kind != tc.kind || len(r.IgnoredSheets) != 0 {
-			t.Errorf("sheet %q: want one %s sheet, got OK=%v sheets=%+v ignored=%q\n%s", tc.sheet, tc.kind, r.OK, r.Sheets, r.IgnoredSheets, problems(r))
+		i := n[tc.kind]
+		n[tc.kind]++
+		if i == len(files) {
+			files = append(files, map[string]string{})
+		}
+		files[i][tc.sheet] = tc.kind
+	}
+	e := newEnv(t)
+	for _, file := range files {
+		book := map[string][][]any{}
+		for name, kind := range file {
+			book[name] = sheets[kind]
+		}
+		r := e.upload("x.xlsx", bookWith(t, layout{}, book), ingest.Options{DryRun: true})
+		got := map[string]string{}
+		for _, s := range r.Sheets {
+			got[s.Sheet] = s.Kind
+		}
+		if !r.OK || !maps.Equal(got, file) || len(r.IgnoredSheets) != 0 {
+			t.Errorf("want sheets %v, got OK=%v sheets=%v ignored=%q\n%s", file, r.OK, got, r.IgnoredSheets, problems(r))
 		}
 	}
 }
@@ -652,7 +674,8 @@ func TestTotalsAndBlankRows(t *testing.T) {
 		got = append(got, asProb(p))
 	}
 	want := []prob{
-		{Severity: "warning", Sheet: "Responden", Cell: "A7", Row: 7, Value: "Total", Message: "baris total dilewati"},
+		// The cell of the label: B7, the cell holding the value quoted (A7 is empty).
+		{Severity: "warning", Sheet: "Responden", Cell: "B7", Row: 7, Value: "Total", Message: "baris total dilewati"},
 		{Severity: "warning", Sheet: "Responden", Cell: "A8", Row: 8, Value: "JUMLAH", Message: "baris total dilewati"},
 	}
 	if !slices.Equal(got, want) {
@@ -687,6 +710,8 @@ func TestTextTrimmedAndFolded(t *testing.T) {
 	equal(t, "participants", e.count("participants"), 1)
 }
 
+// A text column holds what the cell shows: an ID typed as a number with the
+// format "000" is "007", not 7 (which would also collide with an ID "7").
 func TestRowNumbersStored(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -833,6 +858,90 @@ func TestOtherValuesStored(t *testing.T) {
 		"G1|1|2014-09-11|NULL", "G1|2|2014-09-12|0", "G1|3|2014-09-13|12", "G1|4|2014-09-14|15"})
 }
 
+func TestFormsStored(t *testing.T) {
+	t.Parallel()
+	// Each form in a row of its own; the stored column must hold want.
+	type form struct {
+		cell any
+		want string
+	}
+	regions := []form{
+		{"Kab. Malang", "Kab. Malang"}, {"Kabupaten Malang", "Kab. Malang"}, {"KAB MALANG", "Kab. Malang"},
+		{"kab.malang", "Kab. Malang"}, {"Kota Malang", "Kota Malang"}, {"Kotamadya Malang", "Kota Malang"},
+		{"Kodya Malang", "Kota Malang"}, {"KOTA MALANG", "Kota Malang"}, {"Jember", "Kab. Jember"},
+		{"Surabaya", "Kota Surabaya"}, {"batu", "Kota Batu"}, {"Kab. Tulung Agung", "Kab. Tulungagung"},
+	}
+	genders := []form{
+		{"P", "P"}, {"Perempuan", "P"}, {"W", "P"}, {"Wanita", "P"}, {"F", "P"}, {"Female", "P"}, {"p", "P"},
+		{"L", "L"}, {"Laki-laki", "L"}, {"Laki", "L"}, {"Pria", "L"}, {"M", "L"}, {"Male", "L"}, {"LAKI LAKI", "L"},
+		{nil, "NULL"},
+	}
+	workTypes := []form{
+		{"POS", "POS"}, {"Putting Out System", "POS"}, {"Putting-Out", "POS"}, {"putting-out system", "POS"},
+		{"SE", "SE"}, {"Self Employed", "SE"}, {"Self-Employed", "SE"}, {"Mandiri", "SE"}, {"se", "SE"},
+	}
+	stageForms := []form{
+		{1, "1"}, {"2", "2"}, {"Pertemuan Kelompok", "3"}, {"4. Pembentukan Kelompok", "4"}, {"Tahap 5", "5"},
+		{"organisasi berjalan", "6"},
+	}
+	roles := []form{
+		{"Fasilitator Lapang", "Fasilitator Lapang|true"}, {"Faslap", "Fasilitator Lapang|true"},
+		{"Field Facilitator", "Fasilitator Lapang|true"}, {"FASILITATOR LAPANG", "Fasilitator Lapang|true"},
+		{"Manager Program MAMPU", "Manager Program MAMPU|false"}, {"Staff Keuangan", "Staff Keuangan|false"},
+	}
+	n := max(len(regions), len(genders), len(workTypes))
+	at := func(list []form, i int, def any) any {
+		if i < len(list) {
+			return list[i].cell
+		}
+		return def
+	}
+	resp := [][]any{{"ID Responden", "Tanggal Survei", "Wilayah", "Jenis Kelamin", "Jenis Pekerjaan"}}
+	for i := range n {
+		resp = append(resp, []any{fmt.Sprintf("R%02d", i), "11/09/2014", at(regions, i, "Kab. Jember"), at(genders, i, nil), at(workTypes, i, "POS")})
+	}
+	groups := [][]any{{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}}
+	for i, f := range stageForms {
+		groups = append(groups, []any{fmt.Sprintf("G%d", i), "Kab. Jember", f.cell, "11/09/2014"})
+	}
+	peserta := [][]any{{"Nama", "Jabatan", "Wilayah"}}
+	for i, f := range roles {
+		peserta = append(peserta, []any{fmt.Sprintf("Orang %d", i), f.cell, "Kab. Jember"})
+	}
+	e := newEnv(t)
+	e.commit("bentuk.xlsx", book(t, map[string][][]any{"Responden": resp, "Kelompok": groups, "Peserta": peserta}))
+	check := func(what string, forms []form, got []string) {
+		t.Helper()
+		for i, f := range forms {
+			if i >= len(got) || got[i] != f.want {
+				t.Errorf("%s %v: want %s, got %q", what, f.cell, f.want, got)
+			}
+		}
+	}
+	check("region", regions, e.query(`SELECT region FROM respondents ORDER BY respondent_id`))
+	check("gender", genders, e.query(`SELECT gender FROM respondents ORDER BY respondent_id`))
+	check("work type", workTypes, e.query(`SELECT work_type FROM respondents ORDER BY respondent_id`))
+	check("stage", stageForms, e.query(`SELECT stage FROM group_stages ORDER BY group_code`))
+	check("role", roles, e.query(`SELECT role, field_facilitator FROM participants ORDER BY name`))
+}
+
+// The key of a participant is ID Peserta when given, else name, role and region.
+func TestParticipantKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	header := []any{"ID Peserta", "Nama", "Jabatan", "Wilayah"}
+	e.commit("1.xlsx", book(t, map[string][][]any{"Peserta": rows(header,
+		[]any{"P1", "Ani", "Faslap", "Kab. Jember"}, []any{nil, "Budi", "Faslap", "Kab. Jember"})}))
+	r := e.commit("2.xlsx", book(t, map[string][][]any{"Peserta": rows(header,
+		[]any{"p1", "Ani Rahayu", "Faslap", "Kota Batu"}, // same ID: an update
+		[]any{nil, "Budi", "Faslap", "Kota Batu"},        // another region: another person
+		[]any{nil, "budi", "faslap", "jember"})}))        // the same person
+	equalList(t, "counts", counts(r), []string{"participants:1/2/0"})
+	equalList(t, "participants", e.query(`SELECT participant_id, name, region FROM participants ORDER BY name, region`), []string{
+		"p1|Ani Rahayu|Kota Batu", "NULL|Budi|Kota Batu", "NULL|budi|Kab. Jember"})
+	equalList(t, "budi", e.query(`SELECT name FROM participants WHERE key LIKE 'budi|%' ORDER BY key`), []string{"budi", "Budi"})
+}
+
 // ---------------------------------------------------------------- problems
 
 func TestProblems(t *testing.T) {
@@ -916,6 +1025,9 @@ func TestProblems(t *testing.T) {
 		{"UMK with a bad year", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kota Batu", "2014/15", 1580037})},
 			prob{"error", "Wilayah", "B2", 2, "Tahun", "2014/15", `Tahun "2014/15" harus bilangan bulat 1990–2100`},
 			`Tahun "2014/15" must be a whole number 1990–2100`},
+		{"ambiguous new region", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Malang", 2014, 1587000})},
+			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Malang", `Wilayah "Malang" ambigu: tulis "Kab. Malang" atau "Kota Malang"`},
+			`Wilayah "Malang" is ambiguous: write "Kab. Malang" or "Kota Malang"`},
 		{"new region without prefix", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Provinsi"}, []any{"Bogor", "Jawa Barat"})},
 			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Bogor", `Wilayah "Bogor" bukan nama wilayah; tulis "Kab. X" atau "Kota X"`},
 			`Wilayah "Bogor" is not a region name; write "Kab. X" or "Kota X"`},
@@ -1054,6 +1166,19 @@ func TestNewRegion(t *testing.T) {
 	})
 	equalList(t, "respondents", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
 
+	// A new name near a known one is added, with a warning that does not block.
+	r = e.commit("typo.xlsx", book(t, map[string][][]any{
+		"Wilayah":   rows(wilayah, []any{"Kab. Malng", nil, 2014, 1635000}),
+		"Responden": rows(respHeader, resp("R9", "Kab. Malng")),
+	}))
+	if len(r.Problems) != 1 {
+		t.Fatalf("want one warning\n%s", problems(r))
+	}
+	equal(t, "warning", asProb(r.Problems[0]), prob{"warning", "Wilayah", "A2", 2, "Wilayah", "Kab. Malng",
+		`Wilayah "Kab. Malng" ditambahkan sebagai wilayah baru; salah ketik "Kab. Malang"?`})
+	r.Localize("en")
+	equal(t, "warning in English", r.Problems[0].Message, `Wilayah "Kab. Malng" is added as a new region; a typo of "Kab. Malang"?`)
+
 	// A later file knows it without a Wilayah sheet.
 	e.commit("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "KAB. BOGOR"))}))
 	equalList(t, "later", e.query(`SELECT region FROM respondents WHERE respondent_id = 'R4'`), []string{"Kab. Bogor"})
@@ -1119,16 +1244,45 @@ func TestProblemLimit(t *testing.T) {
 func TestNotAnXLSX(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	for name, data := range map[string][]byte{
-		"data.csv":    []byte("ID Responden,Tanggal Survei\nR1,11/09/2014\n"),
-		"lama.xls":    append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 512)...),
-		"laporan":     []byte("%PDF-1.4 ..."),
-		"kosong.xlsx": {},
-	} {
-		r := e.upload(name, data, ingest.Options{})
-		if r.OK || len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, ".xlsx") {
-			t.Errorf("%s: want one problem naming .xlsx\n%s", name, problems(r))
+	var ods, other bytes.Buffer
+	zw := zip.NewWriter(&ods)
+	w, _ := zw.Create("mimetype")
+	w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+	w, _ = zw.Create("content.xml")
+	w.Write([]byte("<office:document-content/>"))
+	zw.Close()
+	zw = zip.NewWriter(&other)
+	w, _ = zw.Create("foto.jpg")
+	w.Write([]byte("JFIF"))
+	zw.Close()
+	good := book(t, map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Jember"))})
+	tests := []struct {
+		name string
+		data []byte
+		says string
+	}{
+		{"data.csv", []byte("ID Responden,Tanggal Survei\nR1,11/09/2014\n"), "CSV"},
+		{"lama.xls", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 512)...), ".xls)"},
+		{"laporan.xlsx", []byte("%PDF-1.4 ..."), "PDF"},
+		{"kosong.xlsx", []byte{}, "kosong"},
+		{"survei.ods", ods.Bytes(), ".ods"},
+		{"foto.zip", other.Bytes(), "bukan buku kerja Excel"},
+		{"terpotong.xlsx", good[:len(good)/2], "rusak atau terpotong"},
+	}
+	for _, tc := range tests {
+		r := e.upload(tc.name, tc.data, ingest.Options{})
+		if r.OK || r.ImportID != nil || len(r.Problems) != 1 || r.Problems[0].Sheet != "" ||
+			!strings.Contains(r.Problems[0].Message, tc.says) || !strings.Contains(r.Problems[0].Message, ".xlsx") {
+			t.Errorf("%s: want one problem of the file, saying %q and naming .xlsx\n%s", tc.name, tc.says, problems(r))
+		}
+		if len(r.Sheets) != 0 {
+			t.Errorf("%s: sheets read: %+v", tc.name, r.Sheets)
 		}
 	}
+	r := e.upload("besar.xlsx", good, ingest.Options{MaxUpload: 100})
+	if r.OK || len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, "batas unggah") {
+		t.Errorf("over the upload limit\n%s", problems(r))
+	}
 	equal(t, "imports", e.count("imports"), 0)
+	equalList(t, "data folder", e.dataFiles(), nil)
 }

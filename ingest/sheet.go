@@ -141,10 +141,10 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 			blanks++
 			continue
 		}
-		if first := firstNonBlank(cells); report.Rows > 0 && isTotalsLabel(first) {
+		if col, first := firstNonBlank(cells); report.Rows > 0 && isTotalsLabel(first) {
 			report.Skipped += blanks + 1
 			blanks = 0
-			f.add(Problem{Severity: SeverityWarning, Sheet: sheet, Cell: cellName(0, rowNum), Row: rowNum, Value: clip(first),
+			f.add(Problem{Severity: SeverityWarning, Sheet: sheet, Cell: cellName(col, rowNum), Row: rowNum, Value: clip(first),
 				text: Reason{ID: "baris total dilewati", EN: "totals row skipped"}})
 			continue
 		}
@@ -252,13 +252,13 @@ func hasValue(cells []string, colOf []int, j int) bool {
 	return false
 }
 
-func firstNonBlank(cells []string) string {
-	for _, c := range cells {
+func firstNonBlank(cells []string) (col0 int, text string) {
+	for i, c := range cells {
 		if c = cleanText(c); c != "" {
-			return c
+			return i, c
 		}
 	}
-	return ""
+	return 0, ""
 }
 
 func isTotalsLabel(s string) bool {

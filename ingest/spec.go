@@ -231,7 +231,7 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 		}
 		if r.Region != "" && !c.regions.Known(r.Region) {
 			if near := c.regions.suggest(r.Region, 3); len(near) > 0 {
-				c.warn("Wilayah", Reason{
+				c.warn("Wilayah", r.Region, Reason{
 					ID: fmt.Sprintf("Wilayah %q ditambahkan sebagai wilayah baru; salah ketik %s?", r.Region, quoteList(near, "atau")),
 					EN: fmt.Sprintf("Wilayah %q is added as a new region; a typo of %s?", r.Region, quoteList(near, "or"))})
 			}

@@ -255,6 +255,11 @@ func (r *sheetRows) Columns(opts ...excelize.Options) ([]string, error) {
 		return nil, r.failure
 	}
 	cells, err := r.Rows.Columns(opts...)
+	if errors.Is(err, excelize.ErrMaxRows) {
+		// The row after this one is numbered past Excel's last row: this
+		// row is whole, and Next, finding the error, reports it as the next.
+		err = nil
+	}
 	if err != nil {
 		return cells, err
 	}
@@ -567,9 +572,10 @@ func (wb *workbook) checkSharedStrings(sheet string) map[int]error {
 // index is outside [0, count). It returns where it stopped: the start of a
 // tag it cannot see the end of, from which the next call must go on.
 func scanSharedIndexes(b []byte, count int, report func(cell string, index int)) int {
+	types := newSharedType(b)
 	pos := 0
 	for {
-		i := indexSharedType(b, pos)
+		i := types.next(pos)
 		if i < 0 {
 			if lt := bytes.LastIndexByte(b[pos:], '<'); lt >= 0 {
 				return pos + lt
@@ -611,22 +617,52 @@ func scanSharedIndexes(b []byte, count int, report func(cell string, index int))
 	}
 }
 
-// indexSharedType finds the next attribute t="s" (or t='s') from pos.
-func indexSharedType(b []byte, pos int) int {
+// sharedType finds the attributes t="s" and t='s' in b, in order.
+type sharedType struct {
+	b              []byte
+	double, single int // the next of each from the last position asked, -1 if none
+}
+
+// newSharedType looks for t='s' only in a sheet that quotes its attributes
+// with ' (generators are consistent): looking costs a pass over the sheet.
+func newSharedType(b []byte) *sharedType {
+	single := -2
+	if !bytes.Contains(b[:min(len(b), 64<<10)], []byte(`='`)) {
+		single = -1
+	}
+	return &sharedType{b: b, double: -2, single: single}
+}
+
+// next finds the first attribute t="s" (or t='s') at pos or after.
+func (s *sharedType) next(pos int) int {
 	for {
-		i := bytes.Index(b[pos:], []byte(`t="s"`))
-		if j := bytes.Index(b[pos:], []byte(`t='s'`)); j >= 0 && (i < 0 || j < i) {
-			i = j
+		s.double = s.find(s.double, pos, `t="s"`)
+		s.single = s.find(s.single, pos, `t='s'`)
+		i := s.double
+		if i < 0 || s.single >= 0 && s.single < i {
+			i = s.single
 		}
 		if i < 0 {
 			return -1
 		}
-		i += pos
-		if i > 0 && (isSpace(b[i-1]) || b[i-1] == ':') {
+		if i > 0 && (isSpace(s.b[i-1]) || s.b[i-1] == ':') {
 			return i
 		}
 		pos = i + 1 // part of another attribute, such as xt="s"
 	}
+}
+
+// find returns the first index of pattern at pos or after, given the one
+// found before (-2 for none looked for yet).
+func (s *sharedType) find(prev, pos int, pattern string) int {
+	if prev == -1 || prev >= pos {
+		return prev
+	}
+	i := bytes.Index(s.b[pos:], []byte(pattern))
+	if i < 0 {
+		return -1
+	}
+	return pos + i
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

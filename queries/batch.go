@@ -155,7 +155,7 @@ type querier interface {
 func classify(ctx context.Context, q querier) (map[Kind]Counts, error) {
 	counts := map[Kind]Counts{}
 	for _, k := range Kinds {
-		same, err := sameRow(ctx, q, k)
+		same, err := sameRow(ctx, q, k, "s", "c")
 		if err != nil {
 			return nil, err
 		}
@@ -173,10 +173,10 @@ func classify(ctx context.Context, q querier) (map[Kind]Counts, error) {
 	return counts, nil
 }
 
-// sameRow is the SQL condition "staged row s holds the same data as current row c":
-// every column but the bookkeeping ones, NULL equal to NULL. The column names
-// come from the catalog, never from user input.
-func sameRow(ctx context.Context, q querier, k Kind) (string, error) {
+// sameRow is the SQL condition "row a holds the same data as row b" for rows
+// of kind k: every column but the bookkeeping ones, NULL equal to NULL. The
+// column names come from the catalog, never from user input.
+func sameRow(ctx context.Context, q querier, k Kind, a, b string) (string, error) {
 	var cols string
 	err := q.QueryRowContext(ctx, `SELECT string_agg(column_name, ',' ORDER BY column_index) FROM duckdb_columns()
 		WHERE table_name = ? AND schema_name = 'main' AND column_name NOT IN ('import_id', 'row_number', 'key')`,
@@ -186,7 +186,7 @@ func sameRow(ctx context.Context, q querier, k Kind) (string, error) {
 	}
 	var conds []string
 	for _, c := range strings.Split(cols, ",") {
-		conds = append(conds, fmt.Sprintf("s.%[1]s IS NOT DISTINCT FROM c.%[1]s", c))
+		conds = append(conds, fmt.Sprintf("%[2]s.%[1]s IS NOT DISTINCT FROM %[3]s.%[1]s", c, a, b))
 	}
 	return strings.Join(conds, " AND "), nil
 }
@@ -224,14 +224,9 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 		}
 	}
 	for _, k := range Kinds {
-		same, err := sameRow(ctx, tx, k)
-		if err != nil {
-			return 0, nil, err
-		}
-		// Only new and changed rows become versions: an unchanged row is already
-		// current through an earlier batch, and undoing this one must not touch it.
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT ?, s.* FROM temp.%s s
-			LEFT JOIN %s c ON c.key = s.key WHERE c.key IS NULL OR NOT (%s)`, k.versions(), stage(k), k, same), id); err != nil {
+		// Every row becomes a version, unchanged ones too: the file brought
+		// them, and undoing an earlier import must not take them away.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT ?, * FROM temp.%s`, k.versions(), stage(k)), id); err != nil {
 			return 0, nil, fmt.Errorf("store %s: %w", k, err)
 		}
 		// This batch's versions are the newest of their keys: they replace the

@@ -79,9 +79,10 @@ func (db *DB) CommittedImportWithHash(ctx context.Context, sha256 string) (int64
 	return id, err
 }
 
-// Undo marks import id undone and restores, for every row it added or
-// changed, the version that was current before it. It is refused when a
-// later import that is still committed changed the same rows: undo that first.
+// Undo marks import id undone and recomputes every row it brought from the
+// imports still committed: the version before it, or a later import's copy of
+// the same row. It is refused when a later import that is still committed
+// changed one of its rows: undo that first.
 func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
@@ -126,13 +127,17 @@ func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 	return nil
 }
 
-// laterDependents lists the committed imports after id that hold a version of
-// a key that id also holds, newest last.
+// laterDependents lists the committed imports after id that hold a different
+// version of a row that id holds, oldest first.
 func laterDependents(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) {
 	var parts []string
 	for _, k := range Kinds {
+		same, err := sameRow(ctx, tx, k, "mine", "later")
+		if err != nil {
+			return nil, err
+		}
 		parts = append(parts, fmt.Sprintf(`SELECT later.import_id FROM %[1]s mine JOIN %[1]s later ON later.key = mine.key
-			WHERE mine.import_id = $1 AND later.import_id > $1`, k.versions()))
+			WHERE mine.import_id = $1 AND later.import_id > $1 AND NOT (%[2]s)`, k.versions(), same))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT d.import_id FROM (`+strings.Join(parts, " UNION ALL ")+`) d
 		JOIN imports i ON i.id = d.import_id WHERE i.status = 'committed' ORDER BY 1`, id)

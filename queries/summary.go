@@ -30,6 +30,12 @@ var StageNames = [7]string{"", "Pemetaan", "Pendekatan", "Pertemuan Kelompok",
 // Filter selects what a summary counts; the zero Filter counts everything.
 // Not every part of a filter applies to every metric: each metric's doc
 // comment says which do.
+//
+// Regions match the stored canonical names exactly. The period bounds are
+// calendar dates: only the year, month and day of From and To, in their own
+// location, count; the period is the respondents' survey date and the date
+// an organizing stage was reached. A gender or work type other than the
+// values below, or a From after To, is refused with an EINVALID error.
 type Filter struct {
 	Regions  []string  // canonical names ("Kab. Malang"); empty = all
 	Gender   string    // "P", "L" or "" (all)
@@ -37,8 +43,6 @@ type Filter struct {
 	From, To time.Time // survey period, inclusive; zero = open
 }
 
-// The bounds of the period are calendar dates: only the year, month and day
-// of From and To, in their own location, count.
 const filterDateLayout = time.DateOnly
 
 // filterJSON is the wire form of a Filter.

@@ -54,8 +54,8 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 		return len(entries) > 1 // peserta's file, then the survey's
 	}
 	kills := []struct {
-		name string
-		when func(start time.Time) bool
+		name          string
+		when          func(start time.Time) bool
 		mustInterrupt bool
 	}{
 		{"while validating", func(start time.Time) bool { return time.Since(start) > 300*time.Millisecond }, true},
