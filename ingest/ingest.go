@@ -100,13 +100,22 @@ func tooLarge(name string, size int64, opt Options) *Report {
 	r.Size = size
 	f := &fileCheck{}
 	f.fileError("", Reason{
-		ID: fmt.Sprintf("file berukuran %.1f MiB, melebihi batas unggah %.1f MiB", mib(size), mib(limit)),
-		EN: fmt.Sprintf("the file is %.1f MiB, over the upload limit of %.1f MiB", mib(size), mib(limit))})
+		ID: fmt.Sprintf("file berukuran %s, melebihi batas unggah %s", byteSize(size), byteSize(limit)),
+		EN: fmt.Sprintf("the file is %s, over the upload limit of %s", byteSize(size), byteSize(limit))})
 	r.finish(f)
 	return r
 }
 
-func mib(n int64) float64 { return float64(n) / (1 << 20) }
+// byteSize writes a size for people: "52.4 MiB", "900 KiB", "12 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 func newReport(name string, opt Options) *Report {
 	return &Report{File: name, DryRun: opt.DryRun, Sheets: []SheetReport{}, IgnoredSheets: []string{}, Problems: []Problem{}}
@@ -226,7 +235,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 		}
 		rows, err := wb.Rows(name)
 		if err != nil {
-			f.fileError(name, Reason{ID: "sheet tidak terbaca: " + err.Error(), EN: "sheet cannot be read: " + err.Error()})
+			f.fileError(name, sheetReadError(err))
 			continue
 		}
 		fetched := prefetch(rows)

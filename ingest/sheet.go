@@ -68,7 +68,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		rowNum++
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			f.fileError(sheet, Reason{ID: fmt.Sprintf("baris %d tidak terbaca: %v", rowNum, err), EN: fmt.Sprintf("row %d cannot be read: %v", rowNum, err)})
+			f.fileError(sheet, rowReadError(rowNum, err))
 			return report
 		}
 		known := 0
@@ -134,7 +134,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		}
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			f.fileError(sheet, Reason{ID: fmt.Sprintf("baris %d tidak terbaca: %v", rowNum, err), EN: fmt.Sprintf("row %d cannot be read: %v", rowNum, err)})
+			f.fileError(sheet, rowReadError(rowNum, err))
 			break
 		}
 		if isBlank(cells, colOf) {
@@ -196,7 +196,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		}
 	}
 	if err := rows.Error(); err != nil {
-		f.fileError(sheet, Reason{ID: "sheet tidak terbaca: " + err.Error(), EN: "sheet cannot be read: " + err.Error()})
+		f.fileError(sheet, sheetReadError(err))
 	}
 	f.flushFacilitatorWarnings(sheet)
 	return report

@@ -338,7 +338,7 @@ func (wb *workbook) verify(sheet string, n int) error {
 		return err
 	}
 	defer src.close()
-	for size := int64(64 << 10); ; size *= 8 {
+	for size := int64(64 << 10); size <= 32<<20; size *= 8 {
 		tail, complete, err := src.tail(size)
 		if err != nil {
 			break
@@ -347,7 +347,7 @@ func (wb *workbook) verify(sheet string, n int) error {
 		if ok && (found || complete) && last == n {
 			return nil
 		}
-		if found || complete || size >= 64<<20 {
+		if found || complete {
 			break
 		}
 	}
@@ -601,20 +601,61 @@ func scanSharedIndexes(b []byte, count int, report func(cell string, index int))
 			pos = gt
 			continue // <c t="s"/> holds nothing
 		}
-		end := endTag(b, gt, "c")
+		v, end := sharedValue(b, gt+1)
 		if end < 0 {
 			return lt
 		}
 		pos = end
-		v, ok := cellValue(b[gt+1 : end])
-		if v = strings.TrimSpace(v); !ok || v == "" {
-			continue
+		if len(v) == 0 {
+			continue // no value: excelize reads a blank, rightly
 		}
-		index, _ := strconv.Atoi(v) // as excelize reads it: not a number is 0
-		if index < 0 || index >= count {
+		if index := sharedIndex(v); index < 0 || index >= count {
 			report(attr(b[lt:gt], "r"), index)
 		}
 	}
+}
+
+// sharedValue finds the <v> of the cell whose content starts at from: its
+// text (empty if it has none) and where the scan goes on, -1 when the cell
+// does not end within b.
+func sharedValue(b []byte, from int) ([]byte, int) {
+	if rest := b[from:]; bytes.HasPrefix(rest, []byte("<v>")) { // as nearly every writer has it
+		j := bytes.IndexByte(rest[3:], '<')
+		if j < 0 {
+			return nil, -1
+		}
+		return rest[3 : 3+j], from + 3 + j
+	}
+	end := endTag(b, from, cellEnd)
+	if end < 0 {
+		return nil, -1
+	}
+	v, _ := cellValue(b[from:end])
+	return v, end
+}
+
+// sharedIndex reads a shared string index as excelize does: spaces
+// trimmed, and 0 for what is not a number.
+func sharedIndex(v []byte) int {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if len(v) <= 9 {
+		n := 0
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				n = -1
+				break
+			}
+			n = 10*n + int(c-'0')
+		}
+		if n >= 0 {
+			return n
+		}
+	}
+	n, _ := strconv.Atoi(string(v))
+	return n
 }
 
 // sharedType finds the attributes t="s" and t='s' in b, in order.
@@ -669,8 +710,11 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 // localName is the element name at the start of a tag's bytes, without prefix.
 func localName(tag []byte) string {
-	if k := bytes.IndexFunc(tag, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) }); k >= 0 {
-		tag = tag[:k]
+	for k, c := range tag {
+		if isSpace(c) {
+			tag = tag[:k]
+			break
+		}
 	}
 	if k := bytes.LastIndexByte(tag, ':'); k >= 0 {
 		tag = tag[k+1:]
@@ -678,9 +722,11 @@ func localName(tag []byte) string {
 	return string(tag)
 }
 
-// endTag finds the end tag </local> (or </x:local>) after from.
-func endTag(b []byte, from int, local string) int {
-	name := []byte(local + ">")
+var cellEnd = []byte("c>")
+
+// endTag finds the end tag </name (or </x:name, where name ends in ">")
+// after from.
+func endTag(b []byte, from int, name []byte) int {
 	for i := from; ; {
 		j := bytes.Index(b[i:], name)
 		if j < 0 {
@@ -702,24 +748,24 @@ func endTag(b []byte, from int, local string) int {
 }
 
 // cellValue is the text of the <v> element in a cell's content.
-func cellValue(content []byte) (string, bool) {
+func cellValue(content []byte) ([]byte, bool) {
 	for i := 0; ; {
 		j := bytes.IndexByte(content[i:], '<')
 		if j < 0 {
-			return "", false
+			return nil, false
 		}
 		j += i
 		k := bytes.IndexByte(content[j:], '>')
 		if k < 0 {
-			return "", false
+			return nil, false
 		}
 		k += j
 		if localName(content[j+1:k]) == "v" {
 			end := bytes.IndexByte(content[k+1:], '<')
 			if end < 0 {
-				return "", false
+				return nil, false
 			}
-			return string(content[k+1 : k+1+end]), true
+			return content[k+1 : k+1+end], true
 		}
 		i = k + 1
 	}
@@ -755,7 +801,7 @@ func (wb *workbook) sharedStringsSpilled() bool {
 	}
 	for _, f := range wb.zip.File {
 		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), "xl/sharedStrings.xml") {
-			return f.UncompressedSize64 > 0
+			return f.UncompressedSize64 > unzipXMLLimit
 		}
 	}
 	return false
@@ -770,11 +816,15 @@ type sheetSource struct {
 	size  int64
 }
 
+var errNoSheetXML = &Reason{
+	ID: "XML sheet ini tidak ditemukan di dalam file; buka di Excel lalu simpan ulang",
+	EN: "the sheet's XML is not in the file; open it in Excel and save it again"}
+
 // sheetSource finds the XML of the named sheet.
 func (wb *workbook) sheetSource(sheet string) (*sheetSource, error) {
 	part, ok := wb.sheetPart(sheet)
 	if !ok {
-		return nil, fmt.Errorf("sheet %q has no worksheet XML in the file", sheet)
+		return nil, errNoSheetXML
 	}
 	if b, ok := wb.Pkg.Load(part); ok && len(b.([]byte)) > 0 {
 		return &sheetSource{data: b.([]byte)}, nil
@@ -786,7 +836,7 @@ func (wb *workbook) sheetSource(sheet string) (*sheetSource, error) {
 		}
 	}
 	if src.entry == nil {
-		return nil, fmt.Errorf("sheet %q has no worksheet XML in the file", sheet)
+		return nil, errNoSheetXML
 	}
 	src.size = int64(src.entry.UncompressedSize64)
 	src.file = wb.spilled(src.entry)
