@@ -113,7 +113,7 @@ func TestCommitClassifiesAndUndoRestores(t *testing.T) {
 }
 
 func TestReopenKeepsMigrations(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.duckdb")
+	path := filepath.Join(t.TempDir(), "new", "folder", "p.duckdb") // folders are created
 	for range 2 {
 		db, err := queries.Open(context.Background(), path)
 		if err != nil {

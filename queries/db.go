@@ -9,6 +9,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +35,9 @@ type DB struct {
 // Open opens (creating if needed) the DuckDB file at path and applies any
 // migrations it lacks.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// Every read orders its own results, so DuckDB need not keep insertion
 	// order, which costs memory on big inserts.
 	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {

@@ -325,7 +325,7 @@ func printSummary(w io.Writer, s *queries.Summary) {
 	for _, p := range s.Problems {
 		share := "-"
 		if p.Share != nil {
-			share = fmt.Sprintf("%.1f%%", 100**p.Share)
+			share = strings.Replace(fmt.Sprintf("%.1f%%", 100**p.Share), ".", ",", 1) // id-ID: 77,1%
 		}
 		fmt.Fprintf(tw, "  %s) %s\t%d / %d\t%s\n", p.Code, p.Label, p.Yes, p.Answered, share)
 	}
