@@ -71,19 +71,29 @@ func (r Reason) In(lang string) string {
 // the survey's facilitator columns are checked against.
 var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, groupSheet}
 
-// File ingests the workbook at path.
+// File ingests the workbook at path. A file that is missing or cannot be
+// read is refused like a bad one, so that a list of files reports on all.
 func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Report, error) {
 	name := filepath.Base(path)
 	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	if err == nil {
+		if r := tooLarge(name, st.Size(), opt); r != nil {
+			return r, nil
+		}
 	}
-	if r := tooLarge(name, st.Size(), opt); r != nil {
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		r, f := newReport(name, opt), &fileCheck{}
+		if errors.Is(err, os.ErrNotExist) {
+			f.fileError("", Reason{ID: "file tidak ada: " + path, EN: "no such file: " + path})
+		} else {
+			f.fileError("", Reason{ID: "file tidak dapat dibaca: " + err.Error(), EN: "the file cannot be read: " + err.Error()})
+		}
+		r.finish(f)
 		return r, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	return Bytes(ctx, db, name, data, opt)
 }
@@ -196,6 +206,12 @@ func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
 // readWorkbook validates every known sheet of the workbook, staging rows in
 // f.batch until the first error. Only a failure of pantau is returned.
 func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
+	defer func() {
+		// The last guard: whatever excelize does with a corrupt file, it is the file's error.
+		if p := recover(); p != nil {
+			f.fileError("", Reason{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
+		}
+	}()
 	wb, err := openWorkbook(data)
 	if err != nil {
 		f.fileError("", refusal("buku kerja tidak dapat dibuka: "+openError(err).ID, "the workbook cannot be opened: "+openError(err).EN))
@@ -310,6 +326,10 @@ func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, o
 		if created {
 			os.Remove(path)
 		}
+		if identical := (*queries.IdenticalError)(nil); errors.As(err, &identical) {
+			r.IdenticalTo = identical.ImportID // committed meanwhile by another upload
+			return nil
+		}
 		return err
 	}
 	r.applyCounts(counts)
@@ -343,6 +363,9 @@ func keepFile(dir, sum string, data []byte) (path string, created bool, err erro
 		return "", false, err
 	}
 	if err := tmp.Close(); err != nil {
+		return "", false, err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
 		return "", false, err
 	}
 	return path, true, os.Rename(tmp.Name(), path)

@@ -981,8 +981,8 @@ func TestProblems(t *testing.T) {
 			prob{"error", "Responden", "D2", 2, "Jenis Pekerjaan", "Borongan", `Jenis Pekerjaan "Borongan" harus POS (Putting-Out System) atau SE (Self-Employed, Mandiri)`},
 			`Jenis Pekerjaan "Borongan" must be POS (Putting-Out System) or SE (Self-Employed, Mandiri)`},
 		{"bad gender", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "JK"), append(resp("R1", "Kab. Jember"), "X"))},
-			prob{"error", "Responden", "E2", 2, "Jenis Kelamin", "X", `Jenis Kelamin "X" harus P (perempuan: P, Perempuan, W, Wanita) atau L (laki-laki: L, Laki-laki, Laki, Pria)`},
-			`Jenis Kelamin "X" must be P (female: P, Perempuan, F, Female) or L (male: L, Laki-laki, M, Male)`},
+			prob{"error", "Responden", "E2", 2, "Jenis Kelamin", "X", `Jenis Kelamin "X" harus P (perempuan: P, Perempuan, W, Wanita, F, Female) atau L (laki-laki: L, Laki-laki, Laki, Pria, M, Male)`},
+			`Jenis Kelamin "X" must be P (female: P, Perempuan, W, Wanita, F, Female) or L (male: L, Laki-laki, Laki, Pria, M, Male)`},
 		{"bad money", map[string][][]any{"Responden": rows(append(slices.Clone(respHeader), "Upah"), append(resp("R1", "Kab. Jember"), "sejuta"))},
 			prob{"error", "Responden", "E2", 2, "Upah per Bulan", "sejuta", `Upah per Bulan "sejuta" bukan jumlah rupiah; tulis rupiah penuh, contoh: 1250000, 1.250.000 atau Rp 1.250.000`},
 			`Upah per Bulan "sejuta" is not an amount in rupiah; write whole rupiah, e.g. 1250000, 1.250.000 or Rp 1.250.000`},
@@ -1161,8 +1161,8 @@ func TestNewRegion(t *testing.T) {
 		t.Errorf("want no problem\n%s", problems(r))
 	}
 	equalList(t, "regions", e.table("regions"), []string{
-		"{'key': kab. bogor|2014, 'region': Kab. Bogor, 'province': Jawa Barat, 'year': 2014, 'umk': 2242240}",
-		"{'key': kota batu|2014, 'region': Kota Batu, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037}",
+		"{'key': kab. bogor|2014, 'region': Kab. Bogor, 'added': true, 'province': Jawa Barat, 'year': 2014, 'umk': 2242240}",
+		"{'key': kota batu|2014, 'region': Kota Batu, 'added': false, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037}",
 	})
 	equalList(t, "respondents", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -156,13 +157,13 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		rec := s.blank
 		for i, raw := range cells {
 			if i >= len(colOf) || colOf[i] < 0 {
-				if len(raw) > maxCellLength {
+				if tooLong(raw) {
 					check.cellTooLong(i, "", raw)
 				}
 				continue
 			}
 			c := &s.columns[colOf[i]]
-			if len(raw) > maxCellLength {
+			if tooLong(raw) {
 				check.cellTooLong(i, c.header, raw)
 				continue
 			}
@@ -230,6 +231,11 @@ func (s *sheetSpec[T]) requiredList() string {
 	return strings.Join(names, ", ")
 }
 
+// tooLong tells a cell over Excel's limit, which counts characters, not bytes.
+func tooLong(s string) bool {
+	return len(s) > maxCellLength && utf8.RuneCountInString(s) > maxCellLength
+}
+
 // isDash tells a lone dash, which lists use for "none" (WORKBOOKS.md's Wilayah of staff).
 func isDash(s string) bool { return s == "-" || s == "–" || s == "—" }
 
@@ -261,10 +267,11 @@ func firstNonBlank(cells []string) (col0 int, text string) {
 	return 0, ""
 }
 
-func isTotalsLabel(s string) bool {
-	s = strings.ToLower(s)
-	return strings.HasPrefix(s, "total") || strings.HasPrefix(s, "jumlah")
-}
+// isTotalsLabel tells "Total", "JUMLAH", "Total responden", "Jumlah:" from a
+// value that merely starts so, such as the ID "TOTAL-01".
+var reTotals = regexp.MustCompile(`(?i)^(total|jumlah)(\s|:|$)`)
+
+func isTotalsLabel(s string) bool { return reTotals.MatchString(s) }
 
 func cellName(col0, row int) string {
 	name, _ := excelize.CoordinatesToCellName(col0+1, row)

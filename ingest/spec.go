@@ -208,6 +208,9 @@ var groupSheet = &sheetSpec[queries.GroupStage]{
 	stage: (*queries.Batch).AddGroupStage,
 }
 
+// builtinRegions are the 38 kabupaten/kota of Jawa Timur, never changed.
+var builtinRegions = NewRegions()
+
 var regionSheet = &sheetSpec[queries.RegionWage]{
 	kind: queries.Regions, name: "Wilayah", aliases: []string{"Regions", "UMK"}, workbook: "survei",
 	help:  "Opsional. Menambah wilayah dan upah minimum (UMK). Kunci: Wilayah + Tahun.",
@@ -229,6 +232,7 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 		if r.UMK >= 0 && r.Year == 0 {
 			c.requireFor("Tahun", Reason{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
 		}
+		r.Added = !builtinRegions.Known(r.Region)
 		if r.Region != "" && !c.regions.Known(r.Region) {
 			if near := c.regions.suggest(r.Region, 3); len(near) > 0 {
 				c.warn("Wilayah", r.Region, Reason{

@@ -342,3 +342,27 @@ func TestUndoKeepsRowsOfLaterImports(t *testing.T) {
 		t.Errorf("undo of the first import: err %v, respondents now %q; the committed second file holds R1 and R2", err, got)
 	}
 }
+
+// Undoing the import that added a region is refused while rows of a later
+// import use that region: they would be left with a region pantau no longer knows.
+func TestUndoRefusedWhenAddedRegionInUse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	regions := e.commit("wilayah.xlsx", book(t, map[string][][]any{
+		"Wilayah": rows([]any{"Wilayah", "Provinsi", "Tahun", "UMK"}, []any{"Kab. Bogor", "Jawa Barat", 2014, 2242240}, []any{"Kab. Jember", nil, 2014, 1270000}),
+	}))
+	survey := e.commit("survei.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Bogor"), resp("R2", "Kab. Jember"))}))
+
+	err := e.db.Undo(e.ctx, *regions.ImportID, "tester")
+	if err == nil || !strings.Contains(err.Error(), `"Kab. Bogor"`) || strings.Contains(err.Error(), "Jember") {
+		t.Fatalf("undo of the import that added Kab. Bogor: got %v, want a refusal naming Kab. Bogor only (Kab. Jember is built in)", err)
+	}
+	equal(t, "respondents", e.count("respondents"), 2)
+	if err := e.db.Undo(e.ctx, *survey.ImportID, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Undo(e.ctx, *regions.ImportID, "tester"); err != nil {
+		t.Fatalf("once the survey is undone: %v", err)
+	}
+	equal(t, "regions", e.count("regions"), 0)
+}

@@ -250,8 +250,8 @@ func parseGender(raw string) (string, error) {
 		return g, nil
 	}
 	return "", refuse(
-		"harus P (perempuan: P, Perempuan, W, Wanita) atau L (laki-laki: L, Laki-laki, Laki, Pria)",
-		"must be P (female: P, Perempuan, F, Female) or L (male: L, Laki-laki, M, Male)")
+		"harus P (perempuan: P, Perempuan, W, Wanita, F, Female) atau L (laki-laki: L, Laki-laki, Laki, Pria, M, Male)",
+		"must be P (female: P, Perempuan, W, Wanita, F, Female) or L (male: L, Laki-laki, Laki, Pria, M, Male)")
 }
 
 // ---------------------------------------------------------------- money

@@ -49,6 +49,13 @@ type SheetCounts struct {
 	Skipped   int    `json:"skipped"`
 }
 
+// IdenticalError says the file of a batch is already committed, as ImportID.
+type IdenticalError struct{ ImportID int64 }
+
+func (e *IdenticalError) Error() string {
+	return fmt.Sprintf("the same file is already committed as import %d", e.ImportID)
+}
+
 // NewBatch opens a connection with an empty staging table per kind.
 func (db *DB) NewBatch(ctx context.Context) (*Batch, error) {
 	conn, err := db.sql.Conn(ctx)
@@ -122,7 +129,7 @@ func (b *Batch) AddGroupStage(g GroupStage) error {
 
 // AddRegion stages a region of a Wilayah sheet.
 func (b *Batch) AddRegion(r RegionWage) error {
-	return b.appenders[Regions].AppendRow(int32(r.Row), r.Key, r.Region, r.Province, nullPositive(int64(r.Year)), nullAmount(r.UMK))
+	return b.appenders[Regions].AppendRow(int32(r.Row), r.Key, r.Region, r.Added, r.Province, nullPositive(int64(r.Year)), nullAmount(r.UMK))
 }
 
 // Counts classifies the staged rows against the current state without
@@ -207,6 +214,14 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	}
 	defer tx.Rollback()
 
+	// Checked again under the lock: two uploads of one file at once commit once.
+	var prior int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM imports WHERE sha256 = ? AND status = 'committed'`,
+		meta.SHA256).Scan(&prior); err != nil {
+		return 0, nil, err
+	} else if prior != 0 {
+		return 0, nil, &IdenticalError{ImportID: prior}
+	}
 	counts, err := classify(ctx, tx)
 	if err != nil {
 		return 0, nil, err

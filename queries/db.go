@@ -41,7 +41,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Every read orders its own results, so DuckDB need not keep insertion
 	// order, which costs memory on big inserts.
 	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {
-		_, err := c.ExecContext(ctx, `SET preserve_insertion_order = false`, nil)
+		// Not Open's ctx: connections are made long after Open returns.
+		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false`, nil)
 		return err
 	})
 	if err != nil {

@@ -111,6 +111,12 @@ func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 		return Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
 			id, joinIDs(later, ", "), joinIDs(later, " and "))
 	}
+	if regions, err := orphanedRegions(ctx, tx, id); err != nil {
+		return err
+	} else if len(regions) > 0 {
+		return Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
+			id, strings.Join(regions, ", "))
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?`,
 		time.Now().UTC(), by, id); err != nil {
 		return fmt.Errorf("undo %d: %w", id, err)
@@ -154,6 +160,33 @@ func laterDependents(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error)
 		ids = append(ids, d)
 	}
 	return ids, rows.Err()
+}
+
+// orphanedRegions lists the regions import id added (not built in) that no
+// other committed import adds and that current rows of other imports use:
+// undoing id would leave those rows with a region pantau no longer knows.
+func orphanedRegions(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT mine.region FROM region_versions mine
+		WHERE mine.import_id = $1 AND mine.added
+		  AND NOT EXISTS (SELECT 1 FROM region_versions other JOIN imports i ON i.id = other.import_id
+		                  WHERE other.region = mine.region AND other.import_id <> $1 AND i.status = 'committed')
+		  AND (mine.region IN (SELECT region FROM respondents WHERE import_id <> $1)
+		    OR mine.region IN (SELECT region FROM group_stages WHERE import_id <> $1)
+		    OR mine.region IN (SELECT region FROM participants WHERE import_id <> $1 AND region IS NOT NULL))
+		ORDER BY 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("regions of import %d: %w", id, err)
+	}
+	defer rows.Close()
+	var regions []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		regions = append(regions, fmt.Sprintf("%q", r))
+	}
+	return regions, rows.Err()
 }
 
 func joinIDs(ids []int64, sep string) string {

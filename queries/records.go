@@ -91,6 +91,7 @@ type RegionWage struct {
 	Row      int
 	Key      string
 	Region   string
+	Added    bool // not a built-in region: undoing the import that added it must not orphan rows
 	Province string
 	Year     int   // 0 when not given
 	UMK      int64 // -1 when not given

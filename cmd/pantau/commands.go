@@ -116,9 +116,7 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 	}{OK: true}
 	for _, file := range files {
 		r, err := ingest.File(ctx, db, file, opt)
-		if errors.Is(err, os.ErrNotExist) {
-			return usageError("ingest: %s: no such file", file)
-		} else if err != nil {
+		if err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
 		r.Localize(*lang)
@@ -398,6 +396,9 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

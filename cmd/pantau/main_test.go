@@ -145,7 +145,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{}, 2, "no command"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"ingest"}, 2, "no file"},
-		{[]string{"ingest", filepath.Join(c.dir, "missing.xlsx")}, 2, "no such file"},
+		{[]string{"ingest", "--lang", "en", filepath.Join(c.dir, "missing.xlsx")}, 1, "no such file"},
 		{[]string{"ingest", bad}, 1, ".xlsx"},
 		{[]string{"ingest", "--lang", "fr", bad}, 2, "--lang"},
 		{[]string{"undo", "x"}, 2, "not an import ID"},

@@ -80,12 +80,14 @@ CREATE TABLE group_stage_versions (
     members     INTEGER
 );
 
--- key: region|year, case-folded. Regions added through a Wilayah sheet, with their UMK.
+-- key: region|year, case-folded. The regions of Wilayah sheets, with their UMK;
+-- added: the region is not one of the 38 of Jawa Timur pantau knows built in.
 CREATE TABLE region_versions (
     import_id  BIGINT NOT NULL,
     row_number INTEGER NOT NULL,
     key        TEXT NOT NULL,
     region     TEXT NOT NULL,
+    added      BOOLEAN NOT NULL,
     province   TEXT NOT NULL,
     year       INTEGER,
     umk        BIGINT
