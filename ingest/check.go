@@ -178,13 +178,15 @@ func (c *rowCheck) noKey() string {
 }
 
 // cellOf is the cell of the named column in this row ("A<row>" when the sheet lacks it).
-func (c *rowCheck) cellOf(header string) string {
+func (c *rowCheck) cellOf(header string) string { return c.cellIn(header, c.row) }
+
+func (c *rowCheck) cellIn(header string, row int) string {
 	for j, h := range c.headers {
 		if h == header && c.cells[j] != "" {
-			return strings.TrimRight(c.cells[j], "0123456789") + fmt.Sprint(c.row)
+			return strings.TrimRight(c.cells[j], "0123456789") + fmt.Sprint(row)
 		}
 	}
-	return cellName(0, c.row)
+	return cellName(0, row)
 }
 
 // invalid reports a value its column refuses: `Wilayah "Kab. Malng" tidak dikenal; ...`.
@@ -220,21 +222,12 @@ func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
 }
 
 // duplicate reports a key already held by an earlier row of the same sheet.
-func (c *rowCheck) duplicate(header string, first int) {
-	value := ""
-	if c.keyHeader != "" {
-		header, value = c.keyHeader, c.keyValue
-	}
-	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(value),
-		text: Reason{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, c.cellAt(header, first)),
-			EN: fmt.Sprintf("this row's key duplicates row %d (%s!%s); every row must be unique", first, c.sheet, c.cellAt(header, first))}})
-}
-
-func (c *rowCheck) cellAt(header string, row int) string {
-	saved := c.row
-	c.row = row
-	defer func() { c.row = saved }()
-	return c.cellOf(header)
+// Its key column is the one the sheet's finish named with key.
+func (c *rowCheck) duplicate(first int) {
+	header, earlier := c.keyHeader, c.cellIn(c.keyHeader, first)
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(c.keyValue),
+		text: Reason{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, earlier),
+			EN: fmt.Sprintf("this row's key duplicates row %d (%s!%s); every row must be unique", first, c.sheet, earlier)}})
 }
 
 // knownFacilitator warns, once per name, about a facilitator who is no participant.

@@ -185,7 +185,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		}
 		key := s.finish(&rec, check)
 		if first, dup := keys[key]; dup {
-			check.duplicate(s.keyColumn(), first)
+			check.duplicate(first)
 		} else {
 			keys[key] = rowNum
 		}
@@ -209,16 +209,6 @@ func (s *sheetSpec[T]) headers() []string {
 		h[i] = c.header
 	}
 	return h
-}
-
-// keyColumn is the column a duplicate-key error points at: the first required one.
-func (s *sheetSpec[T]) keyColumn() string {
-	for _, c := range s.columns {
-		if c.required {
-			return c.header
-		}
-	}
-	return s.columns[0].header
 }
 
 func (s *sheetSpec[T]) requiredList() string {

@@ -154,7 +154,9 @@ func (b *Batch) flush() error {
 	return nil
 }
 
+// querier is what queries run on: the database, a connection, or a transaction.
 type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

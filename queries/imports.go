@@ -145,28 +145,19 @@ func laterDependents(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error)
 		parts = append(parts, fmt.Sprintf(`SELECT later.import_id FROM %[1]s mine JOIN %[1]s later ON later.key = mine.key
 			WHERE mine.import_id = $1 AND later.import_id > $1 AND NOT (%[2]s)`, k.versions(), same))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT d.import_id FROM (`+strings.Join(parts, " UNION ALL ")+`) d
+	ids, err := scanColumn[int64](ctx, tx, `SELECT DISTINCT d.import_id FROM (`+strings.Join(parts, " UNION ALL ")+`) d
 		JOIN imports i ON i.id = d.import_id WHERE i.status = 'committed' ORDER BY 1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("dependents of import %d: %w", id, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		ids = append(ids, d)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // orphanedRegions lists the regions import id added (not built in) that no
 // other committed import adds and that current rows of other imports use:
 // undoing id would leave those rows with a region pantau no longer knows.
 func orphanedRegions(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT mine.region FROM region_versions mine
+	regions, err := scanColumn[string](ctx, tx, `SELECT DISTINCT mine.region FROM region_versions mine
 		WHERE mine.import_id = $1 AND mine.added
 		  AND NOT EXISTS (SELECT 1 FROM region_versions other JOIN imports i ON i.id = other.import_id
 		                  WHERE other.region = mine.region AND other.import_id <> $1 AND i.status = 'committed')
@@ -177,16 +168,10 @@ func orphanedRegions(ctx context.Context, tx *sql.Tx, id int64) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("regions of import %d: %w", id, err)
 	}
-	defer rows.Close()
-	var regions []string
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		regions = append(regions, fmt.Sprintf("%q", r))
+	for i, r := range regions {
+		regions[i] = fmt.Sprintf("%q", r)
 	}
-	return regions, rows.Err()
+	return regions, nil
 }
 
 func joinIDs(ids []int64, sep string) string {
@@ -195,11 +180,4 @@ func joinIDs(ids []int64, sep string) string {
 		s[i] = fmt.Sprint(id)
 	}
 	return strings.Join(s, sep)
-}
-
-// DataVersion changes whenever an import is committed or undone: caches key on it.
-func (db *DB) DataVersion(ctx context.Context) (string, error) {
-	var n, undone int64
-	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), count(undone_at) FROM imports`).Scan(&n, &undone)
-	return fmt.Sprintf("%d.%d", n, undone), err
 }

@@ -17,18 +17,23 @@ func (db *DB) ParticipantNames(ctx context.Context) ([]string, error) {
 }
 
 func (db *DB) strings(ctx context.Context, query string) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, query)
+	return scanColumn[string](ctx, db.sql, query)
+}
+
+// scanColumn runs a query whose rows hold one value each and returns them.
+func scanColumn[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	defer rows.Close()
-	var list []string
+	var list []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		list = append(list, s)
+		list = append(list, v)
 	}
 	return list, rows.Err()
 }

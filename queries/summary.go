@@ -141,13 +141,6 @@ func nullFilterDate(t time.Time) any {
 	return formatFilterDate(t)
 }
 
-// summaryQuerier is what the metric queries run on: the database, or the
-// transaction that gives Summary one consistent snapshot.
-type summaryQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Summary is the figures the dashboards and `pantau summary --json` show.
 // Its JSON form is a contract.
 type Summary struct {
@@ -248,7 +241,7 @@ func (db *DB) FacilitatorsByRegion(ctx context.Context, f Filter) (FacilitatorSu
 	return facilitatorsByRegion(ctx, db.sql, f)
 }
 
-func facilitatorsByRegion(ctx context.Context, q summaryQuerier, f Filter) (FacilitatorSummary, error) {
+func facilitatorsByRegion(ctx context.Context, q querier, f Filter) (FacilitatorSummary, error) {
 	s := FacilitatorSummary{ByRegion: []FacilitatorRegion{}}
 	rows, err := q.QueryContext(ctx, facilitatorsSQL, regionsArg(f), genderArg(f))
 	if err != nil {
@@ -324,7 +317,7 @@ func (db *DB) RespondentCounts(ctx context.Context, f Filter) (RespondentSummary
 	return respondentCounts(ctx, db.sql, f)
 }
 
-func respondentCounts(ctx context.Context, q summaryQuerier, f Filter) (RespondentSummary, error) {
+func respondentCounts(ctx context.Context, q querier, f Filter) (RespondentSummary, error) {
 	s := RespondentSummary{ByRegion: []RegionCount{}}
 	rows, err := q.QueryContext(ctx, respondentCountsSQL, respondentArgs(f)...)
 	if err != nil {
@@ -416,7 +409,7 @@ func (db *DB) ProblemPrevalence(ctx context.Context, f Filter) ([]ProblemShare, 
 	return problemPrevalence(ctx, db.sql, f)
 }
 
-func problemPrevalence(ctx context.Context, q summaryQuerier, f Filter) ([]ProblemShare, error) {
+func problemPrevalence(ctx context.Context, q querier, f Filter) ([]ProblemShare, error) {
 	var c problemCounts
 	if err := q.QueryRowContext(ctx, problemPrevalenceSQL, respondentArgs(f)...).Scan(c.dest()...); err != nil {
 		return nil, fmt.Errorf("problem prevalence: %w", err)
@@ -458,7 +451,7 @@ func (db *DB) ProblemsByRegion(ctx context.Context, f Filter) ([]RegionProblem, 
 	return problemsByRegion(ctx, db.sql, f)
 }
 
-func problemsByRegion(ctx context.Context, q summaryQuerier, f Filter) ([]RegionProblem, error) {
+func problemsByRegion(ctx context.Context, q querier, f Filter) ([]RegionProblem, error) {
 	list := []RegionProblem{}
 	rows, err := q.QueryContext(ctx, problemsByRegionSQL, respondentArgs(f)...)
 	if err != nil {
@@ -539,7 +532,7 @@ func (db *DB) OrganizingFunnel(ctx context.Context, f Filter) (OrganizingSummary
 	return organizingFunnel(ctx, db.sql, f)
 }
 
-func organizingFunnel(ctx context.Context, q summaryQuerier, f Filter) (OrganizingSummary, error) {
+func organizingFunnel(ctx context.Context, q querier, f Filter) (OrganizingSummary, error) {
 	var s OrganizingSummary
 	var atLeast [6]int
 	dest := []any{&s.Groups, &s.Members}
