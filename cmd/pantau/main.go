@@ -63,6 +63,10 @@ Usage:
   pantau summary [--json] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau sample --out DIR [--respondents N] [--groups M] [--seed S]
   pantau template --kind peserta|survei --out FILE
+  pantau serve [--addr 127.0.0.1:8080]
+  pantau demo [--addr 127.0.0.1:8080]     (samples into an empty database, a demo admin, serve)
+  pantau user add --username U --role viewer|uploader|admin --password-stdin
+  pantau user list [--json] | user passwd U --password-stdin | user rm U
 
 Every command that uses the database takes --db FILE (env PANTAU_DB, default ./pantau.duckdb).
 Run "pantau COMMAND --help" for a command's flags.
@@ -89,6 +93,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.sample(rest)
 	case "template":
 		return env.template(rest)
+	case "serve":
+		return env.serve(ctx, rest)
+	case "demo":
+		return env.demo(ctx, rest)
+	case "user":
+		return env.user(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

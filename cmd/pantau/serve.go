@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"text/tabwriter"
+
+	"pantau/dashboard"
+	"pantau/ingest"
+	"pantau/queries"
+	"pantau/sampledata"
+)
+
+// serve runs the dashboard until ctx is cancelled (SIGINT or SIGTERM).
+func (env *environment) serve(ctx context.Context, args []string) error {
+	f := env.newFlags("serve", "[--addr 127.0.0.1:8080]").withDB(env)
+	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return env.listenAndServe(ctx, db, f.data, *addr)
+}
+
+func (env *environment) listenAndServe(ctx context.Context, db *queries.DB, dataDir, addr string) error {
+	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	srv, err := dashboard.New(dashboard.Config{DB: db, DataDir: dataDir, Logger: logger})
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "pantau: serving on http://%s\n", ln.Addr())
+	if err := srv.Serve(ctx, ln); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	return nil
+}
+
+// demoAdmin is the account `pantau demo` creates.
+const demoAdmin = "demo"
+
+// demo loads the sample workbooks into an empty database, creates a demo
+// admin with a random password (printed once) and serves the dashboard.
+func (env *environment) demo(ctx context.Context, args []string) error {
+	f := env.newFlags("demo", "[--addr 127.0.0.1:8080]").withDB(env)
+	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	imports, err := db.Imports(ctx)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if len(imports) == 0 {
+		if err := loadSamples(ctx, db, f.data); err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+		fmt.Fprintf(env.stdout, "pantau: loaded the sample workbooks into %s\n", f.db)
+	} else {
+		fmt.Fprintf(env.stdout, "pantau: %s already holds %d import(s); the samples were not loaded\n", f.db, len(imports))
+	}
+	switch _, err := db.User(ctx, demoAdmin); queries.ErrorCode(err) {
+	case queries.ENOTFOUND:
+		password := randomPassword()
+		if err := db.AddUser(ctx, demoAdmin, queries.Admin, password); err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+		fmt.Fprintf(env.stdout, "pantau: log in as %q with password %s (shown only now)\n", demoAdmin, password)
+	case "":
+		fmt.Fprintf(env.stdout, "pantau: user %q exists; `pantau user passwd %s --password-stdin` sets a new password\n", demoAdmin, demoAdmin)
+	default:
+		return exitError{code: 2, msg: err.Error()}
+	}
+	return env.listenAndServe(ctx, db, f.data, *addr)
+}
+
+// loadSamples commits the two sample workbooks, generated in memory (they
+// are byte for byte the committed sampledata files).
+func loadSamples(ctx context.Context, db *queries.DB, dataDir string) error {
+	var peserta, survei bytes.Buffer
+	if err := sampledata.WriteParticipants(&peserta); err != nil {
+		return err
+	}
+	if err := sampledata.WriteSurvey(&survei, sampledata.DefaultSurveyOptions()); err != nil {
+		return err
+	}
+	for _, wb := range []struct {
+		name string
+		data []byte
+	}{{"peserta.xlsx", peserta.Bytes()}, {"survei.xlsx", survei.Bytes()}} {
+		r, err := ingest.Bytes(ctx, db, wb.name, wb.data, ingest.Options{By: "demo", DataDir: dataDir})
+		if err != nil {
+			return err
+		}
+		if !r.OK {
+			return fmt.Errorf("sample %s refused: %d problems", wb.name, r.ProblemCount)
+		}
+	}
+	return nil
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// user manages dashboard accounts: add, list, passwd, rm.
+func (env *environment) user(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError("user: add, list, passwd or rm")
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "add", "list", "passwd", "rm":
+	default:
+		return usageError("user: unknown subcommand %q (add, list, passwd or rm)", sub)
+	}
+	f := env.newFlags("user "+sub, map[string]string{
+		"add":    "--username U --role viewer|uploader|admin --password-stdin",
+		"list":   "[--json]",
+		"passwd": "U --password-stdin",
+		"rm":     "U",
+	}[sub]).withDB(env).withJSON()
+	username := f.String("username", "", "user name (add)")
+	role := f.String("role", "", "viewer, uploader or admin (add)")
+	passwordStdin := f.Bool("password-stdin", false, "read the password from the first line of standard input")
+	positional, err := f.parse(rest)
+	if err != nil {
+		return err
+	}
+	name := *username
+	if sub == "passwd" || sub == "rm" {
+		if len(positional) != 1 {
+			return usageError("user %s: give exactly one user name", sub)
+		}
+		name = positional[0]
+	}
+	var password string
+	if sub == "add" || sub == "passwd" {
+		if !*passwordStdin {
+			return usageError("user %s: pass the password on standard input with --password-stdin", sub)
+		}
+		if password, err = readPassword(env.stdin); err != nil {
+			return usageError("user %s: %v", sub, err)
+		}
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "add":
+		var r queries.Role
+		if r, err = queries.ParseRole(*role); err == nil {
+			err = db.AddUser(ctx, name, r, password)
+		}
+	case "passwd":
+		err = db.SetPassword(ctx, name, password)
+	case "rm":
+		err = db.RemoveUser(ctx, name)
+	case "list":
+		users, lerr := db.Users(ctx)
+		if lerr != nil {
+			return exitError{code: 2, msg: lerr.Error()}
+		}
+		if f.json {
+			return env.printJSON(users)
+		}
+		tw := tabwriter.NewWriter(env.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "USER\tROLE\tSTATUS\tCREATED")
+		for _, u := range users {
+			status := "active"
+			if u.Disabled {
+				status = "disabled"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, status, u.CreatedAt.Format("2006-01-02"))
+		}
+		return tw.Flush()
+	}
+	if err != nil {
+		code := 2
+		if c := queries.ErrorCode(err); c == queries.EINVALID || c == queries.ECONFLICT || c == queries.ENOTFOUND {
+			code = 1
+		}
+		return exitError{code: code, msg: "user " + sub + ": " + err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "user %s: %s done\n", strings.ToLower(strings.TrimSpace(name)), sub)
+	return nil
+}
+
+// readPassword reads one line; the trailing newline is not part of it.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("no password on standard input")
+	}
+	return line, nil
+}

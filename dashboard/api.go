@@ -1,0 +1,104 @@
+package dashboard
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleSummary answers GET /api/v1/summary: byte for byte what
+// `pantau summary --json` prints for the same filter.
+func (s *Server) handleSummary() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		sum, err := cached(c.Request().Context(), s, "summary", f, s.db.Summary)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+		return c.JSONBlob(http.StatusOK, buf.Bytes())
+	}
+}
+
+// handleChart answers GET /api/v1/charts/{id}: the chart's ECharts option,
+// its title and whether it has data.
+func (s *Server) handleChart() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		ch, err := s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, ch)
+	}
+}
+
+// handleChartCSV answers GET /api/v1/charts/{id}/csv: the chart's table.
+func (s *Server) handleChartCSV() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		ch, err := s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		buf.WriteString("\ufeff") // so that Excel reads the file as UTF-8
+		w := csv.NewWriter(&buf)
+		w.Write(ch.Table.Columns)
+		for _, row := range ch.Table.Rows {
+			rec := make([]string, len(row))
+			for i, v := range row {
+				rec[i] = csvCell(v)
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="pantau-`+ch.ID+`.csv"`)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	}
+}
+
+// csvCell writes numbers plainly (a spreadsheet parses them) and text so
+// that a spreadsheet never runs it: uploaded text starting with = + - @ or a
+// tab or line break gets a leading apostrophe.
+func csvCell(v any) string {
+	switch x := v.(type) {
+	case string:
+		if x != "" && strings.ContainsRune("=+-@\t\r\n", rune(x[0])) {
+			return "'" + x
+		}
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case rupiah:
+		return strconv.FormatInt(int64(x), 10)
+	case share:
+		if x.p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x.p, 'f', 4, 64)
+	}
+	return ""
+}

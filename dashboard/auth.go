@@ -1,0 +1,279 @@
+package dashboard
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"pantau/queries"
+)
+
+const (
+	sessionCookie = "pantau_session"
+	csrfCookie    = "pantau_csrf"
+	csrfField     = "_csrf"
+	csrfHeader    = "X-CSRF-Token"
+	userKey       = "user"
+	sessionKey    = "session"
+)
+
+// sessionCache keeps recently checked sessions in memory for a short while,
+// so that a dashboard's chart requests do not each read DuckDB. The sessions
+// table stays the truth: logout, a password reset, disabling or removing a
+// user clears the cache.
+type sessionCache struct {
+	db  *queries.DB
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[string]cachedSession
+}
+
+type cachedSession struct {
+	user    queries.User
+	expires time.Time
+	checked time.Time
+}
+
+const sessionRecheck = 30 * time.Second
+
+func newSessionCache(db *queries.DB, now func() time.Time) *sessionCache {
+	return &sessionCache{db: db, now: now, m: map[string]cachedSession{}}
+}
+
+func (sc *sessionCache) user(c echo.Context, token string) (*queries.User, error) {
+	now := sc.now()
+	sc.mu.Lock()
+	cs, ok := sc.m[token]
+	sc.mu.Unlock()
+	if ok && now.Before(cs.expires) && now.Sub(cs.checked) < sessionRecheck {
+		return &cs.user, nil
+	}
+	u, expires, err := sc.db.SessionUser(c.Request().Context(), token, now)
+	if err != nil {
+		sc.forget(token)
+		return nil, err
+	}
+	sc.mu.Lock()
+	if len(sc.m) > 10000 { // bounded: a flood of sessions only costs re-reads
+		clear(sc.m)
+	}
+	sc.m[token] = cachedSession{user: u, expires: expires, checked: now}
+	sc.mu.Unlock()
+	return &u, nil
+}
+
+func (sc *sessionCache) forget(token string) {
+	sc.mu.Lock()
+	delete(sc.m, token)
+	sc.mu.Unlock()
+}
+
+// forgetAll drops every cached session, after a change to any user.
+func (sc *sessionCache) forgetAll() {
+	sc.mu.Lock()
+	clear(sc.m)
+	sc.mu.Unlock()
+}
+
+// loadSession puts the logged-in user, if any, in the context.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			if u, err := s.sessions.user(c, ck.Value); err == nil {
+				c.Set(userKey, u)
+				c.Set(sessionKey, ck.Value)
+			} else if queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+func currentUser(c echo.Context) *queries.User {
+	u, _ := c.Get(userKey).(*queries.User)
+	return u
+}
+
+// requireRole lets through users whose role includes need. Anyone else:
+// an API request gets 401, a page request is sent to the login page (and
+// back afterwards); a logged-in user without the role gets 403.
+func requireRole(need queries.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			if u == nil {
+				if isAPI(c) || c.Request().Method != http.MethodGet {
+					return queries.Errorf(queries.EUNAUTHORIZED, "login required")
+				}
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			if !u.Role.Allows(need) {
+				return echo.NewHTTPError(http.StatusForbidden, "your role ("+string(u.Role)+") may not do this")
+			}
+			return next(c)
+		}
+	}
+}
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
+
+// csrf guards every state-changing request with a double-submit token: a
+// random value in an HttpOnly cookie that the form (field _csrf) or the
+// script (header X-CSRF-Token) must send back. Echo's CSRF middleware is not
+// used because, when a browser sends Sec-Fetch-Site, it skips the token
+// altogether and hands the page no token to put in its forms.
+func csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token := ""
+		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
+			token = ck.Value
+		}
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			sent := c.Request().Header.Get(csrfHeader)
+			if sent == "" {
+				sent = c.FormValue(csrfField)
+			}
+			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				return echo.NewHTTPError(http.StatusForbidden, "invalid or missing CSRF token: reload the page and try again")
+			}
+		}
+		if token == "" {
+			token = randomToken()
+			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		}
+		c.Set(csrfField, token)
+		return next(c)
+	}
+}
+
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(csrfField).(string)
+	return t
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// loginLimiter allows a number of login attempts per user name and per
+// client address in a window (token buckets refilling over the window).
+type loginLimiter struct {
+	perUser, perAddress int
+	window              time.Duration
+	now                 func() time.Time
+	mu                  sync.Mutex
+	buckets             map[string]*rate.Limiter
+}
+
+func newLoginLimiter(perUser, perAddress int, window time.Duration, now func() time.Time) *loginLimiter {
+	return &loginLimiter{perUser: perUser, perAddress: perAddress, window: window, now: now, buckets: map[string]*rate.Limiter{}}
+}
+
+// allow takes one attempt from both buckets; false when either is empty.
+func (l *loginLimiter) allow(username, address string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.buckets) > 100000 {
+		clear(l.buckets) // bounded memory under a flood of names
+	}
+	user := l.bucket("u:"+strings.ToLower(strings.TrimSpace(username)), l.perUser)
+	addr := l.bucket("a:"+address, l.perAddress)
+	// Both are checked before either is spent, so a refused attempt does
+	// not lock out the other key further.
+	if user.TokensAt(now) < 1 || addr.TokensAt(now) < 1 {
+		return false
+	}
+	user.AllowN(now, 1)
+	addr.AllowN(now, 1)
+	return true
+}
+
+func (l *loginLimiter) bucket(key string, burst int) *rate.Limiter {
+	b, ok := l.buckets[key]
+	if !ok {
+		b = rate.NewLimiter(rate.Every(l.window/time.Duration(burst)), burst)
+		l.buckets[key] = b
+	}
+	return b
+}
+
+// safeNext keeps a post-login redirect on this site: a local path only.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+type loginPage struct {
+	pageBase
+	Username string
+	Next     string
+	Error    string
+}
+
+func (s *Server) handleLoginForm() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) != nil {
+			return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+		}
+		return s.render(c, http.StatusOK, "login", &loginPage{pageBase: s.base(c, "login"), Next: safeNext(c.QueryParam("next"))})
+	}
+}
+
+func (s *Server) handleLogin() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		username, password := c.FormValue("username"), c.FormValue("password")
+		page := &loginPage{pageBase: s.base(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
+		if !s.logins.allow(username, c.RealIP()) {
+			page.Error = page.L.T("login.limited")
+			return s.render(c, http.StatusTooManyRequests, "login", page)
+		}
+		ctx := c.Request().Context()
+		u, err := s.db.Authenticate(ctx, username, password)
+		if queries.ErrorCode(err) == queries.EUNAUTHORIZED {
+			s.log.Warn("login failed", "user", username, "remote", c.RealIP())
+			page.Error = page.L.T("login.failed")
+			return s.render(c, http.StatusUnauthorized, "login", page)
+		}
+		if err != nil {
+			return err
+		}
+		token, expires, err := s.db.CreateSession(ctx, u.Username, s.cfg.SessionTTL)
+		if err != nil {
+			return err
+		}
+		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		return c.Redirect(http.StatusSeeOther, page.Next)
+	}
+}
+
+func (s *Server) handleLogout() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if token, _ := c.Get(sessionKey).(string); token != "" {
+			s.sessions.forget(token)
+			if err := s.db.DeleteSession(c.Request().Context(), token); err != nil {
+				return err
+			}
+		}
+		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+}

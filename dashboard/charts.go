@@ -1,0 +1,510 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"pantau/queries"
+)
+
+// Chart is one chart as a page and the API show it: the ECharts option the
+// browser draws, and the same figures as a table (for screen readers, for
+// the CSV download, and for anyone without a canvas).
+type Chart struct {
+	ID     string          `json:"id"`
+	Title  string          `json:"title"`
+	Option json.RawMessage `json:"option"`
+	Table  Table           `json:"-"`
+	Empty  bool            `json:"empty"` // no data for this filter
+}
+
+// Table is a chart's data: header and rows of cells, each a string (text
+// from the data), an int, a share or a rupiah amount.
+type Table struct {
+	Columns []string
+	Rows    [][]any
+}
+
+// share is a proportion 0..1, nil when there is nothing to divide by.
+type share struct{ p *float64 }
+
+// rupiah is an amount of money.
+type rupiah int64
+
+// chartDef declares one chart: its stable id (the API's {id}) and how it is
+// built from the named queries.
+type chartDef struct {
+	id    string
+	build func(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error)
+}
+
+var chartDefs = []chartDef{
+	{"facilitators-by-region", facilitatorsByRegionChart},
+	{"staff-by-role", staffByRoleChart},
+	{"problem-prevalence", problemPrevalenceChart},
+	{"problems-by-region", problemsByRegionChart},
+	{"problems-by-work-type", problemsByWorkTypeChart},
+	{"problems-by-gender", problemsByGenderChart},
+	{"respondents-by-product", respondentsByProductChart},
+	{"wage-vs-umk", wageVsUMKChart},
+	{"organizing-funnel", organizingFunnelChart},
+	{"groups-by-region-stage", groupsByRegionStageChart},
+	{"groups-formed-by-month", groupsFormedByMonthChart},
+	{"members-by-region", membersByRegionChart},
+}
+
+var chartByID = func() map[string]chartDef {
+	m := map[string]chartDef{}
+	for _, d := range chartDefs {
+		m[d.id] = d
+	}
+	return m
+}()
+
+// chart builds (or takes from the cache) one chart for a filter and a language.
+func (s *Server) chart(ctx context.Context, id string, f queries.Filter, l *Locale) (*Chart, error) {
+	def, ok := chartByID[id]
+	if !ok {
+		return nil, queries.Errorf(queries.ENOTFOUND, "no chart %q", id)
+	}
+	return get(s.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*Chart, error) {
+		return def.build(context.WithoutCancel(ctx), s, f, l)
+	})
+}
+
+// option is what every go-echarts chart can give.
+type option interface {
+	Validate()
+	JSON() map[string]any
+}
+
+// finish marshals a go-echarts chart. encoding/json escapes <, > and & as
+// \u003c.., so the option is safe even if it ever ends up inside a page;
+// the pages never inline it, the browser fetches it as JSON.
+func finish(id, title string, o option, t Table, empty bool) (*Chart, error) {
+	o.Validate()
+	body, err := json.Marshal(o.JSON())
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", id, err)
+	}
+	return &Chart{ID: id, Title: title, Option: body, Table: t, Empty: empty}, nil
+}
+
+// common are the options every chart has: title, tooltip, legend, a
+// save-as-PNG tool, and a grid that keeps axis labels inside the canvas.
+func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "left"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Left: "left", Type: "scroll"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: l.T("chart.save_png")},
+		}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "72", Bottom: "36", ContainLabel: opts.Bool(true)}),
+	}
+}
+
+// horizontalBar is a bar chart with the categories (regions, problems,
+// roles) down the y axis, where long names stay readable, first on top.
+func horizontalBar(id, title string, l *Locale, categories []string, valueAxis string) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(common(id, title, l, "axis")...)
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: valueAxis, NameLocation: "middle", NameGap: 24}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+	)
+	bar.SetXAxis(categories).XYReversal()
+	return bar
+}
+
+func barData[T int | int64 | float64](values []T) []opts.BarData {
+	d := make([]opts.BarData, len(values))
+	for i, v := range values {
+		d[i] = opts.BarData{Value: v}
+	}
+	return d
+}
+
+// percent is a share as the charts draw it: 0..100 with one decimal, or
+// "-" (ECharts' missing value) when there is no share.
+func percent(p *float64) any {
+	if p == nil {
+		return "-"
+	}
+	return math.Round(1000**p) / 10
+}
+
+func percentData(shares []*float64) []opts.BarData {
+	d := make([]opts.BarData, len(shares))
+	for i, p := range shares {
+		d[i] = opts.BarData{Value: percent(p)}
+	}
+	return d
+}
+
+func stacked(stack string) charts.SeriesOpts {
+	return charts.WithBarChartOpts(opts.BarChart{Stack: stack})
+}
+
+func genderColumns(l *Locale) []string {
+	return []string{l.T("gender.P"), l.T("gender.L"), l.T("gender.unknown")}
+}
+
+func regionName(l *Locale, r string) string {
+	if r == "" {
+		return l.T("value.no_region")
+	}
+	return r
+}
+
+func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "facilitators-by-region"
+	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	if err != nil {
+		return nil, err
+	}
+	rows := sum.Facilitators.ByRegion
+	var regions []string
+	var female, male, unknown []int
+	t := Table{Columns: append(append([]string{l.T("col.region")}, genderColumns(l)...), l.T("col.total"))}
+	for _, r := range rows {
+		regions = append(regions, regionName(l, r.Region))
+		female, male, unknown = append(female, r.Female), append(male, r.Male), append(unknown, r.Unknown)
+		t.Rows = append(t.Rows, []any{regionName(l, r.Region), r.Female, r.Male, r.Unknown, r.Total})
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, regions, l.T("unit.people"))
+	names := genderColumns(l)
+	bar.AddSeries(names[0], barData(female), stacked("g")).
+		AddSeries(names[1], barData(male), stacked("g")).
+		AddSeries(names[2], barData(unknown), stacked("g"))
+	return finish(id, title, bar, t, sum.Facilitators.Total == 0)
+}
+
+func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "staff-by-role"
+	roles, err := cached(ctx, s, "staff-by-role", f, s.db.StaffByRole)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	var female, male, unknown []int
+	t := Table{Columns: append(append([]string{l.T("col.role")}, genderColumns(l)...), l.T("col.total"))}
+	for _, r := range roles {
+		names = append(names, r.Role)
+		female, male, unknown = append(female, r.Female), append(male, r.Male), append(unknown, r.Unknown)
+		t.Rows = append(t.Rows, []any{r.Role, r.Female, r.Male, r.Unknown, r.Total})
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, names, l.T("unit.people"))
+	g := genderColumns(l)
+	bar.AddSeries(g[0], barData(female), stacked("g")).
+		AddSeries(g[1], barData(male), stacked("g")).
+		AddSeries(g[2], barData(unknown), stacked("g"))
+	return finish(id, title, bar, t, len(roles) == 0)
+}
+
+// problemLabels are the nine problems' short names in the page's language.
+func problemLabels(l *Locale) []string {
+	labels := make([]string, len(queries.ProblemCodes))
+	for i, code := range queries.ProblemCodes {
+		labels[i] = l.T("problem." + code)
+	}
+	return labels
+}
+
+func answeredAny(ps []queries.ProblemShare) bool {
+	for _, p := range ps {
+		if p.Answered > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "problem-prevalence"
+	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	if err != nil {
+		return nil, err
+	}
+	labels := problemLabels(l)
+	categories := make([]string, len(sum.Problems))
+	shares := make([]*float64, len(sum.Problems))
+	t := Table{Columns: []string{l.T("col.problem"), l.T("col.yes"), l.T("col.answered"), l.T("col.share")}}
+	for i, p := range sum.Problems {
+		categories[i] = l.T("chart.answered_label", labels[i], l.Num(p.Answered))
+		shares[i] = p.Share
+		t.Rows = append(t.Rows, []any{labels[i], p.Yes, p.Answered, share{p.Share}})
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, categories, l.T("unit.percent_yes"))
+	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
+	bar.AddSeries(l.T("series.yes_share"), percentData(shares))
+	return finish(id, title, bar, t, !answeredAny(sum.Problems))
+}
+
+func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "problems-by-region"
+	list, err := cached(ctx, s, "summary", f, s.db.Summary)
+	if err != nil {
+		return nil, err
+	}
+	labels := problemLabels(l)
+	var regions []string
+	var data []opts.HeatMapData
+	t := Table{Columns: append([]string{l.T("col.region")}, labels...)}
+	hasData := false
+	for _, rp := range list.ProblemsByRegion {
+		if len(regions) == 0 || regions[len(regions)-1] != rp.Region {
+			regions = append(regions, rp.Region)
+			t.Rows = append(t.Rows, []any{rp.Region})
+		}
+		var p *float64
+		if rp.Answered > 0 {
+			v := float64(rp.Yes) / float64(rp.Answered)
+			p = &v
+			hasData = true
+		}
+		code := int(rp.Code[0] - 'a')
+		data = append(data, opts.HeatMapData{Value: [3]any{code, len(regions) - 1, percent(p)}})
+		t.Rows[len(t.Rows)-1] = append(t.Rows[len(t.Rows)-1], share{p})
+	}
+	title := l.T("chart." + id)
+	hm := charts.NewHeatMap()
+	hm.SetGlobalOptions(common(id, title, l, "item")...)
+	hm.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: l.T("col.problem"), NameLocation: "middle", NameGap: 90,
+			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: regions, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Top: "28",
+			Text: []string{"100%", "0%"}, InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "100", ContainLabel: opts.Bool(true)}),
+	)
+	hm.SetXAxis(labels).AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
+	return finish(id, title, hm, t, !hasData)
+}
+
+// problemSplitChart draws the nine problems' prevalence for each group of a split.
+func problemSplitChart(id string, l *Locale, groups []queries.ProblemSplit, groupName func(string) string) (*Chart, error) {
+	labels := problemLabels(l)
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, labels, l.T("unit.percent_yes"))
+	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
+	t := Table{Columns: []string{l.T("col.problem")}}
+	for _, g := range groups {
+		t.Columns = append(t.Columns, l.T("col.share_of", groupName(g.Group)), l.T("col.answered_of", groupName(g.Group)))
+	}
+	hasData := false
+	for i := range labels {
+		row := []any{labels[i]}
+		for _, g := range groups {
+			row = append(row, share{g.Problems[i].Share}, g.Problems[i].Answered)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	for _, g := range groups {
+		shares := make([]*float64, len(g.Problems))
+		for i, p := range g.Problems {
+			shares[i] = p.Share
+		}
+		hasData = hasData || answeredAny(g.Problems)
+		bar.AddSeries(l.T("chart.group_n", groupName(g.Group), l.Num(g.Respondents)), percentData(shares))
+	}
+	return finish(id, title, bar, t, !hasData)
+}
+
+func problemsByWorkTypeChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	groups, err := cached(ctx, s, "problems-by-work-type", f, s.db.ProblemsByWorkType)
+	if err != nil {
+		return nil, err
+	}
+	return problemSplitChart("problems-by-work-type", l, groups, func(g string) string { return l.T("work_type." + g) })
+}
+
+func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	groups, err := cached(ctx, s, "problems-by-gender", f, s.db.ProblemsByGender)
+	if err != nil {
+		return nil, err
+	}
+	return problemSplitChart("problems-by-gender", l, groups, func(g string) string {
+		if g == "" {
+			return l.T("gender.unknown")
+		}
+		return l.T("gender." + g)
+	})
+}
+
+// productsShown is how many products the chart names; the rest are one bar.
+const productsShown = 15
+
+func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "respondents-by-product"
+	products, err := cached(ctx, s, "respondents-by-product", f, s.db.RespondentsByProduct)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.product"), l.T("work_type.POS"), l.T("work_type.SE"), l.T("col.total")}}
+	var names []string
+	var pos, se []int
+	for i, p := range products {
+		name := p.Product
+		if name == "" {
+			name = l.T("value.not_stated")
+		}
+		t.Rows = append(t.Rows, []any{name, p.POS, p.SE, p.Total})
+		switch {
+		case i < productsShown:
+			names, pos, se = append(names, name), append(pos, p.POS), append(se, p.SE)
+		case i == productsShown:
+			names, pos, se = append(names, l.T("value.other_products", len(products)-productsShown)), append(pos, p.POS), append(se, p.SE)
+		default:
+			pos[productsShown] += p.POS
+			se[productsShown] += p.SE
+		}
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, names, l.T("unit.respondents"))
+	bar.AddSeries(l.T("work_type.POS"), barData(pos), stacked("w")).AddSeries(l.T("work_type.SE"), barData(se), stacked("w"))
+	return finish(id, title, bar, t, len(products) == 0)
+}
+
+func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "wage-vs-umk"
+	wages, err := cached(ctx, s, "wages-against-umk", f, s.db.WagesAgainstUMK)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.median_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
+	var regions []string
+	var median, umk []int64
+	for _, w := range wages {
+		regions = append(regions, w.Region)
+		median, umk = append(median, w.MedianWage), append(umk, w.UMK)
+		var p *float64
+		if w.Respondents > 0 {
+			v := float64(w.BelowUMK) / float64(w.Respondents)
+			p = &v
+		}
+		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MedianWage), rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{p}})
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, regions, l.T("unit.rupiah_month"))
+	bar.AddSeries(l.T("col.median_wage"), barData(median)).AddSeries(l.T("col.umk"), barData(umk))
+	return finish(id, title, bar, t, len(wages) == 0)
+}
+
+func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "organizing-funnel"
+	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.stage"), l.T("col.groups_reached")}}
+	var data []opts.FunnelData
+	for _, st := range sum.Organizing.Funnel {
+		name := stageName(l, st.Stage)
+		data = append(data, opts.FunnelData{Name: name, Value: st.Groups})
+		t.Rows = append(t.Rows, []any{name, st.Groups})
+	}
+	title := l.T("chart." + id)
+	fn := charts.NewFunnel()
+	fn.SetGlobalOptions(common(id, title, l, "item")...)
+	fn.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Left: "left", Type: "scroll"}))
+	// go-echarts has no funnel layout options; app.js keeps the stages in
+	// their order (sort: none) and places the funnel below the legend.
+	fn.AddSeries(l.T("col.groups_reached"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside", Formatter: "{c}"}))
+	return finish(id, title, fn, t, sum.Organizing.Groups == 0)
+}
+
+func stageName(l *Locale, stage int) string {
+	return l.T("stage.n", stage, l.T("stage."+strconv.Itoa(stage)))
+}
+
+func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "groups-by-region-stage"
+	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.region")}}
+	for stage := 1; stage <= 6; stage++ {
+		t.Columns = append(t.Columns, stageName(l, stage))
+	}
+	t.Columns = append(t.Columns, l.T("col.total"))
+	var regions []string
+	atStage := make([][]int, 6)
+	for _, r := range org {
+		regions = append(regions, r.Region)
+		row := []any{r.Region}
+		for i, n := range r.AtStage {
+			atStage[i] = append(atStage[i], n)
+			row = append(row, n)
+		}
+		t.Rows = append(t.Rows, append(row, r.Groups))
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, regions, l.T("unit.groups"))
+	for i := range atStage {
+		bar.AddSeries(stageName(l, i+1), barData(atStage[i]), stacked("s"))
+	}
+	return finish(id, title, bar, t, len(org) == 0)
+}
+
+func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "groups-formed-by-month"
+	months, err := cached(ctx, s, "groups-formed-by-month", f, s.db.GroupsFormedByMonth)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.month"), l.T("col.formed"), l.T("col.cumulative")}}
+	var names []string
+	var cumulative []opts.LineData
+	var formedBars []int
+	for _, m := range months {
+		names = append(names, l.Month(m.Month))
+		formedBars = append(formedBars, m.Formed)
+		cumulative = append(cumulative, opts.LineData{Value: m.Cumulative})
+		t.Rows = append(t.Rows, []any{l.Month(m.Month), m.Formed, m.Cumulative})
+	}
+	title := l.T("chart." + id)
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(common(id, title, l, "axis")...)
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: l.T("col.month"), NameLocation: "middle", NameGap: 50, AxisLabel: &opts.AxisLabel{Rotate: 30}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: l.T("unit.groups_per_month")}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "72", Bottom: "56", ContainLabel: opts.Bool(true)}),
+	)
+	bar.ExtendYAxis(opts.YAxis{Type: "value", Name: l.T("unit.groups_total")})
+	bar.SetXAxis(names).AddSeries(l.T("col.formed"), barData(formedBars))
+	line := charts.NewLine()
+	line.SetXAxis(names).AddSeries(l.T("col.cumulative"), cumulative, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	bar.Overlap(line)
+	return finish(id, title, bar, t, len(months) == 0)
+}
+
+func membersByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+	const id = "members-by-region"
+	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []string{l.T("col.region"), l.T("col.groups"), l.T("col.members")}}
+	var regions []string
+	var members []int
+	for _, r := range org {
+		regions = append(regions, r.Region)
+		members = append(members, r.Members)
+		t.Rows = append(t.Rows, []any{r.Region, r.Groups, r.Members})
+	}
+	title := l.T("chart." + id)
+	bar := horizontalBar(id, title, l, regions, l.T("unit.members"))
+	bar.AddSeries(l.T("col.members"), barData(members))
+	return finish(id, title, bar, t, len(org) == 0)
+}

@@ -1,0 +1,59 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"pantau/ingest"
+	"pantau/queries"
+)
+
+// filterFrom reads the filter parameters of a page or API request: region
+// (repeatable), gender, work_type, from, to, written any way the workbooks
+// accept. Regions are sorted and deduplicated so that one view has one
+// cache key and one URL.
+func filterFrom(c echo.Context) (queries.Filter, error) {
+	q := c.QueryParams()
+	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return f, queries.Errorf(queries.EINVALID, "filter: %v", err)
+	}
+	slices.Sort(f.Regions)
+	f.Regions = slices.Compact(f.Regions)
+	return f, nil
+}
+
+// filterKey is a filter's canonical form, for cache keys.
+func filterKey(f queries.Filter) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
+
+// filterQuery writes f back as the query string a shared link carries.
+func filterQuery(f queries.Filter) url.Values {
+	v := url.Values{}
+	for _, r := range f.Regions {
+		v.Add("region", r)
+	}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("gender", f.Gender)
+	set("work_type", f.WorkType)
+	if !f.From.IsZero() {
+		v.Set("from", f.From.Format("2006-01-02"))
+	}
+	if !f.To.IsZero() {
+		v.Set("to", f.To.Format("2006-01-02"))
+	}
+	return v
+}
+
+func filterActive(f queries.Filter) bool {
+	return len(f.Regions) > 0 || f.Gender != "" || f.WorkType != "" || !f.From.IsZero() || !f.To.IsZero()
+}

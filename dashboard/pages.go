@@ -1,0 +1,271 @@
+package dashboard
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"pantau/ingest"
+	"pantau/queries"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageTemplates holds one template set per page: the layout plus the page.
+type pageTemplates struct {
+	sets map[string]*template.Template
+}
+
+func loadTemplates(static *staticFiles) (*pageTemplates, error) {
+	funcs := template.FuncMap{
+		"asset": static.url,
+		"cell":  func(l *Locale, v any) string { return l.Cell(v) },
+		"chartArgs": func(l *Locale, cv chartView) chartArgs {
+			return chartArgs{L: l, chartView: cv}
+		},
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pt := &pageTemplates{sets: map[string]*template.Template{}}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: template %s: %w", base, err)
+		}
+		pt.sets[base] = t
+	}
+	return pt, nil
+}
+
+// pageBase is what the layout needs on every page.
+type pageBase struct {
+	L        *Locale
+	Page     string // the navigation entry to highlight
+	User     *queries.User
+	CSRF     string
+	LangURLs []langURL
+}
+
+type langURL struct {
+	Lang, URL string
+	Current   bool
+}
+
+func (s *Server) base(c echo.Context, page string) pageBase {
+	l := localeFor(c)
+	b := pageBase{L: l, Page: page, User: currentUser(c), CSRF: csrfToken(c)}
+	for _, lang := range Languages {
+		u := *c.Request().URL
+		q := u.Query()
+		q.Set("lang", lang)
+		u.RawQuery = q.Encode()
+		b.LangURLs = append(b.LangURLs, langURL{Lang: lang, URL: u.RequestURI(), Current: lang == l.Lang})
+	}
+	return b
+}
+
+// render executes a page into a buffer first, so that a template error is
+// a clean 500 and never half a page.
+func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	t, ok := s.pages.sets[page]
+	if !ok {
+		return fmt.Errorf("dashboard: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("dashboard: render %s: %w", page, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// Cell formats one table cell for a page.
+func (l *Locale) Cell(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case share:
+		return l.Pct(x.p)
+	case rupiah:
+		return "Rp " + l.Num(int64(x))
+	default:
+		return l.Num(v)
+	}
+}
+
+// section is one dashboard page: its charts, in order.
+type section struct {
+	Key    string
+	Path   string
+	Charts []string
+}
+
+var sections = []section{
+	{"overview", "/", []string{"facilitators-by-region", "problem-prevalence", "organizing-funnel"}},
+	{"facilitators", "/facilitators", []string{"facilitators-by-region", "staff-by-role"}},
+	{"problems", "/problems", []string{"problem-prevalence", "problems-by-region", "problems-by-work-type",
+		"problems-by-gender", "respondents-by-product", "wage-vs-umk"}},
+	{"organizing", "/organizing", []string{"organizing-funnel", "groups-by-region-stage", "groups-formed-by-month", "members-by-region"}},
+}
+
+type dashboardPage struct {
+	pageBase
+	Section  section
+	Filter   filterView
+	KPIs     *kpis
+	Charts   []chartView
+	Roster   []queries.RosterEntry
+	AllEmpty bool // no chart on the page has data
+}
+
+type chartView struct {
+	*Chart
+	DataURL, CSVURL string
+}
+
+// chartArgs is what the chart partial needs: the chart and the language.
+type chartArgs struct {
+	L *Locale
+	chartView
+}
+
+// filterView is the filter form and the line saying what is filtered.
+type filterView struct {
+	Regions            []regionOption
+	Gender, WorkType   string
+	From, To           string
+	Active             bool
+	Summary            []string
+	ResetURL, Query    string
+	GenderOptions      []option2
+	WorkTypeOptions    []option2
+	FacilitatorsIgnore bool // work type and period do not apply to facilitator figures
+}
+
+type regionOption struct {
+	Name     string
+	Selected bool
+}
+
+type option2 struct{ Value, Label string }
+
+func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		// One view, one URL: a link shared by mail opens exactly this page.
+		if canonical := filterQuery(f).Encode(); c.Request().URL.RawQuery != canonical {
+			localeFor(c) // remember ?lang= before it is dropped
+			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, canonical))
+		}
+		ctx := c.Request().Context()
+		page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true}
+		l := page.L
+		if page.Filter, err = s.filterView(c, f, l); err != nil {
+			return err
+		}
+		page.Filter.FacilitatorsIgnore = sec.Key == "facilitators" && (f.WorkType != "" || !f.From.IsZero() || !f.To.IsZero())
+		if sec.Key == "overview" {
+			k, err := s.kpis(ctx, f)
+			if err != nil {
+				return err
+			}
+			page.KPIs = &k
+		}
+		if sec.Key == "facilitators" {
+			if page.Roster, err = cached(ctx, s, "facilitator-roster", f, s.db.FacilitatorRoster); err != nil {
+				return err
+			}
+		}
+		query := filterQuery(f).Encode()
+		for _, id := range sec.Charts {
+			ch, err := s.chart(ctx, id, f, l)
+			if err != nil {
+				return err
+			}
+			page.AllEmpty = page.AllEmpty && ch.Empty
+			page.Charts = append(page.Charts, chartView{Chart: ch,
+				DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
+		}
+		return s.render(c, http.StatusOK, "dashboard", page)
+	}
+}
+
+func withQuery(path, query string) string {
+	if query == "" {
+		return path
+	}
+	return path + "?" + query
+}
+
+func (s *Server) filterView(c echo.Context, f queries.Filter, l *Locale) (filterView, error) {
+	regions, err := s.filterRegions(c.Request().Context(), f)
+	if err != nil {
+		return filterView{}, err
+	}
+	v := filterView{Gender: f.Gender, WorkType: f.WorkType, Active: filterActive(f), ResetURL: c.Request().URL.Path,
+		Query: filterQuery(f).Encode()}
+	selected := map[string]bool{}
+	for _, r := range f.Regions {
+		selected[r] = true
+	}
+	for _, r := range regions {
+		v.Regions = append(v.Regions, regionOption{Name: r, Selected: selected[r]})
+	}
+	v.GenderOptions = []option2{{"", l.T("filter.all")}, {"P", l.T("gender.P")}, {"L", l.T("gender.L")}}
+	v.WorkTypeOptions = []option2{{"", l.T("filter.all")}, {"POS", l.T("work_type.POS")}, {"SE", l.T("work_type.SE")}}
+	if len(f.Regions) > 0 {
+		v.Summary = append(v.Summary, l.T("filter.regions_are", strings.Join(f.Regions, ", ")))
+	}
+	if f.Gender != "" {
+		v.Summary = append(v.Summary, l.T("gender."+f.Gender))
+	}
+	if f.WorkType != "" {
+		v.Summary = append(v.Summary, l.T("work_type."+f.WorkType))
+	}
+	if !f.From.IsZero() {
+		v.From = f.From.Format(time.DateOnly)
+		v.Summary = append(v.Summary, l.T("filter.from_is", l.Date(f.From)))
+	}
+	if !f.To.IsZero() {
+		v.To = f.To.Format(time.DateOnly)
+		v.Summary = append(v.Summary, l.T("filter.to_is", l.Date(f.To)))
+	}
+	return v, nil
+}
+
+type helpPage struct {
+	pageBase
+	Sheets []ingest.SheetInfo
+}
+
+func (s *Server) handleHelp() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return s.render(c, http.StatusOK, "help", &helpPage{pageBase: s.base(c, "help"), Sheets: ingest.Sheets()})
+	}
+}
+
+func (s *Server) handleHealth() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := s.db.SQL().PingContext(c.Request().Context()); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	}
+}

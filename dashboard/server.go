@@ -1,0 +1,185 @@
+// Package dashboard is pantau's web server: the dashboards, the JSON API,
+// login and roles. Pages are rendered on the server; the browser draws each
+// chart from its ECharts option, fetched from the API, with the echarts
+// script embedded in the binary.
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"pantau/queries"
+)
+
+// Config is what the server needs; zero fields take the defaults below.
+type Config struct {
+	DB      *queries.DB
+	DataDir string
+	Logger  *slog.Logger
+
+	SessionTTL time.Duration    // how long a login lasts; default 12 hours
+	Now        func() time.Time // the clock, for tests; default time.Now
+	BodyLimit  string           // largest request body, echo notation; default "60M"
+
+	// Login attempts allowed per user name and per client address in a
+	// window of LoginWindow; defaults 5 and 20 per 15 minutes.
+	LoginPerUser, LoginPerAddress int
+	LoginWindow                   time.Duration
+}
+
+// Server is the dashboard as an http.Handler.
+type Server struct {
+	cfg      Config
+	echo     *echo.Echo
+	db       *queries.DB
+	log      *slog.Logger
+	cache    *resultCache
+	sessions *sessionCache
+	logins   *loginLimiter
+	pages    *pageTemplates
+	static   *staticFiles
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("dashboard: no database")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "60M"
+	}
+	if cfg.LoginPerUser <= 0 {
+		cfg.LoginPerUser = 5
+	}
+	if cfg.LoginPerAddress <= 0 {
+		cfg.LoginPerAddress = 20
+	}
+	if cfg.LoginWindow <= 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	static, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := loadTemplates(static)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		db:       cfg.DB,
+		log:      cfg.Logger,
+		cache:    newResultCache(cfg.DB, 4096),
+		sessions: newSessionCache(cfg.DB, cfg.Now),
+		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now),
+		pages:    pages,
+		static:   static,
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// No proxy is trusted: the client address is the connection's. Behind a
+	// reverse proxy, this is the line to change (echo.ExtractIPFromXFFHeader
+	// with the proxy's range).
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = s.handleError
+	e.Use(
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}),
+		s.requestLog(),
+		middleware.SecureWithConfig(middleware.SecureConfig{
+			XSSProtection:         "0",
+			ContentTypeNosniff:    "nosniff",
+			XFrameOptions:         "DENY",
+			ReferrerPolicy:        "same-origin",
+			ContentSecurityPolicy: contentSecurityPolicy,
+		}),
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		middleware.BodyLimit(cfg.BodyLimit),
+		s.loadSession,
+		csrf,
+	)
+	s.echo = e
+	s.routes()
+	return s, nil
+}
+
+// contentSecurityPolicy allows our own scripts, styles, images and fetches
+// only: no inline script, no other host. echarts draws on a canvas and sets
+// element styles through the DOM, which style-src does not restrict; its
+// tooltips are rendered as rich text on the canvas, not as HTML.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// requestLog writes one structured line per request.
+func (s *Server) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRemoteIP: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("remote", v.RemoteIP),
+			}
+			if u := currentUser(c); u != nil {
+				attrs = append(attrs, slog.String("user", u.Username))
+			}
+			level := slog.LevelInfo
+			if v.Error != nil {
+				attrs = append(attrs, slog.String("error", v.Error.Error()))
+				if v.Status >= 500 {
+					level = slog.LevelError
+				}
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+// Serve answers on ln until ctx is cancelled, then shuts down gracefully:
+// it stops accepting, lets requests in flight finish (up to 10 s) and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads on slow links
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("serving", "addr", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
