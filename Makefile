@@ -3,20 +3,28 @@ GO      ?= go
 DEMO    := demo
 PANTAU  := bin/pantau
 
-.PHONY: build demo test bench fuzz sample clean
+.PHONY: build assets demo test bench fuzz sample clean
 
-build:
+# The front-end packages (echarts, pinned in dashboard/package-lock.json),
+# copied where the binary embeds them from. Not committed.
+VENDOR := dashboard/static/vendor/echarts.min.js
+assets: $(VENDOR)
+$(VENDOR): dashboard/package.json dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p dashboard/static/vendor
+	cp dashboard/node_modules/echarts/dist/echarts.min.js dashboard/node_modules/echarts/LICENSE $(dir $(VENDOR))
+
+build: assets
 	$(GO) build -o $(PANTAU) ./cmd/pantau
 
-# A fresh database from the sample workbooks, then the summary the dashboards will show.
+# The sample workbooks in ./pantau.duckdb (when it is empty), a demo admin
+# with a random password printed once, and the dashboard on 127.0.0.1:8080.
 demo: build
-	rm -rf $(DEMO)
-	$(PANTAU) ingest --db $(DEMO)/pantau.duckdb --data $(DEMO)/data sampledata/peserta.xlsx sampledata/survei.xlsx
-	$(PANTAU) summary --db $(DEMO)/pantau.duckdb
+	$(PANTAU) demo --db pantau.duckdb --data pantau-data --addr 127.0.0.1:8080
 
 # Formatting, vet, the whole suite under the race detector, and every
 # benchmark once so that none of them rots.
-test:
+test: assets
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
@@ -34,4 +42,4 @@ sample:
 	$(GO) test ./sampledata/ -run TestCommittedSamplesAreCurrent -update
 
 clean:
-	rm -rf bin $(DEMO)
+	rm -rf bin $(DEMO) dashboard/node_modules dashboard/static/vendor

@@ -149,13 +149,20 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if token == "" {
-			token = randomToken()
-			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
-				SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+			token = setCSRFCookie(c)
 		}
 		c.Set(csrfField, token)
 		return next(c)
 	}
+}
+
+// setCSRFCookie gives the browser a new CSRF token: on its first visit,
+// and at login, so that a token known before login is worthless after it.
+func setCSRFCookie(c echo.Context) string {
+	token := randomToken()
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+	return token
 }
 
 func csrfToken(c echo.Context) string {
@@ -213,8 +220,11 @@ func (l *loginLimiter) bucket(key string, burst int) *rate.Limiter {
 }
 
 // safeNext keeps a post-login redirect on this site: a local path only.
+// Control characters are refused too: browsers drop tabs and line breaks
+// from a URL, so "/\t/evil.example" would be "//evil.example" to them.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next
@@ -254,12 +264,13 @@ func (s *Server) handleLogin() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		token, expires, err := s.db.CreateSession(ctx, u.Username, s.cfg.SessionTTL)
+		token, expires, err := s.db.CreateSession(ctx, u.Username, s.cfg.Now(), s.cfg.SessionTTL)
 		if err != nil {
 			return err
 		}
 		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
 			SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		setCSRFCookie(c)
 		return c.Redirect(http.StatusSeeOther, page.Next)
 	}
 }

@@ -165,11 +165,11 @@ func regionName(l *Locale, r string) string {
 
 func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
 	const id = "facilitators-by-region"
-	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	fac, err := cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion)
 	if err != nil {
 		return nil, err
 	}
-	rows := sum.Facilitators.ByRegion
+	rows := fac.ByRegion
 	var regions []string
 	var female, male, unknown []int
 	t := Table{Columns: append(append([]string{l.T("col.region")}, genderColumns(l)...), l.T("col.total"))}
@@ -184,7 +184,7 @@ func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter,
 	bar.AddSeries(names[0], barData(female), stacked("g")).
 		AddSeries(names[1], barData(male), stacked("g")).
 		AddSeries(names[2], barData(unknown), stacked("g"))
-	return finish(id, title, bar, t, sum.Facilitators.Total == 0)
+	return finish(id, title, bar, t, fac.Total == 0)
 }
 
 func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
@@ -230,15 +230,15 @@ func answeredAny(ps []queries.ProblemShare) bool {
 
 func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
 	const id = "problem-prevalence"
-	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	problems, err := cached(ctx, s, "problem-prevalence", f, s.db.ProblemPrevalence)
 	if err != nil {
 		return nil, err
 	}
 	labels := problemLabels(l)
-	categories := make([]string, len(sum.Problems))
-	shares := make([]*float64, len(sum.Problems))
+	categories := make([]string, len(problems))
+	shares := make([]*float64, len(problems))
 	t := Table{Columns: []string{l.T("col.problem"), l.T("col.yes"), l.T("col.answered"), l.T("col.share")}}
-	for i, p := range sum.Problems {
+	for i, p := range problems {
 		categories[i] = l.T("chart.answered_label", labels[i], l.Num(p.Answered))
 		shares[i] = p.Share
 		t.Rows = append(t.Rows, []any{labels[i], p.Yes, p.Answered, share{p.Share}})
@@ -247,12 +247,12 @@ func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l 
 	bar := horizontalBar(id, title, l, categories, l.T("unit.percent_yes"))
 	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
 	bar.AddSeries(l.T("series.yes_share"), percentData(shares))
-	return finish(id, title, bar, t, !answeredAny(sum.Problems))
+	return finish(id, title, bar, t, !answeredAny(problems))
 }
 
 func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
 	const id = "problems-by-region"
-	list, err := cached(ctx, s, "summary", f, s.db.Summary)
+	list, err := cached(ctx, s, "problems-by-region", f, s.db.ProblemsByRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 	var data []opts.HeatMapData
 	t := Table{Columns: append([]string{l.T("col.region")}, labels...)}
 	hasData := false
-	for _, rp := range list.ProblemsByRegion {
+	for _, rp := range list {
 		if len(regions) == 0 || regions[len(regions)-1] != rp.Region {
 			regions = append(regions, rp.Region)
 			t.Rows = append(t.Rows, []any{rp.Region})
@@ -280,14 +280,15 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(common(id, title, l, "item")...)
 	hm.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: l.T("col.problem"), NameLocation: "middle", NameGap: 90,
+		// Data here, not with SetXAxis: go-echarts' HeatMap drops that (its Validate never copies it).
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Name: l.T("col.problem"), NameLocation: "middle", NameGap: 90,
 			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: regions, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Top: "28",
 			Text: []string{"100%", "0%"}, InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "100", ContainLabel: opts.Bool(true)}),
 	)
-	hm.SetXAxis(labels).AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
+	hm.AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
 	return finish(id, title, hm, t, !hasData)
 }
 
@@ -402,13 +403,13 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale)
 
 func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
 	const id = "organizing-funnel"
-	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	org, err := cached(ctx, s, "organizing-funnel", f, s.db.OrganizingFunnel)
 	if err != nil {
 		return nil, err
 	}
 	t := Table{Columns: []string{l.T("col.stage"), l.T("col.groups_reached")}}
 	var data []opts.FunnelData
-	for _, st := range sum.Organizing.Funnel {
+	for _, st := range org.Funnel {
 		name := stageName(l, st.Stage)
 		data = append(data, opts.FunnelData{Name: name, Value: st.Groups})
 		t.Rows = append(t.Rows, []any{name, st.Groups})
@@ -418,9 +419,9 @@ func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *
 	fn.SetGlobalOptions(common(id, title, l, "item")...)
 	fn.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Left: "left", Type: "scroll"}))
 	// go-echarts has no funnel layout options; app.js keeps the stages in
-	// their order (sort: none) and places the funnel below the legend.
+	// their order (sort: none) and names each stage beside the funnel.
 	fn.AddSeries(l.T("col.groups_reached"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside", Formatter: "{c}"}))
-	return finish(id, title, fn, t, sum.Organizing.Groups == 0)
+	return finish(id, title, fn, t, org.Groups == 0)
 }
 
 func stageName(l *Locale, stage int) string {

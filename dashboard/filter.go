@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"slices"
 
@@ -19,7 +20,12 @@ func filterFrom(c echo.Context) (queries.Filter, error) {
 	q := c.QueryParams()
 	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
 	if err != nil {
-		return f, queries.Errorf(queries.EINVALID, "filter: %v", err)
+		l := localeFor(c)
+		var r *ingest.Reason
+		if errors.As(err, &r) {
+			return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", r.In(l.Lang)))
+		}
+		return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", err.Error()))
 	}
 	slices.Sort(f.Regions)
 	f.Regions = slices.Compact(f.Regions)

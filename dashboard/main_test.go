@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,13 +42,21 @@ type testEnv struct {
 	Server *dashboard.Server
 	HTTP   *httptest.Server
 	URL    string
-	Now    time.Time // the server's clock; advance with env.Advance
 	clock  *testClock
 }
 
-type testClock struct{ now time.Time }
+// testClock is the server's clock in tests; requests read it while the
+// test moves it.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
 
-func (c *testClock) Now() time.Time { return c.now }
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
 
 type envOptions struct {
 	samples bool // load the sample workbooks
@@ -86,13 +96,33 @@ func newTestEnv(t *testing.T, opt envOptions) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv) // listens on 127.0.0.1
+	hs := httptest.NewServer(boundedHandler(t, srv, maxTestRequests)) // listens on 127.0.0.1
 	t.Cleanup(hs.Close)
 	return &testEnv{t: t, DB: db, Server: srv, HTTP: hs, URL: hs.URL, clock: clock}
 }
 
+// maxTestRequests bounds what one test may ask of its server: a runaway
+// loop fails the test instead of hammering the machine.
+const maxTestRequests = 5000
+
+func boundedHandler(t testing.TB, h http.Handler, max int64) http.Handler {
+	var n atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) > max {
+			t.Errorf("more than %d requests to the test server", max)
+			http.Error(w, "test request budget spent", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // Advance moves the server's clock.
-func (e *testEnv) Advance(d time.Duration) { e.clock.now = e.clock.now.Add(d) }
+func (e *testEnv) Advance(d time.Duration) {
+	e.clock.mu.Lock()
+	e.clock.now = e.clock.now.Add(d)
+	e.clock.mu.Unlock()
+}
 
 func loadSamples(t testing.TB, db *queries.DB, dataDir string) {
 	t.Helper()

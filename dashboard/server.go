@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -126,6 +127,17 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Routes lists every route the server answers as "METHOD /path", sorted:
+// what routes.go declares, for tests and documentation.
+func (s *Server) Routes() []string {
+	var list []string
+	for _, r := range s.echo.Routes() {
+		list = append(list, r.Method+" "+r.Path)
+	}
+	slices.Sort(list)
+	return slices.Compact(list)
+}
 
 // requestLog writes one structured line per request.
 func (s *Server) requestLog() echo.MiddlewareFunc {

@@ -9,6 +9,7 @@ import (
 
 // ParseFilter reads a dashboard filter as a person writes it (any spelling
 // the workbooks accept), for the CLI flags and the dashboard's query string.
+// A refused part is a *Reason naming it, in both languages.
 func ParseFilter(regions []string, gender, workType, from, to string) (queries.Filter, error) {
 	var f queries.Filter
 	known := NewRegions()
@@ -23,7 +24,7 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 			// canonical spelling is enough to filter by.
 			var ok bool
 			if r, ok = canonicalRegion(text); !ok {
-				return f, fmt.Errorf("region %q %s", text, reasonEN(err))
+				return f, filterProblem(Reason{"wilayah", "region"}, text, err)
 			}
 		}
 		f.Regions = append(f.Regions, r)
@@ -31,34 +32,38 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 	var err error
 	if gender = cleanText(gender); gender != "" {
 		if f.Gender, err = parseGender(gender); err != nil {
-			return f, fmt.Errorf("gender %q %s", gender, reasonEN(err))
+			return f, filterProblem(Reason{"jenis kelamin", "gender"}, gender, err)
 		}
 	}
 	if workType = cleanText(workType); workType != "" {
 		if f.WorkType, err = parseWorkType(workType); err != nil {
-			return f, fmt.Errorf("work type %q %s", workType, reasonEN(err))
+			return f, filterProblem(Reason{"jenis pekerjaan", "work type"}, workType, err)
 		}
 	}
 	if from = cleanText(from); from != "" {
 		if f.From, err = parseDate(from, false); err != nil {
-			return f, fmt.Errorf("from %q %s", from, reasonEN(err))
+			return f, filterProblem(Reason{"dari", "from"}, from, err)
 		}
 	}
 	if to = cleanText(to); to != "" {
 		if f.To, err = parseDate(to, false); err != nil {
-			return f, fmt.Errorf("to %q %s", to, reasonEN(err))
+			return f, filterProblem(Reason{"sampai", "to"}, to, err)
 		}
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		return f, fmt.Errorf("the period ends (%s) before it starts (%s)", f.To.Format("2006-01-02"), f.From.Format("2006-01-02"))
+		to, from := f.To.Format("2006-01-02"), f.From.Format("2006-01-02")
+		return f, &Reason{ID: fmt.Sprintf("periode berakhir (%s) sebelum dimulai (%s)", to, from),
+			EN: fmt.Sprintf("the period ends (%s) before it starts (%s)", to, from)}
 	}
 	return f, nil
 }
 
-func reasonEN(err error) string {
+// filterProblem names the part of a filter that was refused, and why.
+func filterProblem(part Reason, value string, err error) error {
+	why := Reason{ID: err.Error(), EN: err.Error()}
 	var r *Reason
 	if errors.As(err, &r) {
-		return r.EN
+		why = *r
 	}
-	return err.Error()
+	return &Reason{ID: fmt.Sprintf("%s %q %s", part.ID, value, why.ID), EN: fmt.Sprintf("%s %q %s", part.EN, value, why.EN)}
 }

@@ -21,7 +21,7 @@ import (
 // before anything is inflated. Worksheets above the XML limit are streamed
 // from a temporary file instead of memory (excelize removes it on Close).
 const (
-	UnzipLimit    = 1 << 30 // 1 GiB
+	UnzipLimit    = 2 << 30 // 2 GiB: a 1,000,000-respondent survey unpacks to 1.04 GiB
 	unzipXMLLimit = 64 << 20
 )
 

@@ -202,7 +202,8 @@ func sameRow(ctx context.Context, q querier, k Kind, a, b string) (string, error
 
 // Commit stores the staged rows as a new import and returns its id and what
 // it did per kind. The file's record, its new and changed rows and the
-// refreshed current state appear together or not at all.
+// refreshed current state appear together or not at all; once they have,
+// DataVersion goes up.
 func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kind]Counts) []SheetCounts) (int64, map[Kind]Counts, error) {
 	if err := b.flush(); err != nil {
 		return 0, nil, err
@@ -258,6 +259,7 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	if err := tx.Commit(); err != nil {
 		return 0, nil, fmt.Errorf("commit import: %w", err)
 	}
+	b.db.version.Add(1)
 	b.db.checkpoint(ctx)
 	return id, counts, nil
 }

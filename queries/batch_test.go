@@ -2,6 +2,7 @@ package queries_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -120,9 +121,69 @@ func TestReopenKeepsMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 { // 001_init, 002_users
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
 		db.Close()
 	}
+}
+
+// DataVersion goes up by one after each commit and undo that succeeds, and
+// only then.
+func TestDataVersion(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	check := func(step string, want uint64) {
+		t.Helper()
+		if got := db.DataVersion(); got != want {
+			t.Fatalf("%s: data version %d, want %d", step, got, want)
+		}
+	}
+	check("open", 1)
+	id1, _ := commit(t, db, "one", respondent("R-1", "Kota Malang", 1000))
+	check("first commit", 2)
+
+	// The same file again is refused as identical and changes nothing.
+	again := func(ctx context.Context, sha string) error {
+		b, err := db.NewBatch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		if err := b.AddRespondent(respondent("R-2", "Kab. Jember", -1)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = b.Commit(ctx, queries.ImportMeta{FileName: sha, SHA256: sha, By: "test", At: time.Now()},
+			func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil })
+		return err
+	}
+	var identical *queries.IdenticalError
+	if err := again(ctx, "one"); !errors.As(err, &identical) {
+		t.Fatalf("identical commit: got %v, want an IdenticalError", err)
+	}
+	check("identical commit", 2)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := again(canceled, "two"); err == nil {
+		t.Fatal("commit with a canceled context succeeded")
+	}
+	check("failed commit", 2)
+
+	id2, _ := commit(t, db, "three", respondent("R-3", "Kota Batu", 5))
+	check("second commit", 3)
+	if err := db.Undo(ctx, id2, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("undo", 4)
+	if err := db.Undo(ctx, id2, "test"); queries.ErrorCode(err) != queries.ECONFLICT {
+		t.Fatalf("second undo: got %v, want a conflict", err)
+	}
+	if err := db.Undo(ctx, 99, "test"); queries.ErrorCode(err) != queries.ENOTFOUND {
+		t.Fatalf("undo of a missing import: got %v, want not found", err)
+	}
+	check("refused undos", 4)
+	if err := db.Undo(ctx, id1, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("second undo", 5)
 }

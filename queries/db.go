@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -30,6 +31,13 @@ type DB struct {
 	// writes serialises imports and undos: DuckDB takes one writer well, and a
 	// batch must see the current state it classifies against unchanged.
 	writes sync.Mutex
+
+	// accounts serialises the small writes to users and sessions, apart from
+	// writes so that signing in never waits behind a long import.
+	accounts sync.Mutex
+
+	// version is DataVersion: 1 after Open, one more after every commit and undo.
+	version atomic.Uint64
 }
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
@@ -53,8 +61,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
+	db.version.Store(1)
 	return db, nil
 }
+
+// DataVersion changes whenever the data the dashboards read does: it is 1
+// after Open and goes up by one after every successful Batch.Commit and Undo
+// (not after a commit refused as identical, or one that failed). Caches key
+// on it. It is kept in memory only: a reopened database starts at 1 again,
+// which is safe because a cache does not outlive the process that opened it.
+func (db *DB) DataVersion() uint64 { return db.version.Load() }
 
 // Close closes the database.
 func (db *DB) Close() error {

@@ -82,7 +82,7 @@ func (db *DB) CommittedImportWithHash(ctx context.Context, sha256 string) (int64
 // Undo marks import id undone and recomputes every row it brought from the
 // imports still committed: the version before it, or a later import's copy of
 // the same row. It is refused when a later import that is still committed
-// changed one of its rows: undo that first.
+// changed one of its rows: undo that first. Once done, DataVersion goes up.
 func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
@@ -129,6 +129,7 @@ func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("undo %d: %w", id, err)
 	}
+	db.version.Add(1)
 	db.checkpoint(ctx)
 	return nil
 }

@@ -414,6 +414,11 @@ func problemPrevalence(ctx context.Context, q querier, f Filter) ([]ProblemShare
 	if err := q.QueryRowContext(ctx, problemPrevalenceSQL, respondentArgs(f)...).Scan(c.dest()...); err != nil {
 		return nil, fmt.Errorf("problem prevalence: %w", err)
 	}
+	return c.shares(), nil
+}
+
+// shares is the nine problems a..i of c, each with its share when anybody answered.
+func (c *problemCounts) shares() []ProblemShare {
 	list := make([]ProblemShare, len(c))
 	for i, n := range c {
 		list[i] = ProblemShare{Code: ProblemCodes[i], Label: ProblemLabels[i], Yes: n.yes, Answered: n.answered}
@@ -422,7 +427,7 @@ func problemPrevalence(ctx context.Context, q querier, f Filter) ([]ProblemShare
 			list[i].Share = &share
 		}
 	}
-	return list, nil
+	return list
 }
 
 // RegionProblem counts one problem among the filtered respondents of one region.
@@ -488,6 +493,18 @@ type StageCount struct {
 	Groups int    `json:"groups"`
 }
 
+// groupStageFilterSQL is the WHERE condition of every organizing metric: the
+// current organizing log rows in the regions and reached within the period.
+const groupStageFilterSQL = `
+	WHERE (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)`
+
+// latestStageRow orders the organizing log rows of a group by date reached,
+// then stage (1..6, so below 8), as one integer: arg_max over it is
+// measurably faster than over the (reached_on, stage) pair.
+const latestStageRow = `(date_diff('day', DATE '1970-01-01', reached_on) * 8 + stage)`
+
 // organizingSQL reduces the organizing log rows in the filter to one row per
 // group (codes compared case-insensitively): its highest stage, and its
 // latest reported members (latest by date reached, then by stage; rows
@@ -495,15 +512,12 @@ type StageCount struct {
 // sums the members and counts, for each stage, the groups at it or beyond.
 const organizingSQL = `
 WITH stage_rows AS (
-	SELECT lower(group_code) AS group_key, stage, reached_on, members
-	FROM group_stages
-	WHERE (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
-	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
-	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
+	SELECT lower(group_code) AS group_key, stage, ` + latestStageRow + ` AS latest, members
+	FROM group_stages` + groupStageFilterSQL + `
 ), per_group AS (
 	SELECT group_key,
 		max(stage) AS stage,
-		arg_max(members, (reached_on, stage)) FILTER (WHERE members IS NOT NULL) AS members
+		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
 	FROM stage_rows
 	GROUP BY group_key
 )

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -293,6 +294,9 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("summary: %v", err)
 	}
+	// Sorted and deduplicated, as the dashboard does: one filter, one output.
+	slices.Sort(filter.Regions)
+	filter.Regions = slices.Compact(filter.Regions)
 	db, err := f.openDB(ctx)
 	if err != nil {
 		return err

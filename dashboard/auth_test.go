@@ -1,0 +1,673 @@
+package dashboard_test
+
+// Tests of who may do what: the role × route matrix, CSRF, sessions and
+// their cookies, login rate limits and the post-login redirect.
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/dashboard"
+	"pantau/queries"
+)
+
+// htResp is a response read in full.
+type htResp struct {
+	status  int
+	header  http.Header
+	body    string
+	cookies []*http.Cookie
+}
+
+func (r htResp) location() string { return r.header.Get("Location") }
+
+// htDo sends one request with c: a form body when form is not nil, and the
+// headers given (name, value, name, value...).
+func (e *testEnv) htDo(c *http.Client, method, path string, form url.Values, headers ...string) htResp {
+	e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, e.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return htResp{status: resp.StatusCode, header: resp.Header, body: string(b), cookies: resp.Cookies()}
+}
+
+// htCSRF is the CSRF token of client c: the one its pages' forms carry.
+func (e *testEnv) htCSRF(c *http.Client, loggedIn bool) string {
+	e.t.Helper()
+	if loggedIn {
+		return e.csrfFrom(c, "/help")
+	}
+	return e.csrfFrom(c, "/login")
+}
+
+// htLoggedIn reports whether c's session is good: GET /help is 200, not a
+// redirect to the login page.
+func (e *testEnv) htLoggedIn(c *http.Client) bool {
+	e.t.Helper()
+	r := e.htDo(c, "GET", "/help", nil)
+	switch {
+	case r.status == http.StatusOK:
+		return true
+	case r.status == http.StatusSeeOther && strings.HasPrefix(r.location(), "/login?next="):
+		return false
+	}
+	e.t.Fatalf("GET /help: status %d, Location %q", r.status, r.location())
+	return false
+}
+
+// htLogin posts the login form for username and password from a fresh
+// client, with a valid CSRF token, and returns the client and response.
+func (e *testEnv) htLogin(username, password string, form url.Values, headers ...string) (*http.Client, htResp) {
+	e.t.Helper()
+	c := e.client()
+	token := e.htCSRF(c, false)
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("username", username)
+	form.Set("password", password)
+	form.Set("_csrf", token)
+	return c, e.htDo(c, "POST", "/login", form, headers...)
+}
+
+func htCookie(cookies []*http.Cookie, name string) *http.Cookie {
+	for _, c := range cookies {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// htChartIDs are the chart ids the four dashboards show, read from the
+// pages themselves (id="chart-..."), in order of first appearance.
+func (e *testEnv) htChartIDs(c *http.Client) []string {
+	e.t.Helper()
+	re := regexp.MustCompile(`id="chart-([a-z0-9-]+)"`)
+	var ids []string
+	for _, page := range []string{"/", "/facilitators", "/problems", "/organizing"} {
+		for _, m := range re.FindAllStringSubmatch(e.get(c, page, http.StatusOK), -1) {
+			if !slices.Contains(ids, m[1]) {
+				ids = append(ids, m[1])
+			}
+		}
+	}
+	return ids
+}
+
+// htAllCharts is every chart the API serves.
+var htAllCharts = []string{
+	"facilitators-by-region", "problem-prevalence", "organizing-funnel", "staff-by-role",
+	"problems-by-region", "problems-by-work-type", "problems-by-gender", "respondents-by-product",
+	"wage-vs-umk", "groups-by-region-stage", "groups-formed-by-month", "members-by-region",
+}
+
+func TestChartIDsAreThoseThePagesShow(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	got := env.htChartIDs(env.login("viewer"))
+	want := slices.Clone(htAllCharts)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("charts on the pages:\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestRouteRoleMatrix asks every route as anonymous, viewer, uploader and
+// admin. The table is checked against the server's own route list, so a
+// route added to routes.go without a row here fails the test.
+func TestRouteRoleMatrix(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	ctx := context.Background()
+	if err := env.DB.AddUser(ctx, "target", queries.Viewer, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	clients := map[string]*http.Client{"anonymous": env.client()}
+	for _, role := range []string{"viewer", "uploader", "admin"} {
+		clients[role] = env.login(role)
+	}
+	tokens := map[string]string{"anonymous": env.htCSRF(clients["anonymous"], false)}
+	for _, role := range []string{"viewer", "uploader", "admin"} {
+		tokens[role] = env.htCSRF(clients[role], true)
+	}
+	static := regexp.MustCompile(`src="(/static/[0-9a-f]+/app\.js)"`).FindStringSubmatch(env.get(clients["anonymous"], "/login", http.StatusOK))
+	if static == nil {
+		t.Fatal("the login page links no /static/<hash>/app.js")
+	}
+
+	const (
+		page   = "page"   // anonymous: 303 to /login?next=
+		api    = "api"    // anonymous: 401 JSON
+		public = "public" // anyone: the status given
+	)
+	type row struct {
+		route  string // as echo lists it
+		method string
+		path   string
+		form   url.Values
+		kind   string
+		// want status for viewer, uploader, admin (and anonymous when public)
+		viewer, uploader, admin, anonymous int
+	}
+	newUser := func(name string) url.Values {
+		return url.Values{"username": {name}, "role": {"viewer"}, "password": {testPassword}}
+	}
+	pw := url.Values{"password": {"another long password"}}
+	rows := []row{
+		{route: "GET /healthz", method: "GET", path: "/healthz", kind: public, anonymous: 200, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /static/:hash/*", method: "GET", path: static[1], kind: public, anonymous: 200, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /login", method: "GET", path: "/login", kind: public, anonymous: 200, viewer: 303, uploader: 303, admin: 303},
+		{route: "POST /login", method: "POST", path: "/login", form: url.Values{"username": {"nobody"}, "password": {"wrong password"}},
+			kind: public, anonymous: 401, viewer: 401, uploader: 401, admin: 401},
+		{route: "GET /", method: "GET", path: "/", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /facilitators", method: "GET", path: "/facilitators", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /problems", method: "GET", path: "/problems", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /admin/users", method: "GET", path: "/admin/users", kind: page, viewer: 403, uploader: 403, admin: 200},
+		{route: "POST /admin/users", method: "POST", path: "/admin/users", form: newUser("added"), kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		// Last: it ends the session, so it gets a client of its own.
+		{route: "POST /logout", method: "POST", path: "/logout", form: url.Values{}, kind: public, anonymous: 303, viewer: 303, uploader: 303, admin: 303},
+	}
+	for _, id := range htAllCharts {
+		rows = append(rows,
+			row{route: "GET /api/v1/charts/:id", method: "GET", path: "/api/v1/charts/" + id, kind: api, viewer: 200, uploader: 200, admin: 200},
+			row{route: "GET /api/v1/charts/:id/csv", method: "GET", path: "/api/v1/charts/" + id + "/csv", kind: api, viewer: 200, uploader: 200, admin: 200})
+	}
+
+	// Every route the server has is in the table, and nothing else.
+	var covered []string
+	for _, r := range rows {
+		covered = append(covered, r.route)
+	}
+	slices.Sort(covered)
+	covered = slices.Compact(covered)
+	if got := env.Server.Routes(); !slices.Equal(got, covered) {
+		t.Errorf("routes of the server and of the table differ:\nserver %q\n table %q", got, covered)
+	}
+
+	for _, r := range rows {
+		for _, who := range []string{"anonymous", "viewer", "uploader", "admin"} {
+			c, token := clients[who], tokens[who]
+			if r.path == "/logout" && who != "anonymous" {
+				c = env.login(who)
+				token = env.htCSRF(c, true)
+			}
+			var form url.Values
+			if r.form != nil {
+				form = url.Values{}
+				for k, v := range r.form {
+					form[k] = v
+				}
+				if r.path == "/admin/users" {
+					form.Set("username", "added-"+who)
+				}
+				form.Set("_csrf", token)
+			}
+			got := env.htDo(c, r.method, r.path, form)
+			want := map[string]int{"viewer": r.viewer, "uploader": r.uploader, "admin": r.admin, "anonymous": r.anonymous}[who]
+			if who == "anonymous" {
+				switch r.kind {
+				case page:
+					want = http.StatusSeeOther
+					if loc, wantLoc := got.location(), "/login?next="+url.QueryEscape(r.path); loc != wantLoc {
+						t.Errorf("%s %s as anonymous: Location %q, want %q", r.method, r.path, loc, wantLoc)
+					}
+				case api:
+					want = http.StatusUnauthorized
+					var e struct {
+						Error struct {
+							Status  int
+							Message string
+						}
+					}
+					if err := json.Unmarshal([]byte(got.body), &e); err != nil || e.Error.Status != 401 || e.Error.Message == "" {
+						t.Errorf("%s %s as anonymous: body %.200q is not a JSON error (%v)", r.method, r.path, got.body, err)
+					}
+					if ct := got.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+						t.Errorf("%s %s as anonymous: Content-Type %q", r.method, r.path, ct)
+					}
+				case "post":
+					want = http.StatusUnauthorized
+				}
+			}
+			if got.status != want {
+				t.Errorf("%s %s as %s: status %d, want %d: %.200s", r.method, r.path, who, got.status, want, got.body)
+			}
+			if got.status == http.StatusForbidden && !strings.Contains(got.body, "may not") {
+				t.Errorf("%s %s as %s: 403 page does not say why: %.300s", r.method, r.path, who, got.body)
+			}
+		}
+	}
+
+	// Only the admin's POST added a user; the others changed nothing.
+	users, err := env.DB.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, u := range users {
+		names = append(names, u.Username)
+	}
+	if want := []string{"added-admin", "admin", "target", "uploader", "viewer"}; !slices.Equal(names, want) {
+		t.Errorf("users after the matrix: %v, want %v", names, want)
+	}
+	// The admin's reset took: target's old password no longer signs in.
+	if _, err := env.DB.Authenticate(ctx, "target", testPassword); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+		t.Errorf("target's old password after the reset: %v, want refused", err)
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	ctx := context.Background()
+
+	t.Run("login", func(t *testing.T) {
+		good := url.Values{"username": {"viewer"}, "password": {testPassword}}
+		tests := []struct {
+			name    string
+			token   func(valid string) (field, header string)
+			noGET   bool // the client never got a CSRF cookie
+			status  int
+			session bool
+		}{
+			{"no token", func(string) (string, string) { return "", "" }, false, 403, false},
+			{"wrong field", func(v string) (string, string) { return v[:len(v)-1] + "x", "" }, false, 403, false},
+			{"wrong header", func(v string) (string, string) { return "", "nope" + v }, false, 403, false},
+			{"no cookie", func(string) (string, string) { return strings.Repeat("a", 43), "" }, true, 403, false},
+			{"field", func(v string) (string, string) { return v, "" }, false, 303, true},
+			{"header", func(v string) (string, string) { return "", v }, false, 303, true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				c := env.client()
+				valid := strings.Repeat("a", 43)
+				if !tt.noGET {
+					valid = env.htCSRF(c, false)
+				}
+				field, header := tt.token(valid)
+				form := url.Values{}
+				for k, v := range good {
+					form[k] = v
+				}
+				if field != "" {
+					form.Set("_csrf", field)
+				}
+				var headers []string
+				if header != "" {
+					headers = []string{"X-CSRF-Token", header}
+				}
+				got := env.htDo(c, "POST", "/login", form, headers...)
+				if got.status != tt.status {
+					t.Errorf("status %d, want %d: %.200s", got.status, tt.status, got.body)
+				}
+				if s := htCookie(got.cookies, "pantau_session"); (s != nil && s.Value != "") != tt.session {
+					t.Errorf("session cookie %v, want one: %v", s, tt.session)
+				}
+				if tt.status == 403 && !strings.Contains(got.body, "CSRF") {
+					t.Errorf("403 does not say why: %.300s", got.body)
+				}
+			})
+		}
+	})
+
+	t.Run("logout", func(t *testing.T) {
+		c := env.login("viewer")
+		token := env.htCSRF(c, true)
+		for _, form := range []url.Values{{}, {"_csrf": {"wrong" + token}}} {
+			if got := env.htDo(c, "POST", "/logout", form); got.status != 403 {
+				t.Errorf("logout with %v: status %d, want 403", form, got.status)
+			}
+			if !env.htLoggedIn(c) {
+				t.Fatalf("logout with %v ended the session", form)
+			}
+		}
+		if got := env.htDo(c, "POST", "/logout", url.Values{}, "X-CSRF-Token", token); got.status != 303 || got.location() != "/login" {
+			t.Errorf("logout with the header: status %d, Location %q; want 303 to /login", got.status, got.location())
+		}
+		if env.htLoggedIn(c) {
+			t.Error("still logged in after logout")
+		}
+	})
+
+	t.Run("add user", func(t *testing.T) {
+		admin := env.login("admin")
+		token := env.htCSRF(admin, true)
+		other := env.login("admin") // another browser: its own CSRF cookie
+		tests := []struct {
+			name    string
+			c       *http.Client
+			field   string
+			header  string
+			status  int
+			created bool
+		}{
+			{"no token", admin, "", "", 403, false},
+			{"wrong token", admin, "x" + token[1:], "", 403, false},
+			{"another browser's token", other, token, "", 403, false},
+			{"header", admin, "", token, 303, true},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				name := "mallory" + string(rune('a'+i))
+				form := url.Values{"username": {name}, "role": {"admin"}, "password": {testPassword}}
+				if tt.field != "" {
+					form.Set("_csrf", tt.field)
+				}
+				var headers []string
+				if tt.header != "" {
+					headers = []string{"X-CSRF-Token", tt.header}
+				}
+				got := env.htDo(tt.c, "POST", "/admin/users", form, headers...)
+				if got.status != tt.status {
+					t.Errorf("status %d, want %d: %.200s", got.status, tt.status, got.body)
+				}
+				_, err := env.DB.User(ctx, name)
+				if created := err == nil; created != tt.created {
+					t.Errorf("user %s created: %v, want %v (%v)", name, created, tt.created, err)
+				}
+			})
+		}
+	})
+}
+
+func TestSessionExpires(t *testing.T) {
+	const ttl = time.Hour
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.SessionTTL = ttl }})
+	c := env.login("viewer")
+	env.get(c, "/api/v1/summary", http.StatusOK)
+
+	env.Advance(ttl - 2*time.Minute) // past the 30 s session cache, not past the TTL
+	if !env.htLoggedIn(c) {
+		t.Fatal("session ended before its TTL")
+	}
+	env.Advance(2*time.Minute + 31*time.Second)
+	if got := env.htDo(c, "GET", "/problems?gender=P", nil); got.status != 303 || got.location() != "/login?next=%2Fproblems%3Fgender%3DP" {
+		t.Errorf("after the TTL: status %d, Location %q; want 303 to the login page", got.status, got.location())
+	}
+	if got := env.htDo(c, "GET", "/api/v1/summary", nil); got.status != 401 {
+		t.Errorf("API after the TTL: status %d, want 401", got.status)
+	}
+}
+
+func TestLogoutDeletesSession(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	c := env.login("viewer")
+	u, _ := url.Parse(env.URL)
+	old := htCookie(c.Jar.Cookies(u), "pantau_session")
+	if old == nil {
+		t.Fatal("no session cookie after login")
+	}
+	got := env.htDo(c, "POST", "/logout", url.Values{"_csrf": {env.htCSRF(c, true)}})
+	if gone := htCookie(got.cookies, "pantau_session"); gone == nil || gone.MaxAge >= 0 || gone.Value != "" {
+		t.Errorf("logout does not clear the cookie: %v", gone)
+	}
+	// The old cookie, replayed by hand, no longer works: the session is gone
+	// from the database, not only from the browser.
+	replay := env.client()
+	replay.Jar.SetCookies(u, []*http.Cookie{{Name: "pantau_session", Value: old.Value, Path: "/"}})
+	if env.htLoggedIn(replay) {
+		t.Error("the session cookie still works after logout")
+	}
+	if _, _, err := env.DB.SessionUser(context.Background(), old.Value, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+		t.Errorf("session after logout: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// Disabling a user or resetting their password signs them out at once,
+// despite the session cache.
+func TestUserChangesEndSessions(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	tests := []struct {
+		name     string
+		path     string
+		form     url.Values
+		password string // that logs in afterwards; "" when none does
+	}{
+		{"disable", "/admin/users/viewer/disable", url.Values{}, ""},
+		{"enable", "/admin/users/viewer/enable", url.Values{}, testPassword},
+		{"reset", "/admin/users/uploader/password", url.Values{"password": {"a brand new password"}}, "a brand new password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			user := strings.Split(tt.path, "/")[3]
+			var victim *http.Client // a disabled user has no session to end
+			if tt.name != "enable" {
+				victim = env.login(user)
+				env.get(victim, "/help", http.StatusOK) // in the session cache now
+			}
+			tt.form.Set("_csrf", token)
+			got := env.htDo(admin, "POST", tt.path, tt.form)
+			if got.status != 303 || !strings.HasPrefix(got.location(), "/admin/users?done=") {
+				t.Fatalf("status %d, Location %q: %.300s", got.status, got.location(), got.body)
+			}
+			if victim != nil && env.htLoggedIn(victim) {
+				t.Errorf("%s: the user's session still works", tt.name)
+			}
+			_, r := env.htLogin(user, testPassword, nil)
+			if wantOld := tt.password == testPassword; (r.status == 303) != wantOld {
+				t.Errorf("%s: login with the old password: status %d", tt.name, r.status)
+			}
+			if tt.password != "" && tt.password != testPassword {
+				if _, r := env.htLogin(user, tt.password, nil); r.status != 303 {
+					t.Errorf("%s: login with the new password: status %d", tt.name, r.status)
+				}
+			}
+		})
+	}
+	// The session of the admin who made the changes lives on.
+	if !env.htLoggedIn(admin) {
+		t.Error("the admin was signed out")
+	}
+}
+
+func TestAdminCannotDisableSelf(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	got := env.htDo(admin, "POST", "/admin/users/admin/disable", url.Values{"_csrf": {env.htCSRF(admin, true)}})
+	if got.status != 400 || !strings.Contains(got.body, "own account") {
+		t.Errorf("status %d: %.300s", got.status, got.body)
+	}
+	if !env.htLoggedIn(admin) {
+		t.Error("admin signed out")
+	}
+}
+
+func TestCookieFlags(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	tests := []struct {
+		name    string
+		headers []string
+		secure  bool
+	}{
+		// The test client connects from 127.0.0.1; echo trusts
+		// X-Forwarded-Proto from loopback and private addresses only (a
+		// proxy on the same host), and pantau does not change that.
+		{"http", nil, false},
+		{"https through a proxy", []string{"X-Forwarded-Proto", "https"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := env.client()
+			page := env.htDo(c, "GET", "/login", nil, tt.headers...)
+			m := csrfInput.FindStringSubmatch(page.body)
+			if m == nil {
+				t.Fatal("no CSRF field")
+			}
+			form := url.Values{"username": {"viewer"}, "password": {testPassword}, "_csrf": {m[1]}}
+			login := env.htDo(c, "POST", "/login", form, tt.headers...)
+			if login.status != 303 {
+				t.Fatalf("login: status %d", login.status)
+			}
+			for _, ck := range []*http.Cookie{htCookie(page.cookies, "pantau_csrf"), htCookie(login.cookies, "pantau_session")} {
+				if ck == nil {
+					t.Fatal("cookie missing")
+				}
+				got := [4]any{ck.HttpOnly, ck.SameSite, ck.Path, ck.Secure}
+				want := [4]any{true, http.SameSiteLaxMode, "/", tt.secure}
+				if got != want {
+					t.Errorf("%s: HttpOnly, SameSite, Path, Secure = %v, want %v", ck.Name, got, want)
+				}
+			}
+			s := htCookie(login.cookies, "pantau_session")
+			if d := time.Until(s.Expires); d < 11*time.Hour || d > 12*time.Hour+time.Minute {
+				t.Errorf("session cookie expires in %s, want the 12 h default", d)
+			}
+		})
+	}
+}
+
+func TestLoginRateLimitPerUser(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	// Five attempts per name in 15 minutes, however the name is written.
+	for i, name := range []string{"viewer", "VIEWER", " viewer", "Viewer ", "viewer"} {
+		if _, r := env.htLogin(name, "wrong password", nil); r.status != 401 {
+			t.Fatalf("attempt %d: status %d, want 401", i+1, r.status)
+		}
+	}
+	_, r := env.htLogin("viewer", testPassword, nil)
+	if r.status != 429 || htCookie(r.cookies, "pantau_session") != nil {
+		t.Errorf("6th attempt with the right password: status %d, cookies %v; want 429 and no session", r.status, r.cookies)
+	}
+	if !strings.Contains(r.body, "Terlalu banyak") && !strings.Contains(r.body, "Too many") {
+		t.Errorf("429 page does not say why: %.400s", r.body)
+	}
+	// Another name from the same address is not locked out.
+	if _, r := env.htLogin("admin", testPassword, nil); r.status != 303 {
+		t.Errorf("admin after viewer's lockout: status %d, want 303", r.status)
+	}
+	env.Advance(15 * time.Minute / 5) // one attempt back
+	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
+		t.Errorf("after the window refilled one attempt: status %d, want 303", r.status)
+	}
+	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 429 {
+		t.Errorf("second attempt after one refilled: status %d, want 429", r.status)
+	}
+	env.Advance(15 * time.Minute)
+	for i := range 5 {
+		if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
+			t.Errorf("attempt %d after the whole window: status %d, want 303", i+1, r.status)
+		}
+	}
+}
+
+func TestLoginRateLimitPerAddress(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	// 20 attempts per address in 15 minutes, whatever the names; a forged
+	// X-Forwarded-For does not make a new address.
+	for i := range 20 {
+		name := "nobody" + string(rune('a'+i))
+		if _, r := env.htLogin(name, "wrong password", nil, "X-Forwarded-For", "10.0.0."+string(rune('1'+i%9))); r.status != 401 {
+			t.Fatalf("attempt %d: status %d, want 401", i+1, r.status)
+		}
+	}
+	for _, h := range [][]string{nil, {"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.10"}} {
+		if _, r := env.htLogin("viewer", testPassword, nil, h...); r.status != 429 {
+			t.Errorf("21st attempt (headers %v): status %d, want 429", h, r.status)
+		}
+	}
+	env.Advance(15 * time.Minute)
+	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
+		t.Errorf("after the window: status %d, want 303", r.status)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.LoginPerUser, c.LoginPerAddress = 100, 100 }})
+	tests := []struct{ next, want string }{
+		{"", "/"},
+		{"/problems?region=Kab.+Jember", "/problems?region=Kab.+Jember"},
+		{"/admin/users", "/admin/users"},
+		{"//evil.example", "/"},
+		{"//evil.example/path", "/"},
+		{"https://evil.example", "/"},
+		{"http:evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{`/\evil.example`, "/"},
+		{"/\t/evil.example", "/"}, // browsers drop tabs and line breaks: //evil.example
+		{"/\n/evil.example", "/"},
+		{"evil.example", "/"},
+	}
+	for _, tt := range tests {
+		c, r := env.htLogin("viewer", testPassword, url.Values{"next": {tt.next}})
+		if r.status != 303 || r.location() != tt.want {
+			t.Errorf("login with next=%q: status %d, Location %q; want 303 to %q", tt.next, r.status, r.location(), tt.want)
+		}
+		// Already logged in, GET /login?next= redirects the same way.
+		if r := env.htDo(c, "GET", "/login?next="+url.QueryEscape(tt.next), nil); r.status != 303 || r.location() != tt.want {
+			t.Errorf("GET /login?next=%q logged in: status %d, Location %q; want %q", tt.next, r.status, r.location(), tt.want)
+		}
+	}
+	// The way round: a page asked for anonymously is where the login ends.
+	c := env.client()
+	r := env.htDo(c, "GET", "/problems?gender=P", nil)
+	loginURL, err := url.Parse(r.location())
+	if err != nil || loginURL.Path != "/login" {
+		t.Fatalf("anonymous page: Location %q", r.location())
+	}
+	page := env.get(c, loginURL.RequestURI(), http.StatusOK)
+	if !strings.Contains(page, `name="next" value="/problems?gender=P"`) {
+		t.Errorf("login form does not carry next: %.2000s", page)
+	}
+	token := csrfInput.FindStringSubmatch(page)[1]
+	r = env.htDo(c, "POST", "/login", url.Values{"username": {"viewer"}, "password": {testPassword}, "_csrf": {token}, "next": {loginURL.Query().Get("next")}})
+	if r.location() != "/problems?gender=P" {
+		t.Errorf("after login: Location %q, want /problems?gender=P", r.location())
+	}
+}
+
+// A CSRF token learnt before logging in (say, planted by someone who shared
+// the machine) is worthless afterwards: login hands out a new one.
+func TestLoginRotatesCSRFToken(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	c := env.client()
+	before := env.csrfFrom(c, "/login")
+	resp := env.post(c, "/login", url.Values{"username": {"viewer"}, "password": {testPassword}, "_csrf": {before}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: status %d", resp.StatusCode)
+	}
+	after := env.csrfFrom(c, "/help")
+	if after == before {
+		t.Fatal("the CSRF token is the same before and after login")
+	}
+	if resp := env.post(c, "/logout", url.Values{"_csrf": {before}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("logout with the pre-login token: status %d, want 403", resp.StatusCode)
+	}
+	if resp := env.post(c, "/logout", url.Values{"_csrf": {after}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout with the new token: status %d, want 303", resp.StatusCode)
+	}
+}

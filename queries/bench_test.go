@@ -1,0 +1,194 @@
+package queries_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"pantau/queries"
+)
+
+// The benchmark fixture is built once per process and shared by every
+// benchmark: 1,000,000 respondents, 50,000 groups of up to six stage rows,
+// 140 field facilitators (some at two trainings under two IDs) and the UMKs
+// of nine regions for 2014 and 2015. Filling takes a while.
+var bench struct {
+	once sync.Once
+	dir  string
+	db   *queries.DB
+	err  error
+}
+
+func benchDB(b *testing.B) *queries.DB {
+	b.Helper()
+	bench.once.Do(func() {
+		bench.dir, bench.err = os.MkdirTemp("", "pantau-bench-")
+		if bench.err != nil {
+			return
+		}
+		bench.db, bench.err = queries.Open(context.Background(), filepath.Join(bench.dir, "bench.duckdb"))
+		if bench.err == nil {
+			bench.err = fillBenchDB(bench.db)
+		}
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.db
+}
+
+// closeBenchDB closes and removes the fixture, if a benchmark built it.
+func closeBenchDB() {
+	if bench.db != nil {
+		bench.db.Close()
+	}
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+}
+
+func fillBenchDB(db *queries.DB) error {
+	ctx := context.Background()
+	regions := []string{"Kota Malang", "Kab. Malang", "Kota Batu", "Kota Surabaya", "Kab. Sidoarjo",
+		"Kota Mojokerto", "Kab. Mojokerto", "Kab. Probolinggo", "Kab. Jember"}
+	genders := []string{"P", "P", "P", "L", ""}
+	products := []string{"Batik", "batik", "Sepatu", "Tas", "Makanan Ringan", "Bordir", "Rokok", "Konveksi", "Kerajinan Bambu", "", "Sandal", "Mainan"}
+	start := day("2014-09-01")
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	for i, region := range regions {
+		for _, year := range []int{2014, 2015} {
+			if year == 2015 && i%3 == 0 {
+				continue // these use the 2014 UMK in 2015
+			}
+			if err := b.AddRegion(umk(region, year, int64(1_200_000+100_000*i+150_000*(year-2014)))); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range 140 {
+		p := person(fmt.Sprintf("F%d", i), "Fasilitator Lapang", regions[i%len(regions)], genders[i%len(genders)], i%10 != 0)
+		if err := b.AddParticipant(trained(p, "", "TOT Organisasi dan Pengorganisasian", "2014-09-11")); err != nil {
+			return err
+		}
+		if i%4 == 0 {
+			if err := b.AddParticipant(trained(p, fmt.Sprintf("ID-%d", i), "Pelatihan Survei", "2014-10-20")); err != nil {
+				return err
+			}
+		}
+	}
+	answers := []byte("YN-")
+	for i := range 1_000_000 {
+		var a [9]byte
+		for j := range a {
+			a[j] = answers[(i*7+j*i/3+j)%3]
+		}
+		work := "POS"
+		if i%3 == 0 {
+			work = "SE"
+		}
+		r := surveyed(fmt.Sprintf("R%07d", i), "2014-09-01", regions[i%len(regions)], genders[i%len(genders)], work, string(a[:]))
+		r.SurveyDate = start.AddDate(0, 0, i%365)
+		r.Product = products[(i/7)%len(products)]
+		r.MonthlyWage = -1
+		if i%10 != 0 {
+			r.MonthlyWage = int64(400_000 + (i*7919)%2_000_000)
+		}
+		if err := b.AddRespondent(r); err != nil {
+			return err
+		}
+	}
+	for i := range 50_000 {
+		reached := start.AddDate(0, 0, i%200)
+		for stage := 1; stage <= 1+i%6; stage++ {
+			members := -1
+			if stage%2 == 0 {
+				members = 5 + i%20 + stage
+			}
+			g := logged(fmt.Sprintf("G%05d", i), regions[i%len(regions)], stage, "2014-09-01", members)
+			g.ReachedOn = reached.AddDate(0, 0, 20*stage)
+			if err := b.AddGroupStage(g); err != nil {
+				return err
+			}
+		}
+	}
+	_, _, err = b.Commit(ctx, queries.ImportMeta{FileName: "bench.xlsx", SHA256: "bench", By: "bench", At: time.Now()},
+		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil })
+	return err
+}
+
+var benchFilters = []struct {
+	name   string
+	filter queries.Filter
+}{
+	{"all", queries.Filter{}},
+	{"regions+period", queries.Filter{Regions: []string{"Kota Malang", "Kab. Jember"}, From: day("2014-10-01"), To: day("2015-03-31")}},
+	{"everything", queries.Filter{Regions: []string{"Kota Malang", "Kab. Jember"}, Gender: "P", WorkType: "POS",
+		From: day("2014-10-01"), To: day("2015-03-31")}},
+}
+
+// runMetrics runs one sub-benchmark per metric and filter and reports the
+// median time of a call beside the mean ns/op.
+func runMetrics(b *testing.B, metrics []benchMetric) {
+	for _, f := range benchFilters {
+		for _, m := range metrics {
+			b.Run(m.name+"/"+f.name, func(b *testing.B) {
+				var times []time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if err := m.run(f.filter); err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(start))
+				}
+				slices.Sort(times)
+				b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "median-ms")
+			})
+		}
+	}
+}
+
+type benchMetric struct {
+	name string
+	run  func(queries.Filter) error
+}
+
+// BenchmarkSummary measures each metric of Summary on the sizes the
+// dashboards must serve. Each should take well under 50 ms. Run it with
+// go test -run '^$' -bench . -benchtime 10x ./queries/.
+func BenchmarkSummary(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	runMetrics(b, []benchMetric{
+		{"FacilitatorsByRegion", func(f queries.Filter) error { _, err := db.FacilitatorsByRegion(ctx, f); return err }},
+		{"RespondentCounts", func(f queries.Filter) error { _, err := db.RespondentCounts(ctx, f); return err }},
+		{"ProblemPrevalence", func(f queries.Filter) error { _, err := db.ProblemPrevalence(ctx, f); return err }},
+		{"ProblemsByRegion", func(f queries.Filter) error { _, err := db.ProblemsByRegion(ctx, f); return err }},
+		{"OrganizingFunnel", func(f queries.Filter) error { _, err := db.OrganizingFunnel(ctx, f); return err }},
+		{"Summary", func(f queries.Filter) error { _, err := db.Summary(ctx, f); return err }},
+	})
+}
+
+// BenchmarkCharts measures the chart metrics on the same fixture.
+func BenchmarkCharts(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	runMetrics(b, []benchMetric{
+		{"ProblemsByWorkType", func(f queries.Filter) error { _, err := db.ProblemsByWorkType(ctx, f); return err }},
+		{"ProblemsByGender", func(f queries.Filter) error { _, err := db.ProblemsByGender(ctx, f); return err }},
+		{"RespondentsByProduct", func(f queries.Filter) error { _, err := db.RespondentsByProduct(ctx, f); return err }},
+		{"WagesAgainstUMK", func(f queries.Filter) error { _, err := db.WagesAgainstUMK(ctx, f); return err }},
+		{"OrganizingByRegion", func(f queries.Filter) error { _, err := db.OrganizingByRegion(ctx, f); return err }},
+		{"GroupsFormedByMonth", func(f queries.Filter) error { _, err := db.GroupsFormedByMonth(ctx, f); return err }},
+		{"FacilitatorRoster", func(f queries.Filter) error { _, err := db.FacilitatorRoster(ctx, f); return err }},
+		{"StaffByRole", func(f queries.Filter) error { _, err := db.StaffByRole(ctx, f); return err }},
+	})
+}

@@ -1,0 +1,537 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// The metrics of the dashboards' charts beyond Summary. Each validates its
+// filter like the others (an invalid one is EINVALID), says which parts of
+// it apply, and returns empty lists, never nil ones.
+
+// ProblemSplit is the nine problems among one group of the filtered respondents.
+type ProblemSplit struct {
+	Group       string         `json:"group"`
+	Respondents int            `json:"respondents"`
+	Problems    []ProblemShare `json:"problems"` // a..i, as ProblemPrevalence
+}
+
+// problemSplitSQL counts the filtered respondents and the nine problems per
+// value of a column, in one grouped scan. %s is the column, one of the
+// constants below, never user input. Grouping by the bare column is
+// measurably faster than by an expression; the Go side folds the values.
+const problemSplitSQL = `
+SELECT %s, count(*),` + problemCountsSQL + `
+FROM respondents` + respondentFilterSQL + `
+GROUP BY 1`
+
+const (
+	byWorkType = `work_type`
+	byGender   = `gender`
+)
+
+// ProblemsByWorkType splits the respondents RespondentCounts counts for f
+// (every part of f applies) by work type: always two entries, "POS" then
+// "SE", each with its number of respondents and all nine problems a..i as
+// ProblemPrevalence gives them. A work type without respondents (say, under
+// a work type filter) is there with 0 and nil shares.
+func (db *DB) ProblemsByWorkType(ctx context.Context, f Filter) ([]ProblemSplit, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	return problemSplit(ctx, db.sql, f, "problems by work type", byWorkType, "POS", "SE")
+}
+
+// ProblemsByGender splits the respondents RespondentCounts counts for f
+// (every part of f applies) by gender: always three entries, "P", "L" and ""
+// (not stated), in that order, each with its number of respondents and all
+// nine problems a..i as ProblemPrevalence gives them.
+func (db *DB) ProblemsByGender(ctx context.Context, f Filter) ([]ProblemSplit, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	return problemSplit(ctx, db.sql, f, "problems by gender", byGender, "P", "L", "")
+}
+
+// problemSplit runs problemSplitSQL grouped by column and returns one entry
+// per group, in order; a value that is none of the groups (NULL among them)
+// counts in the last one.
+func problemSplit(ctx context.Context, q querier, f Filter, what, column string, groups ...string) ([]ProblemSplit, error) {
+	list := make([]ProblemSplit, len(groups))
+	counts := make([]problemCounts, len(groups))
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(problemSplitSQL, column), respondentArgs(f)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var value sql.NullString
+		var n int
+		var c problemCounts
+		if err := rows.Scan(append([]any{&value, &n}, c.dest()...)...); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		i := len(groups) - 1
+		for j, g := range groups {
+			if value.Valid && value.String == g {
+				i = j
+			}
+		}
+		list[i].Respondents += n
+		counts[i].add(c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	for i, g := range groups {
+		list[i].Group, list[i].Problems = g, counts[i].shares()
+	}
+	return list, nil
+}
+
+func (c *problemCounts) add(o problemCounts) {
+	for i := range c {
+		c[i].yes += o[i].yes
+		c[i].answered += o[i].answered
+	}
+}
+
+// ProductCount is the number of filtered respondents making one product.
+type ProductCount struct {
+	Product string `json:"product"` // "" = not stated
+	Total   int    `json:"total"`   // POS + SE
+	POS     int    `json:"POS"`
+	SE      int    `json:"SE"`
+}
+
+// productsSQL counts the filtered respondents per Produk as stored and work
+// type (a grouped scan on the bare columns: measurably faster than
+// count_if per product), then adds up the spellings of one product (compared
+// case-insensitively), naming it by its most common spelling (ties: the
+// first in sort order).
+const productsSQL = `
+WITH cells AS (
+	SELECT product, work_type, count(*) AS n
+	FROM respondents` + respondentFilterSQL + `
+	GROUP BY product, work_type
+), spellings AS (
+	SELECT coalesce(product, '') AS product, sum(n) AS total,
+		coalesce(sum(n) FILTER (WHERE work_type = 'POS'), 0) AS pos,
+		coalesce(sum(n) FILTER (WHERE work_type = 'SE'), 0) AS se
+	FROM cells
+	GROUP BY 1
+)
+SELECT arg_min(product, (-total, product)) AS product, sum(total)::BIGINT AS total,
+	sum(pos)::BIGINT, sum(se)::BIGINT
+FROM spellings
+GROUP BY lower(product)
+ORDER BY total DESC, product`
+
+// RespondentsByProduct counts the respondents RespondentCounts counts for f
+// (every part of f applies) per product or sector (Produk), split by work
+// type. Products are compared case-insensitively and shown in their most
+// common spelling; respondents without one are counted under "". Sorted by
+// total, largest first, then by product.
+func (db *DB) RespondentsByProduct(ctx context.Context, f Filter) ([]ProductCount, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	list := []ProductCount{}
+	rows, err := db.sql.QueryContext(ctx, productsSQL, respondentArgs(f)...)
+	if err != nil {
+		return nil, fmt.Errorf("respondents by product: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p ProductCount
+		if err := rows.Scan(&p.Product, &p.Total, &p.POS, &p.SE); err != nil {
+			return nil, fmt.Errorf("respondents by product: %w", err)
+		}
+		list = append(list, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("respondents by product: %w", err)
+	}
+	return list, nil
+}
+
+// WageAgainstUMK compares the monthly wages of one region's respondents with
+// the region's minimum wage (UMK).
+type WageAgainstUMK struct {
+	Region      string `json:"region"`
+	Respondents int    `json:"respondents"` // those with a wage and a UMK to compare it with
+	MedianWage  int64  `json:"median_wage"` // rupiah, rounded
+	MeanWage    int64  `json:"mean_wage"`   // rupiah, rounded
+	UMK         int64  `json:"umk"`         // the UMK of the latest year used
+	BelowUMK    int    `json:"below_umk"`   // wage < the UMK of the respondent's year
+}
+
+// wagesSQL pairs each filtered respondent who states a wage with the UMK of
+// the region for the survey's year or, failing that, the latest year before
+// it; a respondent with no such UMK drops out of the inner join. The pairing
+// is an equality hash join on (region, year) against a small lookup that
+// spells out, per region, every year from its first UMK to the last survey
+// year: an ASOF join does the same but sorts the million respondents, ten
+// times slower. The UMK of the latest year used is looked up after the
+// aggregate (max of the year, not arg_max of the UMK per row).
+const wagesSQL = `
+WITH umk AS (
+	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
+), years AS (
+	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM respondents)) + 1)) AS year
+	FROM umk
+	GROUP BY region
+), lookup AS (
+	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
+	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
+	GROUP BY y.region, y.year
+), paid AS (
+	SELECT region, survey_date, monthly_wage AS wage
+	FROM respondents` + respondentFilterSQL + `
+	  AND monthly_wage IS NOT NULL
+), per_region AS (
+	SELECT p.region, count(*) AS n,
+		round(median(p.wage))::BIGINT AS median,
+		round(avg(p.wage))::BIGINT AS mean,
+		max(l.umk_year) AS umk_year,
+		count_if(p.wage < l.umk) AS below
+	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
+	GROUP BY p.region
+)
+SELECT r.region, r.n, r.median, r.mean, u.umk, r.below
+FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
+ORDER BY r.region`
+
+// WagesAgainstUMK compares wages with the minimum wage, per region (sorted
+// by region name), over the respondents RespondentCounts counts for f
+// (every part of f applies) who state a monthly wage (Upah per Bulan) and
+// whose region has a UMK (from Wilayah sheets) for the year of their survey
+// date, or else for the latest year before it; respondents with neither are
+// not counted, and a region none of whose respondents count is left out.
+// Median and mean are rounded to whole rupiah; BelowUMK counts wages
+// strictly below the UMK of the respondent's own year; UMK is the one of the
+// latest year used in the region.
+func (db *DB) WagesAgainstUMK(ctx context.Context, f Filter) ([]WageAgainstUMK, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	list := []WageAgainstUMK{}
+	rows, err := db.sql.QueryContext(ctx, wagesSQL, respondentArgs(f)...)
+	if err != nil {
+		return nil, fmt.Errorf("wages against UMK: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w WageAgainstUMK
+		if err := rows.Scan(&w.Region, &w.Respondents, &w.MedianWage, &w.MeanWage, &w.UMK, &w.BelowUMK); err != nil {
+			return nil, fmt.Errorf("wages against UMK: %w", err)
+		}
+		list = append(list, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("wages against UMK: %w", err)
+	}
+	return list, nil
+}
+
+// RegionOrganizing is the organizing progress of one region.
+type RegionOrganizing struct {
+	Region  string `json:"region"`
+	Groups  int    `json:"groups"`
+	AtStage [6]int `json:"at_stage"` // AtStage[s-1]: groups whose highest stage is s
+	Members int    `json:"members"`
+}
+
+// organizingByRegionSQL reduces the organizing log rows in the filter to one
+// row per group as organizingSQL does, placing each group in the region of
+// its latest row (by date reached, then stage: the order members follow),
+// then counts per region.
+const organizingByRegionSQL = `
+WITH stage_rows AS (
+	SELECT lower(group_code) AS group_key, region, stage, ` + latestStageRow + ` AS latest, members
+	FROM group_stages` + groupStageFilterSQL + `
+), per_group AS (
+	SELECT group_key,
+		arg_max(region, latest) AS region,
+		max(stage) AS stage,
+		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
+	FROM stage_rows
+	GROUP BY group_key
+)
+SELECT region, count(*),
+	count_if(stage = 1), count_if(stage = 2), count_if(stage = 3),
+	count_if(stage = 4), count_if(stage = 5), count_if(stage = 6),
+	coalesce(sum(members), 0)::BIGINT
+FROM per_group
+GROUP BY region
+ORDER BY region`
+
+// OrganizingByRegion is OrganizingFunnel per region: only f.Regions and the
+// period (on the date a stage was reached) apply. Over the organizing log
+// rows in the filter, a group (code compared case-insensitively) is at the
+// highest stage among its rows and has its latest reported members, as in
+// OrganizingFunnel; per region (sorted by name; regions without groups left
+// out) it gives the groups, how many are at each highest stage 1..6, and
+// their members. A group whose rows name two regions counts once, in the
+// region of its latest row in the filter, so Groups and Members summed over
+// the regions equal OrganizingFunnel's for the same filter.
+func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganizing, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	list := []RegionOrganizing{}
+	rows, err := db.sql.QueryContext(ctx, organizingByRegionSQL, regionsArg(f), fromArg(f), toArg(f))
+	if err != nil {
+		return nil, fmt.Errorf("organizing by region: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RegionOrganizing
+		dest := []any{&r.Region, &r.Groups}
+		for i := range r.AtStage {
+			dest = append(dest, &r.AtStage[i])
+		}
+		if err := rows.Scan(append(dest, &r.Members)...); err != nil {
+			return nil, fmt.Errorf("organizing by region: %w", err)
+		}
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("organizing by region: %w", err)
+	}
+	return list, nil
+}
+
+// MonthCount is the number of groups formed in one calendar month.
+type MonthCount struct {
+	Month      string `json:"month"` // "2014-09"
+	Formed     int    `json:"formed"`
+	Cumulative int    `json:"cumulative"` // formed in this month and the months before it in the list
+}
+
+// formedSQL dates each group (code compared case-insensitively) by its first
+// row at stage 4 (Pembentukan Kelompok) or later among its rows in the
+// regions, then counts the groups formed in the period per month.
+const formedSQL = `
+WITH formed AS (
+	SELECT min(reached_on) FILTER (WHERE stage >= 4) AS formed_on
+	FROM group_stages
+	WHERE len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region)
+	GROUP BY lower(group_code)
+)
+SELECT strftime(formed_on, '%Y-%m') AS month, count(*)
+FROM formed
+WHERE formed_on IS NOT NULL
+  AND ($from::DATE IS NULL OR formed_on >= $from::DATE)
+  AND ($to::DATE IS NULL OR formed_on <= $to::DATE)
+GROUP BY month
+ORDER BY month`
+
+// GroupsFormedByMonth counts the groups formed per calendar month. A group
+// (code compared case-insensitively) is formed on the first date it reached
+// stage 4 (Pembentukan Kelompok) or a later stage, among its organizing log
+// rows in f.Regions; it counts when that date is within the period, so the
+// period selects formation dates (a group formed before the period that
+// reached stage 5 within it is not counted again). Gender and work type do
+// not apply. Every month from the first to the last with a group formed is
+// listed, in order, months without one as 0; Cumulative is the running
+// total from the first month listed. No group formed gives an empty list.
+func (db *DB) GroupsFormedByMonth(ctx context.Context, f Filter) ([]MonthCount, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	formed := map[string]int{}
+	var first, last string
+	rows, err := db.sql.QueryContext(ctx, formedSQL, regionsArg(f), fromArg(f), toArg(f))
+	if err != nil {
+		return nil, fmt.Errorf("groups formed by month: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var month string
+		var n int
+		if err := rows.Scan(&month, &n); err != nil {
+			return nil, fmt.Errorf("groups formed by month: %w", err)
+		}
+		formed[month] = n
+		if first == "" {
+			first = month
+		}
+		last = month
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("groups formed by month: %w", err)
+	}
+	list := []MonthCount{}
+	if first == "" {
+		return list, nil
+	}
+	const layout = "2006-01"
+	start, err := time.Parse(layout, first)
+	if err != nil {
+		return nil, fmt.Errorf("groups formed by month: %w", err)
+	}
+	total := 0
+	for m := start; ; m = m.AddDate(0, 1, 0) {
+		month := m.Format(layout)
+		total += formed[month]
+		list = append(list, MonthCount{Month: month, Formed: formed[month], Cumulative: total})
+		if month >= last {
+			break
+		}
+	}
+	return list, nil
+}
+
+// latestParticipantRow orders the rows of one person, latest last: by
+// training date (rows without one first), then by key.
+const latestParticipantRow = `(coalesce(training_date, DATE '0001-01-01'), key)`
+
+// RosterEntry is one field facilitator and the trainings the person attended.
+type RosterEntry struct {
+	Name      string   `json:"name"`
+	Role      string   `json:"role"`
+	Region    string   `json:"region"`
+	Gender    string   `json:"gender"`    // "P", "L" or "" (not stated)
+	Trainings []string `json:"trainings"` // never null
+}
+
+// rosterSQL merges the field facilitator rows of one person (same name
+// case-insensitively, same role, same region) and lists the person's
+// distinct trainings by their first date (undated last), then name.
+const rosterSQL = `
+WITH person_rows AS (
+	SELECT lower(name) AS name_key, lower(role) AS role_key, coalesce(region, '') AS region_key, *
+	FROM participants
+	WHERE field_facilitator
+	  AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+), people AS (
+	SELECT name_key, role_key, region_key,
+		arg_max(name, ` + latestParticipantRow + `) AS name,
+		arg_max(role, ` + latestParticipantRow + `) AS role,
+		coalesce(arg_max(gender, ` + latestParticipantRow + `) FILTER (WHERE gender IS NOT NULL), '') AS gender
+	FROM person_rows
+	GROUP BY name_key, role_key, region_key
+), trainings AS (
+	SELECT name_key, role_key, region_key,
+		list(training ORDER BY first_date NULLS LAST, training) AS trainings
+	FROM (
+		SELECT name_key, role_key, region_key, training, min(training_date) AS first_date
+		FROM person_rows
+		WHERE training IS NOT NULL
+		GROUP BY ALL
+	)
+	GROUP BY ALL
+)
+SELECT p.name, p.role, p.region_key, p.gender, coalesce(t.trainings, [])
+FROM people p LEFT JOIN trainings t USING (name_key, role_key, region_key)
+WHERE $gender::VARCHAR = '' OR p.gender = $gender::VARCHAR
+ORDER BY p.region_key, p.name, p.role`
+
+// FacilitatorRoster lists the field facilitators among the current
+// participants, one entry per person, sorted by region, then name. Rows are
+// one person when they have the same name (case-insensitively), role and
+// region, as rows without an ID Peserta are keyed: someone who attended two
+// trainings under two IDs appears once. Name and role are those of the
+// person's latest row (by training date), gender the latest one stated ("" if
+// none). Trainings are the person's distinct Kegiatan, by their first date
+// (undated ones last), then name. Only f.Regions (on the region) and
+// f.Gender (on the person's gender) apply; work type and period do not.
+func (db *DB) FacilitatorRoster(ctx context.Context, f Filter) ([]RosterEntry, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	list := []RosterEntry{}
+	rows, err := db.sql.QueryContext(ctx, rosterSQL, regionsArg(f), genderArg(f))
+	if err != nil {
+		return nil, fmt.Errorf("facilitator roster: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e RosterEntry
+		var trainings []any
+		if err := rows.Scan(&e.Name, &e.Role, &e.Region, &e.Gender, &trainings); err != nil {
+			return nil, fmt.Errorf("facilitator roster: %w", err)
+		}
+		e.Trainings = make([]string, 0, len(trainings))
+		for _, t := range trainings {
+			s, ok := t.(string)
+			if !ok {
+				return nil, fmt.Errorf("facilitator roster: training %v is %T, not text", t, t)
+			}
+			e.Trainings = append(e.Trainings, s)
+		}
+		list = append(list, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("facilitator roster: %w", err)
+	}
+	return list, nil
+}
+
+// RoleCount is the number of program staff in one role (Jabatan).
+type RoleCount struct {
+	Role string `json:"role"`
+	GenderCounts
+	Total int `json:"total"` // Female + Male + Unknown
+}
+
+// staffSQL merges the rows of one person as rosterSQL does, takes each
+// person's role spelling and gender from the latest row, then counts the
+// people per role compared case-insensitively, under the spelling most
+// people have (ties: the first in sort order).
+const staffSQL = `
+WITH people AS (
+	SELECT lower(role) AS role_key,
+		arg_max(role, ` + latestParticipantRow + `) AS role,
+		arg_max(gender, ` + latestParticipantRow + `) FILTER (WHERE gender IS NOT NULL) AS gender
+	FROM participants
+	WHERE len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region)
+	GROUP BY lower(name), lower(role), coalesce(region, '')
+), spellings AS (
+	SELECT role_key, role, count(*) AS total,
+		coalesce(count_if(gender = 'P'), 0) AS female, -- NULL, not 0, when every gender is NULL
+		coalesce(count_if(gender = 'L'), 0) AS male,
+		count_if(coalesce(gender, '') NOT IN ('P', 'L')) AS unknown
+	FROM people
+	WHERE $gender::VARCHAR = '' OR gender = $gender::VARCHAR
+	GROUP BY role_key, role
+)
+SELECT arg_min(role, (-total, role)) AS role,
+	sum(female)::BIGINT, sum(male)::BIGINT, sum(unknown)::BIGINT, sum(total)::BIGINT AS total
+FROM spellings
+GROUP BY role_key
+ORDER BY total DESC, role`
+
+// StaffByRole counts the program staff, every current participant, field
+// facilitators included, per role (Jabatan): roles are compared
+// case-insensitively and shown in the spelling most people have. Rows are
+// people as FacilitatorRoster merges them, each counted once, by the gender
+// of the latest row that states one. f.Regions applies to people with a
+// region; people without one (the program's managers, say) are counted only
+// when f.Regions is empty. f.Gender applies; work type and period do not.
+// Sorted by total, largest first, then role.
+func (db *DB) StaffByRole(ctx context.Context, f Filter) ([]RoleCount, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	list := []RoleCount{}
+	rows, err := db.sql.QueryContext(ctx, staffSQL, regionsArg(f), genderArg(f))
+	if err != nil {
+		return nil, fmt.Errorf("staff by role: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RoleCount
+		if err := rows.Scan(&r.Role, &r.Female, &r.Male, &r.Unknown, &r.Total); err != nil {
+			return nil, fmt.Errorf("staff by role: %w", err)
+		}
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("staff by role: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,392 @@
+package queries
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role is what a user may do. Each role allows what the roles below it do:
+// admin ⊇ uploader ⊇ viewer.
+type Role string
+
+const (
+	Viewer   Role = "viewer"   // sees the dashboards and downloads summaries
+	Uploader Role = "uploader" // also uploads workbooks and undoes imports
+	Admin    Role = "admin"    // also manages users
+)
+
+var roleRank = map[Role]int{Viewer: 1, Uploader: 2, Admin: 3}
+
+// ParseRole returns the role named s (case and surrounding spaces ignored),
+// or an EINVALID error naming the three roles.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if _, ok := roleRank[r]; !ok {
+		return "", Errorf(EINVALID, "role %q: must be viewer, uploader or admin", s)
+	}
+	return r, nil
+}
+
+// Allows reports whether a user with role r may do what needs role need. An
+// unknown role allows nothing and is allowed by nothing.
+func (r Role) Allows(need Role) bool {
+	have, ok := roleRank[r]
+	want, ok2 := roleRank[need]
+	return ok && ok2 && have >= want
+}
+
+// User is a person who may sign in. The password hash never leaves this package.
+type User struct {
+	Username  string    `json:"username"`
+	Role      Role      `json:"role"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// BcryptCost is the bcrypt cost of new password hashes. Tests lower it.
+var BcryptCost = bcrypt.DefaultCost
+
+const (
+	minPasswordChars = 10
+	maxPasswordBytes = 72 // bcrypt reads no further
+	maxUsernameChars = 64
+)
+
+// normUsername trims and lower-cases a username; ok is false when the result
+// is not 1-64 characters of a-z, 0-9, dot, underscore and hyphen.
+func normUsername(s string) (name string, ok bool) {
+	name = strings.ToLower(strings.TrimSpace(s))
+	if name == "" || len(name) > maxUsernameChars {
+		return name, false
+	}
+	for _, c := range name {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return name, false
+		}
+	}
+	return name, true
+}
+
+func validUsername(s string) (string, error) {
+	name, ok := normUsername(s)
+	if !ok {
+		return "", Errorf(EINVALID, "username %q: must be 1 to %d characters of a-z, 0-9, dot, underscore or hyphen", s, maxUsernameChars)
+	}
+	return name, nil
+}
+
+// hashPassword checks the password rules and returns the bcrypt hash.
+func hashPassword(password string) (string, error) {
+	if n := utf8.RuneCountInString(password); n < minPasswordChars {
+		return "", Errorf(EINVALID, "password must be at least %d characters; this one has %d", minPasswordChars, n)
+	}
+	if n := len(password); n > maxPasswordBytes {
+		return "", Errorf(EINVALID, "password must be at most %d bytes (the limit of bcrypt); this one has %d", maxPasswordBytes, n)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+const addUserSQL = `
+INSERT INTO users (username, role, password_hash, disabled, created_at, updated_at)
+VALUES ($username, $role, $hash, false, $now, $now)`
+
+// AddUser adds a user with a role and a password. The username is trimmed
+// and lower-cased, and must then be 1-64 characters of a-z, 0-9, dot,
+// underscore and hyphen; the password must be at least 10 characters and at
+// most 72 bytes. Either rule broken, or an unknown role, is an EINVALID
+// error; a username already taken is ECONFLICT.
+func (db *DB) AddUser(ctx context.Context, username string, role Role, password string) error {
+	name, err := validUsername(username)
+	if err != nil {
+		return err
+	}
+	if _, ok := roleRank[role]; !ok {
+		return Errorf(EINVALID, "role %q: must be viewer, uploader or admin", role)
+	}
+	hash, err := hashPassword(password) // slow: before the lock
+	if err != nil {
+		return err
+	}
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	if _, err := db.user(ctx, name); err == nil {
+		return Errorf(ECONFLICT, "user %q already exists", name)
+	} else if ErrorCode(err) != ENOTFOUND {
+		return fmt.Errorf("add user: %w", err)
+	}
+	if _, err := db.sql.ExecContext(ctx, addUserSQL, sql.Named("username", name), sql.Named("role", string(role)),
+		sql.Named("hash", hash), sql.Named("now", time.Now().UTC())); err != nil {
+		return fmt.Errorf("add user: %w", err)
+	}
+	return nil
+}
+
+const usersSQL = `SELECT username, role, disabled, created_at FROM users ORDER BY username`
+
+// Users lists every user, disabled ones too, sorted by username; never nil.
+func (db *DB) Users(ctx context.Context) ([]User, error) {
+	rows, err := db.sql.QueryContext(ctx, usersSQL)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	list := []User{}
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt); err != nil {
+			return nil, fmt.Errorf("users: %w", err)
+		}
+		list = append(list, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	return list, nil
+}
+
+const userSQL = `SELECT username, role, disabled, created_at, password_hash FROM users WHERE username = $username`
+
+// User returns the user with this username (case-insensitive), or an
+// ENOTFOUND error.
+func (db *DB) User(ctx context.Context, username string) (User, error) {
+	u, err := db.user(ctx, username)
+	return u.User, err
+}
+
+type userRow struct {
+	User
+	hash string
+}
+
+func (db *DB) user(ctx context.Context, username string) (userRow, error) {
+	var u userRow
+	name, ok := normUsername(username)
+	if !ok {
+		return u, Errorf(ENOTFOUND, "user %q does not exist", username)
+	}
+	err := db.sql.QueryRowContext(ctx, userSQL, sql.Named("username", name)).Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, Errorf(ENOTFOUND, "user %q does not exist", name)
+	} else if err != nil {
+		return u, fmt.Errorf("user %q: %w", name, err)
+	}
+	return u, nil
+}
+
+const (
+	setPasswordSQL     = `UPDATE users SET password_hash = $hash, updated_at = $now WHERE username = $username`
+	setDisabledSQL     = `UPDATE users SET disabled = $disabled, updated_at = $now WHERE username = $username`
+	removeUserSQL      = `DELETE FROM users WHERE username = $username`
+	deleteUserSessions = `DELETE FROM sessions WHERE username = $username`
+)
+
+// SetPassword changes a user's password, under the rules of AddUser
+// (EINVALID when broken), and signs the user out everywhere: every session
+// of the user is deleted. An unknown user is ENOTFOUND.
+func (db *DB) SetPassword(ctx context.Context, username, password string) error {
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.changeUser(ctx, "set password", username, true, setPasswordSQL,
+		sql.Named("hash", hash), sql.Named("now", time.Now().UTC()))
+}
+
+// SetDisabled disables or enables a user. A disabled user cannot sign in
+// and disabling deletes the user's sessions; enabling an enabled user (or
+// disabling a disabled one) changes nothing and is no error. An unknown
+// user is ENOTFOUND.
+func (db *DB) SetDisabled(ctx context.Context, username string, disabled bool) error {
+	return db.changeUser(ctx, "set disabled", username, disabled, setDisabledSQL,
+		sql.Named("disabled", disabled), sql.Named("now", time.Now().UTC()))
+}
+
+// RemoveUser removes a user and the user's sessions. The import history
+// keeps the name of whoever uploaded or undid an import. An unknown user is
+// ENOTFOUND.
+func (db *DB) RemoveUser(ctx context.Context, username string) error {
+	return db.changeUser(ctx, "remove user", username, true, removeUserSQL)
+}
+
+// changeUser runs query on the one user named username, and deletes the
+// user's sessions when dropSessions, in one transaction.
+func (db *DB) changeUser(ctx context.Context, what, username string, dropSessions bool, query string, args ...any) error {
+	name, ok := normUsername(username)
+	if !ok {
+		return Errorf(ENOTFOUND, "user %q does not exist", username)
+	}
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, append(args, sql.Named("username", name))...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	} else if n == 0 {
+		return Errorf(ENOTFOUND, "user %q does not exist", name)
+	}
+	if dropSessions {
+		if _, err := tx.ExecContext(ctx, deleteUserSessions, sql.Named("username", name)); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// errSignIn is the one answer to every failed sign-in, so that it does not
+// tell which usernames exist or are disabled.
+func errSignIn() error { return Errorf(EUNAUTHORIZED, "wrong username or password") }
+
+var (
+	dummyHashOnce sync.Once
+	dummyHash     []byte
+)
+
+// Authenticate returns the user whose username and password these are. An
+// unknown user, a wrong password and a disabled user all give the same
+// EUNAUTHORIZED error, and all take a bcrypt comparison (an unknown user's
+// against a fixed dummy hash of the current cost), so the time taken does
+// not tell them apart either.
+func (db *DB) Authenticate(ctx context.Context, username, password string) (User, error) {
+	u, err := db.user(ctx, username)
+	if ErrorCode(err) == ENOTFOUND {
+		dummyHashOnce.Do(func() {
+			dummyHash, _ = bcrypt.GenerateFromPassword([]byte("pantau dummy password"), BcryptCost)
+		})
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return User{}, errSignIn()
+	} else if err != nil {
+		return User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.hash), []byte(password)) != nil || u.Disabled {
+		return User{}, errSignIn()
+	}
+	return u.User, nil
+}
+
+// tokenHash is what the sessions table stores of a token: its hex SHA-256.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+const createSessionSQL = `
+INSERT INTO sessions (token_hash, username, created_at, expires_at)
+VALUES ($token_hash, $username, $now, $expires)`
+
+// CreateSession signs a user in at now for ttl: it returns a new session token (32
+// random bytes, base64url without padding) and when it expires. Only the
+// token's SHA-256 is stored. An unknown user is ENOTFOUND, a disabled one
+// EUNAUTHORIZED, and a ttl that is not positive EINVALID.
+func (db *DB) CreateSession(ctx context.Context, username string, now time.Time, ttl time.Duration) (token string, expires time.Time, err error) {
+	if ttl <= 0 {
+		return "", time.Time{}, Errorf(EINVALID, "session lifetime %s: must be positive", ttl)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", time.Time{}, fmt.Errorf("create session: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	u, err := db.user(ctx, username)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if u.Disabled {
+		return "", time.Time{}, Errorf(EUNAUTHORIZED, "user %q is disabled", u.Username)
+	}
+	// Microseconds: what TIMESTAMPTZ keeps, so the expiry returned is the one stored.
+	now = now.UTC().Truncate(time.Microsecond)
+	expires = now.Add(ttl).Truncate(time.Microsecond)
+	if _, err := db.sql.ExecContext(ctx, createSessionSQL, sql.Named("token_hash", tokenHash(token)),
+		sql.Named("username", u.Username), sql.Named("now", now), sql.Named("expires", expires)); err != nil {
+		return "", time.Time{}, fmt.Errorf("create session: %w", err)
+	}
+	return token, expires, nil
+}
+
+const sessionUserSQL = `
+SELECT u.username, u.role, u.disabled, u.created_at, s.expires_at
+FROM sessions s JOIN users u ON u.username = s.username
+WHERE s.token_hash = $token_hash`
+
+// SessionUser returns the user signed in with token and when the session
+// expires. A token that is unknown, expired (it expires at or before now),
+// or whose user is disabled or removed, is EUNAUTHORIZED.
+func (db *DB) SessionUser(ctx context.Context, token string, now time.Time) (User, time.Time, error) {
+	refused := Errorf(EUNAUTHORIZED, "not signed in, or the session has expired: sign in again")
+	if token == "" {
+		return User{}, time.Time{}, refused
+	}
+	var u User
+	var expires time.Time
+	err := db.sql.QueryRowContext(ctx, sessionUserSQL, sql.Named("token_hash", tokenHash(token))).
+		Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, time.Time{}, refused
+	} else if err != nil {
+		return User{}, time.Time{}, fmt.Errorf("session user: %w", err)
+	}
+	if !expires.After(now) || u.Disabled {
+		return User{}, time.Time{}, refused
+	}
+	return u, expires, nil
+}
+
+const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $token_hash`
+
+// DeleteSession signs the session of token out. A session already gone (or
+// never there) is no error.
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	if _, err := db.sql.ExecContext(ctx, deleteSessionSQL, sql.Named("token_hash", tokenHash(token))); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+const deleteExpiredSessionsSQL = `DELETE FROM sessions WHERE expires_at <= $now`
+
+// DeleteExpiredSessions deletes the sessions that expire at or before now
+// and returns how many there were.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	res, err := db.sql.ExecContext(ctx, deleteExpiredSessionsSQL, sql.Named("now", now.UTC()))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return int(n), nil
+}
