@@ -31,8 +31,11 @@ test: assets
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 # The figures in the README.
-bench:
+bench: assets
 	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./cmd/pantau/
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
+	$(GO) test -run '^$$' -bench 'Chart' -benchtime 10x ./dashboard/
+	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
 
 fuzz:
 	$(GO) test ./ingest/ -run '^$$' -fuzz FuzzIngest -fuzztime 5m

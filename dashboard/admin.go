@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,10 +36,14 @@ func (s *Server) handleUsers() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if done, who := c.QueryParam("done"), c.QueryParam("user"); done != "" {
-			switch done {
-			case "added", "disabled", "enabled", "reset":
-				p.Done = p.L.T("users.done_"+done, who)
+		// The message names a user of the list only: a link cannot make
+		// the page announce a change to someone made up.
+		switch done, who := c.QueryParam("done"), c.QueryParam("user"); done {
+		case "added", "disabled", "enabled", "reset":
+			for _, u := range p.Users {
+				if u.Username == who {
+					p.Done = p.L.T("users.done_"+done, who)
+				}
 			}
 		}
 		return s.render(c, http.StatusOK, "users", p)
@@ -63,8 +68,8 @@ func (s *Server) handleUserChange(action string) echo.HandlerFunc {
 			}
 			action = "added"
 		case "disable":
-			if name == currentUser(c).Username {
-				err = queries.Errorf(queries.EINVALID, "you cannot disable your own account")
+			if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
+				err = queries.Errorf(queries.EINVALID, "%s", localeFor(c).T("users.err_self"))
 			} else {
 				err = s.db.SetDisabled(ctx, name, true)
 			}
@@ -81,7 +86,8 @@ func (s *Server) handleUserChange(action string) echo.HandlerFunc {
 			if perr != nil {
 				return perr
 			}
-			p.Error = err.Error()
+			// The reason, as the queries package gives it, after a line in the page's language.
+			p.Error = p.L.T("users.err_"+code, err.Error())
 			p.Form.Username, p.Form.Role = c.FormValue("username"), c.FormValue("role")
 			return s.render(c, statusOf[code], "users", p)
 		}

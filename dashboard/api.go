@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,6 +93,8 @@ func csvCell(v any) string {
 		return x
 	case int:
 		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
 	case rupiah:
 		return strconv.FormatInt(int64(x), 10)
 	case share:
@@ -100,5 +103,5 @@ func csvCell(v any) string {
 		}
 		return strconv.FormatFloat(*x.p, 'f', 4, 64)
 	}
-	return ""
+	return fmt.Sprint(v)
 }

@@ -111,13 +111,13 @@ func requireRole(need queries.Role) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			u := currentUser(c)
 			if u == nil {
-				if isAPI(c) || c.Request().Method != http.MethodGet {
-					return queries.Errorf(queries.EUNAUTHORIZED, "login required")
+				if m := c.Request().Method; isAPI(c) || m != http.MethodGet && m != http.MethodHead {
+					return queries.Errorf(queries.EUNAUTHORIZED, "error.login_required")
 				}
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			if !u.Role.Allows(need) {
-				return echo.NewHTTPError(http.StatusForbidden, "your role ("+string(u.Role)+") may not do this")
+				return echo.NewHTTPError(http.StatusForbidden, "error.forbidden")
 			}
 			return next(c)
 		}
@@ -145,7 +145,7 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				sent = c.FormValue(csrfField)
 			}
 			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				return echo.NewHTTPError(http.StatusForbidden, "invalid or missing CSRF token: reload the page and try again")
+				return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
 			}
 		}
 		if token == "" {
@@ -263,6 +263,13 @@ func (s *Server) handleLogin() echo.HandlerFunc {
 		}
 		if err != nil {
 			return err
+		}
+		// Logging in again (perhaps as someone else) ends the session before.
+		if old, _ := c.Get(sessionKey).(string); old != "" {
+			s.sessions.forget(old)
+			if err := s.db.DeleteSession(ctx, old); err != nil {
+				return err
+			}
 		}
 		token, expires, err := s.db.CreateSession(ctx, u.Username, s.cfg.Now(), s.cfg.SessionTTL)
 		if err != nil {

@@ -183,6 +183,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	pw := url.Values{"password": {"another long password"}}
 	rows := []row{
 		{route: "GET /healthz", method: "GET", path: "/healthz", kind: public, anonymous: 200, viewer: 200, uploader: 200, admin: 200},
+		{route: "HEAD /healthz", method: "HEAD", path: "/healthz", kind: public, anonymous: 200, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /static/:hash/*", method: "GET", path: static[1], kind: public, anonymous: 200, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /login", method: "GET", path: "/login", kind: public, anonymous: 200, viewer: 303, uploader: 303, admin: 303},
 		{route: "POST /login", method: "POST", path: "/login", form: url.Values{"username": {"nobody"}, "password": {"wrong password"}},
@@ -266,7 +267,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			if got.status != want {
 				t.Errorf("%s %s as %s: status %d, want %d: %.200s", r.method, r.path, who, got.status, want, got.body)
 			}
-			if got.status == http.StatusForbidden && !strings.Contains(got.body, "may not") {
+			if got.status == http.StatusForbidden && !strings.Contains(got.body, "Peran Anda tidak boleh melakukan ini") {
 				t.Errorf("%s %s as %s: 403 page does not say why: %.300s", r.method, r.path, who, got.body)
 			}
 		}
@@ -336,7 +337,7 @@ func TestCSRF(t *testing.T) {
 				if s := htCookie(got.cookies, "pantau_session"); (s != nil && s.Value != "") != tt.session {
 					t.Errorf("session cookie %v, want one: %v", s, tt.session)
 				}
-				if tt.status == 403 && !strings.Contains(got.body, "CSRF") {
+				if tt.status == 403 && !strings.Contains(got.body, "Token formulir tidak valid") {
 					t.Errorf("403 does not say why: %.300s", got.body)
 				}
 			})
@@ -499,7 +500,7 @@ func TestAdminCannotDisableSelf(t *testing.T) {
 	env := newTestEnv(t, envOptions{})
 	admin := env.login("admin")
 	got := env.htDo(admin, "POST", "/admin/users/admin/disable", url.Values{"_csrf": {env.htCSRF(admin, true)}})
-	if got.status != 400 || !strings.Contains(got.body, "own account") {
+	if got.status != 400 || !strings.Contains(got.body, "menonaktifkan akun Anda sendiri") {
 		t.Errorf("status %d: %.300s", got.status, got.body)
 	}
 	if !env.htLoggedIn(admin) {
@@ -670,4 +671,38 @@ func TestLoginRotatesCSRFToken(t *testing.T) {
 	if resp := env.post(c, "/logout", url.Values{"_csrf": {after}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("logout with the new token: status %d, want 303", resp.StatusCode)
 	}
+}
+
+// Logging in again in the same browser ends the session it had.
+func TestLoginAgainEndsTheOldSession(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	c := env.login("viewer")
+	old := env.sessionToken(c)
+	token := env.csrfFrom(c, "/help")
+	if resp := env.post(c, "/login", url.Values{"username": {"admin"}, "password": {testPassword}, "_csrf": {token}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second login: status %d", resp.StatusCode)
+	}
+	if now := env.sessionToken(c); now == old || now == "" {
+		t.Fatalf("session token %q after the second login, was %q", now, old)
+	}
+	if _, _, err := env.DB.SessionUser(context.Background(), old, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+		t.Errorf("the first session still works: %v", err)
+	}
+}
+
+func (e *testEnv) sessionToken(c *http.Client) string {
+	for _, ck := range c.Jar.Cookies(mustParseURL(e.t, e.URL)) {
+		if ck.Name == "pantau_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func mustParseURL(t testing.TB, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -32,10 +32,13 @@ func newResultCache(db *queries.DB, limit int) *resultCache {
 func get[T any](c *resultCache, key string, build func() (T, error)) (T, error) {
 	version := c.db.DataVersion()
 	c.mu.Lock()
-	if c.version != version {
+	if version > c.version {
 		c.version, c.m = version, map[string]any{}
 	}
 	v, ok := c.m[key]
+	if version < c.version {
+		ok = false // this request started before the newest import: build, do not store
+	}
 	c.mu.Unlock()
 	if ok {
 		return v.(T), nil

@@ -40,23 +40,24 @@ type rupiah int64
 // chartDef declares one chart: its stable id (the API's {id}) and how it is
 // built from the named queries.
 type chartDef struct {
-	id    string
-	build func(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error)
+	id      string
+	build   func(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error)
+	ignores []filterPart // what its data cannot be filtered by
 }
 
 var chartDefs = []chartDef{
-	{"facilitators-by-region", facilitatorsByRegionChart},
-	{"staff-by-role", staffByRoleChart},
-	{"problem-prevalence", problemPrevalenceChart},
-	{"problems-by-region", problemsByRegionChart},
-	{"problems-by-work-type", problemsByWorkTypeChart},
-	{"problems-by-gender", problemsByGenderChart},
-	{"respondents-by-product", respondentsByProductChart},
-	{"wage-vs-umk", wageVsUMKChart},
-	{"organizing-funnel", organizingFunnelChart},
-	{"groups-by-region-stage", groupsByRegionStageChart},
-	{"groups-formed-by-month", groupsFormedByMonthChart},
-	{"members-by-region", membersByRegionChart},
+	{"facilitators-by-region", facilitatorsByRegionChart, notForPeople},
+	{"staff-by-role", staffByRoleChart, notForPeople},
+	{"problem-prevalence", problemPrevalenceChart, nil},
+	{"problems-by-region", problemsByRegionChart, nil},
+	{"problems-by-work-type", problemsByWorkTypeChart, nil},
+	{"problems-by-gender", problemsByGenderChart, nil},
+	{"respondents-by-product", respondentsByProductChart, nil},
+	{"wage-vs-umk", wageVsUMKChart, nil},
+	{"organizing-funnel", organizingFunnelChart, notForGroups},
+	{"groups-by-region-stage", groupsByRegionStageChart, notForGroups},
+	{"groups-formed-by-month", groupsFormedByMonthChart, notForGroups},
+	{"members-by-region", membersByRegionChart, notForGroups},
 }
 
 var chartByID = func() map[string]chartDef {
@@ -106,21 +107,32 @@ func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: l.T("chart.save_png")},
 		}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "72", Bottom: "36", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "36", ContainLabel: opts.Bool(true)}),
 	}
 }
 
 // horizontalBar is a bar chart with the categories (regions, problems,
 // roles) down the y axis, where long names stay readable, first on top.
-func horizontalBar(id, title string, l *Locale, categories []string, valueAxis string) *charts.Bar {
+// Both axes are named: the categories' name above them, the value axis's
+// name and unit below it.
+func horizontalBar(id, title string, l *Locale, categoryAxis string, categories []string, valueAxis string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(common(id, title, l, "axis")...)
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: valueAxis, NameLocation: "middle", NameGap: 24}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithYAxisOpts(categoryYAxis(categoryAxis, nil)),
 	)
 	bar.SetXAxis(categories).XYReversal()
 	return bar
+}
+
+// categoryYAxis lists categories top down, named above the first one.
+func categoryYAxis(name string, data []string) opts.YAxis {
+	y := opts.YAxis{Type: "category", Name: name, NameLocation: "start", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}
+	if data != nil {
+		y.Data = data
+	}
+	return y
 }
 
 func barData[T int | int64 | float64](values []T) []opts.BarData {
@@ -179,7 +191,7 @@ func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter,
 		t.Rows = append(t.Rows, []any{regionName(l, r.Region), r.Female, r.Male, r.Unknown, r.Total})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, regions, l.T("unit.people"))
+	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.people"))
 	names := genderColumns(l)
 	bar.AddSeries(names[0], barData(female), stacked("g")).
 		AddSeries(names[1], barData(male), stacked("g")).
@@ -202,7 +214,7 @@ func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Local
 		t.Rows = append(t.Rows, []any{r.Role, r.Female, r.Male, r.Unknown, r.Total})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, names, l.T("unit.people"))
+	bar := horizontalBar(id, title, l, l.T("col.role"), names, l.T("unit.people"))
 	g := genderColumns(l)
 	bar.AddSeries(g[0], barData(female), stacked("g")).
 		AddSeries(g[1], barData(male), stacked("g")).
@@ -244,7 +256,7 @@ func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l 
 		t.Rows = append(t.Rows, []any{labels[i], p.Yes, p.Answered, share{p.Share}})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, categories, l.T("unit.percent_yes"))
+	bar := horizontalBar(id, title, l, l.T("col.problem"), categories, l.T("unit.percent_yes"))
 	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
 	bar.AddSeries(l.T("series.yes_share"), percentData(shares))
 	return finish(id, title, bar, t, !answeredAny(problems))
@@ -283,10 +295,10 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 		// Data here, not with SetXAxis: go-echarts' HeatMap drops that (its Validate never copies it).
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Name: l.T("col.problem"), NameLocation: "middle", NameGap: 90,
 			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: regions, Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithYAxisOpts(categoryYAxis(l.T("col.region"), regions)),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Top: "28",
 			Text: []string{"100%", "0%"}, InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "100", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "100", Bottom: "100", ContainLabel: opts.Bool(true)}),
 	)
 	hm.AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
 	return finish(id, title, hm, t, !hasData)
@@ -296,7 +308,7 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 func problemSplitChart(id string, l *Locale, groups []queries.ProblemSplit, groupName func(string) string) (*Chart, error) {
 	labels := problemLabels(l)
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, labels, l.T("unit.percent_yes"))
+	bar := horizontalBar(id, title, l, l.T("col.problem"), labels, l.T("unit.percent_yes"))
 	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
 	t := Table{Columns: []string{l.T("col.problem")}}
 	for _, g := range groups {
@@ -371,7 +383,7 @@ func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter,
 		}
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, names, l.T("unit.respondents"))
+	bar := horizontalBar(id, title, l, l.T("col.product"), names, l.T("unit.respondents"))
 	bar.AddSeries(l.T("work_type.POS"), barData(pos), stacked("w")).AddSeries(l.T("work_type.SE"), barData(se), stacked("w"))
 	return finish(id, title, bar, t, len(products) == 0)
 }
@@ -396,7 +408,7 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale)
 		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MedianWage), rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{p}})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, regions, l.T("unit.rupiah_month"))
+	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.rupiah_month"))
 	bar.AddSeries(l.T("col.median_wage"), barData(median)).AddSeries(l.T("col.umk"), barData(umk))
 	return finish(id, title, bar, t, len(wages) == 0)
 }
@@ -451,7 +463,7 @@ func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, 
 		t.Rows = append(t.Rows, append(row, r.Groups))
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, regions, l.T("unit.groups"))
+	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.groups"))
 	for i := range atStage {
 		bar.AddSeries(stageName(l, i+1), barData(atStage[i]), stacked("s"))
 	}
@@ -505,7 +517,7 @@ func membersByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *L
 		t.Rows = append(t.Rows, []any{r.Region, r.Groups, r.Members})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, regions, l.T("unit.members"))
+	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.members"))
 	bar.AddSeries(l.T("col.members"), barData(members))
 	return finish(id, title, bar, t, len(org) == 0)
 }

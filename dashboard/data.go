@@ -16,6 +16,11 @@ func cached[T any](ctx context.Context, s *Server, name string, f queries.Filter
 	})
 }
 
+const (
+	belowMinimumWage = "h" // the problem "Upah di Bawah UMR"
+	groupFormed      = 4   // the stage Pembentukan Kelompok
+)
+
 // kpis are the overview's tiles.
 type kpis struct {
 	Facilitators   int
@@ -39,9 +44,17 @@ func (s *Server) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
 	k := kpis{
 		Facilitators: sum.Facilitators.Total,
 		Respondents:  sum.Respondents.Total,
-		BelowMinimum: sum.Problems[7].Share,
-		GroupsFormed: sum.Organizing.Funnel[3].Groups,
 		Members:      sum.Organizing.Members,
+	}
+	for _, p := range sum.Problems {
+		if p.Code == belowMinimumWage {
+			k.BelowMinimum = p.Share
+		}
+	}
+	for _, st := range sum.Organizing.Funnel {
+		if st.Stage == groupFormed {
+			k.GroupsFormed = st.Groups
+		}
 	}
 	if n := sum.Respondents.Total; n > 0 {
 		share := float64(sum.Respondents.ByWorkType.POS) / float64(n)

@@ -48,9 +48,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msg = http.StatusText(status)
 		}
 	}
+	if errors.Is(err, echo.ErrNotFound) {
+		msg = "error.not_found"
+	}
+	l := localeFor(c)
 	if status >= 500 {
 		s.log.Error("internal error", "path", c.Request().URL.Path, "error", err)
-		msg = "internal error"
+		msg = "error.internal"
+	}
+	// Our own messages are catalog keys, shown in the page's language.
+	if text, ok := l.msgs[msg]; ok {
+		msg = text
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)
@@ -61,9 +69,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	page := &errorPage{pageBase: s.base(c, "error"), Status: status, Message: msg}
-	if status >= 500 {
-		page.Message = page.L.T("error.internal")
-	}
 	if rerr := s.render(c, status, "error", page); rerr != nil {
 		c.String(status, msg)
 	}

@@ -162,7 +162,7 @@ func htCheckHTML(t *testing.T, where, page string) string {
 					if tok.Data == "link" && a.Val == "data:," { // the empty favicon
 						break
 					}
-					if !strings.HasPrefix(a.Val, "/") && !strings.HasPrefix(a.Val, "#") || strings.HasPrefix(a.Val, "//") {
+					if !strings.HasPrefix(a.Val, "/") && !strings.HasPrefix(a.Val, "#") && !strings.HasPrefix(a.Val, "?") || strings.HasPrefix(a.Val, "//") {
 						t.Errorf("%s: <%s %s=%q> is not a local link", where, tok.Data, a.Key, a.Val)
 					}
 				}

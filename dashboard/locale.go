@@ -102,9 +102,27 @@ func (l *Locale) Month(ym string) string {
 
 const langCookie = "lang"
 
-// localeFor picks the language: ?lang= (remembered in a cookie), else the
-// cookie, else Bahasa Indonesia.
+const localeKey = "locale"
+
+// withLocale picks the request's language once (see pickLocale).
+func withLocale(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(localeKey, pickLocale(c))
+		return next(c)
+	}
+}
+
+// localeFor is the request's language.
 func localeFor(c echo.Context) *Locale {
+	if l, ok := c.Get(localeKey).(*Locale); ok {
+		return l
+	}
+	return locales[Languages[0]]
+}
+
+// pickLocale chooses the language: ?lang= (remembered in a cookie), else
+// the cookie, else Bahasa Indonesia.
+func pickLocale(c echo.Context) *Locale {
 	if lang := c.QueryParam("lang"); lang != "" {
 		if l, ok := locales[lang]; ok {
 			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,

@@ -84,7 +84,7 @@ func newTestEnv(t *testing.T, opt envOptions) *testEnv {
 		}
 	}
 	clock := &testClock{now: time.Now()}
-	cfg := dashboard.Config{DB: db, DataDir: filepath.Join(dir, "data"), Now: clock.Now,
+	cfg := dashboard.Config{DB: db, Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if testing.Verbose() {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))

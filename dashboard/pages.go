@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -69,11 +70,10 @@ func (s *Server) base(c echo.Context, page string) pageBase {
 	l := localeFor(c)
 	b := pageBase{L: l, Page: page, User: currentUser(c), CSRF: csrfToken(c)}
 	for _, lang := range Languages {
-		u := *c.Request().URL
-		q := u.Query()
+		// Relative to the page, never to a path a link chose ("//elsewhere").
+		q := c.Request().URL.Query()
 		q.Set("lang", lang)
-		u.RawQuery = q.Encode()
-		b.LangURLs = append(b.LangURLs, langURL{Lang: lang, URL: u.RequestURI(), Current: lang == l.Lang})
+		b.LangURLs = append(b.LangURLs, langURL{Lang: lang, URL: "?" + q.Encode(), Current: lang == l.Lang})
 	}
 	return b
 }
@@ -130,11 +130,16 @@ type dashboardPage struct {
 	Charts   []chartView
 	Roster   []queries.RosterEntry
 	AllEmpty bool // no chart on the page has data
+
+	// The set filter parts the roster, the facilitator tile and the group
+	// tiles cannot apply.
+	RosterNotApplied, PeopleNotApplied, GroupsNotApplied string
 }
 
 type chartView struct {
 	*Chart
 	DataURL, CSVURL string
+	NotApplied      string // the set filter parts this chart cannot apply
 }
 
 // chartArgs is what the chart partial needs: the chart and the language.
@@ -145,15 +150,14 @@ type chartArgs struct {
 
 // filterView is the filter form and the line saying what is filtered.
 type filterView struct {
-	Regions            []regionOption
-	Gender, WorkType   string
-	From, To           string
-	Active             bool
-	Summary            []string
-	ResetURL, Query    string
-	GenderOptions      []option2
-	WorkTypeOptions    []option2
-	FacilitatorsIgnore bool // work type and period do not apply to facilitator figures
+	Regions          []regionOption
+	Gender, WorkType string
+	From, To         string
+	Active           bool
+	Summary          []string
+	ResetURL, Query  string
+	GenderOptions    []option2
+	WorkTypeOptions  []option2
 }
 
 type regionOption struct {
@@ -170,8 +174,7 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 			return err
 		}
 		// One view, one URL: a link shared by mail opens exactly this page.
-		if canonical := filterQuery(f).Encode(); c.Request().URL.RawQuery != canonical {
-			localeFor(c) // remember ?lang= before it is dropped
+		if canonical := filterQuery(f).Encode(); url.Values(c.QueryParams()).Encode() != canonical {
 			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, canonical))
 		}
 		ctx := c.Request().Context()
@@ -180,7 +183,7 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 		if page.Filter, err = s.filterView(c, f, l); err != nil {
 			return err
 		}
-		page.Filter.FacilitatorsIgnore = sec.Key == "facilitators" && (f.WorkType != "" || !f.From.IsZero() || !f.To.IsZero())
+		page.PeopleNotApplied, page.GroupsNotApplied = notApplied(f, notForPeople, l), notApplied(f, notForGroups, l)
 		if sec.Key == "overview" {
 			k, err := s.kpis(ctx, f)
 			if err != nil {
@@ -200,7 +203,7 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 				return err
 			}
 			page.AllEmpty = page.AllEmpty && ch.Empty
-			page.Charts = append(page.Charts, chartView{Chart: ch,
+			page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: notApplied(f, chartByID[id].ignores, l),
 				DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
 		}
 		return s.render(c, http.StatusOK, "dashboard", page)

@@ -8,6 +8,7 @@ func (s *Server) routes() {
 	viewer, admin := requireRole(queries.Viewer), requireRole(queries.Admin)
 
 	e.GET("/healthz", s.handleHealth())
+	e.HEAD("/healthz", s.handleHealth())
 	e.GET("/static/:hash/*", s.static.handle())
 
 	e.GET("/login", s.handleLoginForm())

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,13 +22,12 @@ import (
 
 // Config is what the server needs; zero fields take the defaults below.
 type Config struct {
-	DB      *queries.DB
-	DataDir string
-	Logger  *slog.Logger
+	DB     *queries.DB
+	Logger *slog.Logger
 
 	SessionTTL time.Duration    // how long a login lasts; default 12 hours
 	Now        func() time.Time // the clock, for tests; default time.Now
-	BodyLimit  string           // largest request body, echo notation; default "60M"
+	BodyLimit  string           // largest request body, echo notation; default "1M"
 
 	// Login attempts allowed per user name and per client address in a
 	// window of LoginWindow; defaults 5 and 20 per 15 minutes.
@@ -63,7 +63,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.BodyLimit == "" {
-		cfg.BodyLimit = "60M"
+		cfg.BodyLimit = "1M" // forms and filters; an upload route sets its own
 	}
 	if cfg.LoginPerUser <= 0 {
 		cfg.LoginPerUser = 5
@@ -100,8 +100,9 @@ func New(cfg Config) (*Server, error) {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
 	e.Use(
-		middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}),
 		s.requestLog(),
+		// A panic becomes an error for the logger above and the error handler.
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}),
 		middleware.SecureWithConfig(middleware.SecureConfig{
 			XSSProtection:         "0",
 			ContentTypeNosniff:    "nosniff",
@@ -109,8 +110,15 @@ func New(cfg Config) (*Server, error) {
 			ReferrerPolicy:        "same-origin",
 			ContentSecurityPolicy: contentSecurityPolicy,
 		}),
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		// Pages are not compressed: they carry the CSRF token beside text a
+		// link can choose (a filter, a path), which gzip would let an
+		// observer guess byte by byte (BREACH). Scripts and JSON carry no secret.
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
+		}}),
 		middleware.BodyLimit(cfg.BodyLimit),
+		withLocale,
 		s.loadSession,
 		csrf,
 	)
@@ -125,6 +133,17 @@ func New(cfg Config) (*Server, error) {
 // tooltips are rendered as rich text on the canvas, not as HTML.
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// deleteExpiredSessions keeps the sessions table from growing without end.
+func (s *Server) deleteExpiredSessions(ctx context.Context) {
+	if n, err := s.db.DeleteExpiredSessions(ctx, s.cfg.Now()); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("deleting expired sessions", "error", err)
+		}
+	} else if n > 0 {
+		s.log.Info("deleted expired sessions", "count", n)
+	}
+}
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
@@ -179,15 +198,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("serving", "addr", "http://"+ln.Addr().String())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	sweep := time.NewTicker(time.Hour)
+	defer sweep.Stop()
+	for done := false; !done; {
+		s.deleteExpiredSessions(ctx)
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			done = true
+		case <-sweep.C:
+		}
 	}
 	s.log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
+		hs.Close() // requests still running after 10 s are cut off
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -224,6 +224,12 @@ func (db *DB) RemoveUser(ctx context.Context, username string) error {
 	return db.changeUser(ctx, "remove user", username, true, removeUserSQL)
 }
 
+func enabledAdmins(ctx context.Context, tx *sql.Tx) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled`).Scan(&n)
+	return n, err
+}
+
 // changeUser runs query on the one user named username, and deletes the
 // user's sessions when dropSessions, in one transaction.
 func (db *DB) changeUser(ctx context.Context, what, username string, dropSessions bool, query string, args ...any) error {
@@ -238,6 +244,10 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
+	adminsBefore, err := enabledAdmins(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	res, err := tx.ExecContext(ctx, query, append(args, sql.Named("username", name))...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -246,6 +256,12 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 		return fmt.Errorf("%s: %w", what, err)
 	} else if n == 0 {
 		return Errorf(ENOTFOUND, "user %q does not exist", name)
+	}
+	// Nobody could manage users any more: refused, from the CLI as from the dashboard.
+	if adminsAfter, err := enabledAdmins(ctx, tx); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	} else if adminsBefore > 0 && adminsAfter == 0 {
+		return Errorf(ECONFLICT, "%s is the last enabled admin: add or enable another admin first", name)
 	}
 	if dropSessions {
 		if _, err := tx.ExecContext(ctx, deleteUserSessions, sql.Named("username", name)); err != nil {

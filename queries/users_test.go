@@ -425,3 +425,31 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 		t.Errorf("another user's session: %v", err)
 	}
 }
+
+// The last enabled admin can be neither disabled nor removed: nobody could
+// manage users afterwards. With a second admin, both work.
+func TestLastAdminStays(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	mustAddUser(t, db, "ani", queries.Admin)
+	mustAddUser(t, db, "budi", queries.Viewer)
+	wantCode(t, "disable the only admin", db.SetDisabled(ctx, "ANI", true), queries.ECONFLICT)
+	wantCode(t, "remove the only admin", db.RemoveUser(ctx, "ani"), queries.ECONFLICT)
+	if u, err := db.User(ctx, "ani"); err != nil || u.Disabled {
+		t.Fatalf("after the refusals: %+v, %v", u, err)
+	}
+	if err := db.RemoveUser(ctx, "budi"); err != nil {
+		t.Errorf("remove a viewer: %v", err)
+	}
+	mustAddUser(t, db, "citra", queries.Admin)
+	if err := db.SetDisabled(ctx, "ani", true); err != nil {
+		t.Errorf("disable one of two admins: %v", err)
+	}
+	wantCode(t, "remove the last enabled admin", db.RemoveUser(ctx, "citra"), queries.ECONFLICT)
+	if err := db.SetDisabled(ctx, "ani", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RemoveUser(ctx, "citra"); err != nil {
+		t.Errorf("remove one of two enabled admins: %v", err)
+	}
+}

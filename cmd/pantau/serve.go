@@ -31,12 +31,12 @@ func (env *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return env.listenAndServe(ctx, db, f.data, *addr)
+	return env.listenAndServe(ctx, db, *addr)
 }
 
-func (env *environment) listenAndServe(ctx context.Context, db *queries.DB, dataDir, addr string) error {
+func (env *environment) listenAndServe(ctx context.Context, db *queries.DB, addr string) error {
 	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
-	srv, err := dashboard.New(dashboard.Config{DB: db, DataDir: dataDir, Logger: logger})
+	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: logger})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
@@ -91,7 +91,7 @@ func (env *environment) demo(ctx context.Context, args []string) error {
 	default:
 		return exitError{code: 2, msg: err.Error()}
 	}
-	return env.listenAndServe(ctx, db, f.data, *addr)
+	return env.listenAndServe(ctx, db, *addr)
 }
 
 // loadSamples commits the two sample workbooks, generated in memory (they

@@ -103,8 +103,10 @@
         if (axis.type === "category" && axis.data) {
           var label = axis.axisLabel = Object.assign({}, axis.axisLabel);
           if (key === "yAxis") {
-            // Long names wrap within two fifths of the chart.
+            // Long names wrap within two fifths of the chart; the axis name
+            // sits above them, ending at the axis line.
             Object.assign(label, { width: Math.round(width * 0.4), overflow: "break", lineHeight: 14 });
+            if (axis.name) axis.nameTextStyle = Object.assign({}, axis.nameTextStyle, { align: "right", fontWeight: "bold", padding: [0, 4, 0, 0] });
           } else {
             if (narrow && label.rotate) {
               // Upright, and every n-th when they would not fit side by side.
@@ -172,7 +174,7 @@
       })
       .catch(function (err) {
         el.dataset.drawn = "error";
-        el.textContent = (lang === "id" ? "Grafik gagal dimuat: " : "The chart could not be loaded: ") + err.message;
+        el.textContent = document.body.dataset.chartError + " " + err.message; // from the page's catalog
       });
   }
 
