@@ -394,22 +394,22 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.median_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
+	t := Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
 	var regions []string
-	var median, umk []int64
+	var mean, umk []int64
 	for _, w := range wages {
 		regions = append(regions, w.Region)
-		median, umk = append(median, w.MedianWage), append(umk, w.UMK)
+		mean, umk = append(mean, w.MeanWage), append(umk, w.UMK)
 		var p *float64
 		if w.Respondents > 0 {
 			v := float64(w.BelowUMK) / float64(w.Respondents)
 			p = &v
 		}
-		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MedianWage), rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{p}})
+		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{p}})
 	}
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.rupiah_month"))
-	bar.AddSeries(l.T("col.median_wage"), barData(median)).AddSeries(l.T("col.umk"), barData(umk))
+	bar.AddSeries(l.T("col.mean_wage"), barData(mean)).AddSeries(l.T("col.umk"), barData(umk))
 	return finish(id, title, bar, t, len(wages) == 0)
 }
 

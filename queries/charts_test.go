@@ -289,8 +289,8 @@ func TestRespondentsByProduct(t *testing.T) {
 
 func TestWagesAgainstUMK(t *testing.T) {
 	db := chartsDB(t)
-	w := func(region string, n int, median, mean, umk int64, below int) queries.WageAgainstUMK {
-		return queries.WageAgainstUMK{Region: region, Respondents: n, MedianWage: median, MeanWage: mean, UMK: umk, BelowUMK: below}
+	w := func(region string, n int, mean, umk int64, below int) queries.WageAgainstUMK {
+		return queries.WageAgainstUMK{Region: region, Respondents: n, MeanWage: mean, UMK: umk, BelowUMK: below}
 	}
 	for _, tt := range []struct {
 		name   string
@@ -303,28 +303,28 @@ func TestWagesAgainstUMK(t *testing.T) {
 		// 2014 UMK, R7 on the 2015 one, the latest year used.
 		name: "everything",
 		want: []queries.WageAgainstUMK{
-			w("Kab. Jember", 3, 1_300_000, 1_233_333, 1_270_000, 1),
-			w("Kab. Malang", 1, 2_500_000, 2_500_000, 1_962_000, 0),
-			w("Kota Malang", 3, 1_500_000, 1_433_333, 1_882_250, 2),
+			w("Kab. Jember", 3, 1_233_333, 1_270_000, 1),
+			w("Kab. Malang", 1, 2_500_000, 1_962_000, 0),
+			w("Kota Malang", 3, 1_433_333, 1_882_250, 2),
 		},
 	}, {
 		name:   "2014",
 		filter: queries.Filter{To: day("2014-12-31")},
 		want: []queries.WageAgainstUMK{
-			w("Kab. Jember", 2, 1_200_000, 1_200_000, 1_270_000, 1),
-			w("Kota Malang", 2, 1_400_000, 1_400_000, 1_587_000, 1),
+			w("Kab. Jember", 2, 1_200_000, 1_270_000, 1),
+			w("Kota Malang", 2, 1_400_000, 1_587_000, 1),
 		},
 	}, {
 		name:   "putting-out",
 		filter: queries.Filter{WorkType: "POS"},
 		want: []queries.WageAgainstUMK{
-			w("Kab. Jember", 3, 1_300_000, 1_233_333, 1_270_000, 1),
-			w("Kota Malang", 2, 1_150_000, 1_150_000, 1_882_250, 2),
+			w("Kab. Jember", 3, 1_233_333, 1_270_000, 1),
+			w("Kota Malang", 2, 1_150_000, 1_882_250, 2),
 		},
 	}, {
 		name:   "men in two regions",
 		filter: queries.Filter{Regions: []string{"Kab. Jember", "Kota Batu"}, Gender: "L"},
-		want:   []queries.WageAgainstUMK{w("Kab. Jember", 1, 1_400_000, 1_400_000, 1_270_000, 0)},
+		want:   []queries.WageAgainstUMK{w("Kab. Jember", 1, 1_400_000, 1_270_000, 0)},
 	}, {
 		name:   "no UMK",
 		filter: queries.Filter{Regions: []string{"Kota Batu"}},
@@ -648,7 +648,7 @@ func TestChartsJSON(t *testing.T) {
 	for name, prefix := range map[string]string{
 		"ProblemsByWorkType":   `[{"group":"POS","respondents":2,"problems":[{"code":"a","label":"Tanpa Kontrak Tertulis","yes":2,"answered":2,"share":1},`,
 		"RespondentsByProduct": `[{"product":"Batik","total":3,"POS":2,"SE":1}]`,
-		"WagesAgainstUMK":      `[{"region":"Kota Malang","respondents":3,"median_wage":1500000,"mean_wage":1433333,"umk":1882250,"below_umk":2}]`,
+		"WagesAgainstUMK":      `[{"region":"Kota Malang","respondents":3,"mean_wage":1433333,"umk":1882250,"below_umk":2}]`,
 		"OrganizingByRegion":   `[{"region":"Kota Malang","groups":2,"at_stage":[0,1,0,1,0,0],"members":23}]`,
 		"GroupsFormedByMonth":  `[{"month":"2014-12","formed":1,"cumulative":1}]`,
 		"FacilitatorRoster":    `[{"name":"Faslap Kota Malang 1","role":"Fasilitator Lapang","region":"Kota Malang","gender":"P","trainings":["TOT Organisasi dan Pengorganisasian","Pelatihan Survei","Refleksi Lapangan"]},`,
