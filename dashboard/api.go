@@ -38,11 +38,7 @@ func (s *Server) handleSummary() echo.HandlerFunc {
 // its title and whether it has data.
 func (s *Server) handleChart() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := filterFrom(c)
-		if err != nil {
-			return err
-		}
-		ch, err := s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		ch, err := s.requestedChart(c)
 		if err != nil {
 			return err
 		}
@@ -50,14 +46,19 @@ func (s *Server) handleChart() echo.HandlerFunc {
 	}
 }
 
+// requestedChart is the chart {id} for the request's filter and language.
+func (s *Server) requestedChart(c echo.Context) (*Chart, error) {
+	f, err := filterFrom(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+}
+
 // handleChartCSV answers GET /api/v1/charts/{id}/csv: the chart's table.
 func (s *Server) handleChartCSV() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := filterFrom(c)
-		if err != nil {
-			return err
-		}
-		ch, err := s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		ch, err := s.requestedChart(c)
 		if err != nil {
 			return err
 		}

@@ -156,8 +156,8 @@ type filterView struct {
 	Active           bool
 	Summary          []string
 	ResetURL, Query  string
-	GenderOptions    []option2
-	WorkTypeOptions  []option2
+	GenderOptions    []choice
+	WorkTypeOptions  []choice
 }
 
 type regionOption struct {
@@ -165,7 +165,7 @@ type regionOption struct {
 	Selected bool
 }
 
-type option2 struct{ Value, Label string }
+type choice struct{ Value, Label string }
 
 func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -231,8 +231,8 @@ func (s *Server) filterView(c echo.Context, f queries.Filter, l *Locale) (filter
 	for _, r := range regions {
 		v.Regions = append(v.Regions, regionOption{Name: r, Selected: selected[r]})
 	}
-	v.GenderOptions = []option2{{"", l.T("filter.all")}, {"P", l.T("gender.P")}, {"L", l.T("gender.L")}}
-	v.WorkTypeOptions = []option2{{"", l.T("filter.all")}, {"POS", l.T("work_type.POS")}, {"SE", l.T("work_type.SE")}}
+	v.GenderOptions = []choice{{"", l.T("filter.all")}, {"P", l.T("gender.P")}, {"L", l.T("gender.L")}}
+	v.WorkTypeOptions = []choice{{"", l.T("filter.all")}, {"POS", l.T("work_type.POS")}, {"SE", l.T("work_type.SE")}}
 	if len(f.Regions) > 0 {
 		v.Summary = append(v.Summary, l.T("filter.regions_are", strings.Join(f.Regions, ", ")))
 	}

@@ -94,9 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "template":
 		return env.template(rest)
 	case "serve":
-		return env.serve(ctx, rest)
+		return env.serve(ctx, rest, false)
 	case "demo":
-		return env.demo(ctx, rest)
+		return env.serve(ctx, rest, true)
 	case "user":
 		return env.user(ctx, rest)
 	case "help", "-h", "--help":

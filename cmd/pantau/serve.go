@@ -19,9 +19,15 @@ import (
 	"pantau/sampledata"
 )
 
-// serve runs the dashboard until ctx is cancelled (SIGINT or SIGTERM).
-func (env *environment) serve(ctx context.Context, args []string) error {
-	f := env.newFlags("serve", "[--addr 127.0.0.1:8080]").withDB(env)
+// serve runs the dashboard until ctx is cancelled (SIGINT or SIGTERM). As
+// `pantau demo` it first loads the sample workbooks into an empty database
+// and creates a demo admin with a random password, printed once.
+func (env *environment) serve(ctx context.Context, args []string, demo bool) error {
+	name := "serve"
+	if demo {
+		name = "demo"
+	}
+	f := env.newFlags(name, "[--addr 127.0.0.1:8080]").withDB(env)
 	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
 	if _, err := f.parse(args); err != nil {
 		return err
@@ -31,16 +37,16 @@ func (env *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return env.listenAndServe(ctx, db, *addr)
-}
-
-func (env *environment) listenAndServe(ctx context.Context, db *queries.DB, addr string) error {
-	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
-	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: logger})
+	if demo {
+		if err := env.prepareDemo(ctx, db, f); err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+	}
+	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(env.stderr, nil))})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
@@ -54,26 +60,14 @@ func (env *environment) listenAndServe(ctx context.Context, db *queries.DB, addr
 // demoAdmin is the account `pantau demo` creates.
 const demoAdmin = "demo"
 
-// demo loads the sample workbooks into an empty database, creates a demo
-// admin with a random password (printed once) and serves the dashboard.
-func (env *environment) demo(ctx context.Context, args []string) error {
-	f := env.newFlags("demo", "[--addr 127.0.0.1:8080]").withDB(env)
-	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
-	if _, err := f.parse(args); err != nil {
-		return err
-	}
-	db, err := f.openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func (env *environment) prepareDemo(ctx context.Context, db *queries.DB, f *flags) error {
 	imports, err := db.Imports(ctx)
 	if err != nil {
-		return exitError{code: 2, msg: err.Error()}
+		return err
 	}
 	if len(imports) == 0 {
 		if err := loadSamples(ctx, db, f.data); err != nil {
-			return exitError{code: 2, msg: err.Error()}
+			return err
 		}
 		fmt.Fprintf(env.stdout, "pantau: loaded the sample workbooks into %s\n", f.db)
 	} else {
@@ -83,15 +77,15 @@ func (env *environment) demo(ctx context.Context, args []string) error {
 	case queries.ENOTFOUND:
 		password := randomPassword()
 		if err := db.AddUser(ctx, demoAdmin, queries.Admin, password); err != nil {
-			return exitError{code: 2, msg: err.Error()}
+			return err
 		}
 		fmt.Fprintf(env.stdout, "pantau: log in as %q with password %s (shown only now)\n", demoAdmin, password)
 	case "":
 		fmt.Fprintf(env.stdout, "pantau: user %q exists; `pantau user passwd %s --password-stdin` sets a new password\n", demoAdmin, demoAdmin)
 	default:
-		return exitError{code: 2, msg: err.Error()}
+		return err
 	}
-	return env.listenAndServe(ctx, db, *addr)
+	return nil
 }
 
 // loadSamples commits the two sample workbooks, generated in memory (they

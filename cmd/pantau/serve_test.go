@@ -255,6 +255,8 @@ func TestUserCommands(t *testing.T) {
 		{"passwd unknown", pw2 + "\n", []string{"user", "passwd", "nobody", "--password-stdin"}, 1, `"nobody" does not exist`},
 		{"passwd no name", pw2 + "\n", []string{"user", "passwd", "--password-stdin"}, 2, "exactly one user name"},
 		{"passwd no stdin flag", pw2 + "\n", []string{"user", "passwd", "alice"}, 2, "--password-stdin"},
+		{"rm the last admin", "", []string{"user", "rm", "root"}, 1, "root is the last enabled admin"},
+		{"add a second admin", pw + "\n", []string{"user", "add", "--username", "boss", "--role", "admin", "--password-stdin"}, 0, "user boss: add done"},
 		{"rm", "", []string{"user", "rm", "root"}, 0, "user root: rm done"},
 		{"rm again", "", []string{"user", "rm", "root"}, 1, `"root" does not exist`},
 		{"rm two names", "", []string{"user", "rm", "a", "b"}, 2, "exactly one user name"},
@@ -270,14 +272,14 @@ func TestUserCommands(t *testing.T) {
 	}
 
 	out := c.mustRun("user", "list")
-	if !regexp.MustCompile(`(?m)^USER\s+ROLE\s+STATUS\s+CREATED\n(alice\s+viewer\s+active\s+\d{4}-\d\d-\d\d\n)$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^USER\s+ROLE\s+STATUS\s+CREATED\nalice\s+viewer\s+active\s+\d{4}-\d\d-\d\d\nboss\s+admin\s+active\s+\d{4}-\d\d-\d\d\n$`).MatchString(out) {
 		t.Errorf("user list:\n%s", out)
 	}
 	var users []queries.User
 	if err := json.Unmarshal([]byte(c.mustRun("user", "list", "--json")), &users); err != nil {
 		t.Fatal(err)
 	}
-	if len(users) != 1 || users[0].Username != "alice" || users[0].Role != queries.Viewer || users[0].Disabled || users[0].CreatedAt.IsZero() {
+	if len(users) != 2 || users[0].Username != "alice" || users[0].Role != queries.Viewer || users[0].Disabled || users[0].CreatedAt.IsZero() || users[1].Username != "boss" {
 		t.Errorf("user list --json: %+v", users)
 	}
 	if raw := c.mustRun("user", "list", "--json"); strings.Contains(raw, "hash") || strings.Contains(raw, "$2a$") {
