@@ -131,9 +131,9 @@ type dashboardPage struct {
 	Roster   []queries.RosterEntry
 	AllEmpty bool // no chart on the page has data
 
-	// The set filter parts the roster, the facilitator tile and the group
-	// tiles cannot apply.
-	RosterNotApplied, PeopleNotApplied, GroupsNotApplied string
+	// The set filter parts that figures of people (the roster, the
+	// facilitator tile) and of groups (the group tiles) cannot apply.
+	PeopleNotApplied, GroupsNotApplied string
 }
 
 type chartView struct {
@@ -155,7 +155,7 @@ type filterView struct {
 	From, To         string
 	Active           bool
 	Summary          []string
-	ResetURL, Query  string
+	ResetURL         string
 	GenderOptions    []choice
 	WorkTypeOptions  []choice
 }
@@ -222,8 +222,7 @@ func (s *Server) filterView(c echo.Context, f queries.Filter, l *Locale) (filter
 	if err != nil {
 		return filterView{}, err
 	}
-	v := filterView{Gender: f.Gender, WorkType: f.WorkType, Active: filterActive(f), ResetURL: c.Request().URL.Path,
-		Query: filterQuery(f).Encode()}
+	v := filterView{Gender: f.Gender, WorkType: f.WorkType, Active: filterActive(f), ResetURL: c.Request().URL.Path}
 	selected := map[string]bool{}
 	for _, r := range f.Regions {
 		selected[r] = true
