@@ -97,8 +97,9 @@ func finish(id, title string, o option, t Table, empty bool) (*Chart, error) {
 	return &Chart{ID: id, Title: title, Option: body, Table: t, Empty: empty}, nil
 }
 
-// common are the options every chart has: title, tooltip, legend, a
-// save-as-PNG tool, and a grid that keeps axis labels inside the canvas.
+// common are the options every chart has: title, tooltip, legend and a
+// save-as-PNG tool. Charts with axes add one grid (go-echarts appends every
+// grid given, and the series use the first).
 func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "left"}),
@@ -107,7 +108,6 @@ func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: l.T("chart.save_png")},
 		}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "36", ContainLabel: opts.Bool(true)}),
 	}
 }
 
@@ -121,6 +121,8 @@ func horizontalBar(id, title string, l *Locale, categoryAxis string, categories 
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: valueAxis, NameLocation: "middle", NameGap: 24}),
 		charts.WithYAxisOpts(categoryYAxis(categoryAxis, nil)),
+		// containLabel keeps the axis labels inside the canvas.
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "36", ContainLabel: opts.Bool(true)}),
 	)
 	bar.SetXAxis(categories).XYReversal()
 	return bar
@@ -298,7 +300,7 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 		charts.WithYAxisOpts(categoryYAxis(l.T("col.region"), regions)),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Top: "28",
 			Text: []string{"100%", "0%"}, InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "100", Bottom: "100", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "118", Bottom: "100", ContainLabel: opts.Bool(true)}),
 	)
 	hm.AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
 	return finish(id, title, hm, t, !hasData)
@@ -492,7 +494,7 @@ func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, 
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: l.T("col.month"), NameLocation: "middle", NameGap: 50, AxisLabel: &opts.AxisLabel{Rotate: 30}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: l.T("unit.groups_per_month")}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "72", Bottom: "56", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "80", Bottom: "56", ContainLabel: opts.Bool(true)}),
 	)
 	bar.ExtendYAxis(opts.YAxis{Type: "value", Name: l.T("unit.groups_total")})
 	bar.SetXAxis(names).AddSeries(l.T("col.formed"), barData(formedBars))

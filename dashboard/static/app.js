@@ -46,7 +46,6 @@
     var narrow = width < 520;
     option.tooltip = Object.assign({}, option.tooltip, { renderMode: "richText", valueFormatter: formatValue, confine: true });
     var series = option.series || [];
-    var isFunnel = series.some(function (s) { return s.type === "funnel"; });
     var isHeatmap = series.some(function (s) { return s.type === "heatmap"; });
     var largest = 0;
     series.forEach(function (s) {
@@ -75,7 +74,7 @@
       else names.push(s.name);
     });
     list(option.legend).forEach(function (l) {
-      if (isFunnel || isHeatmap) { l.show = false; return; } // the labels and the colour scale say it
+      if (isHeatmap) { l.show = false; return; } // its colour scale is the legend
       l.type = "plain";
       l.top = px(l.top, height) + shift;
       var rows = 1, x = 0, room = width - 20;
@@ -102,6 +101,8 @@
         }
         if (axis.type === "category" && axis.data) {
           var label = axis.axisLabel = Object.assign({}, axis.axisLabel);
+          // go-echarts types the interval as a string; echarts wants the number.
+          if (typeof label.interval === "string" && label.interval !== "auto") label.interval = Number(label.interval);
           if (key === "yAxis") {
             // Long names wrap within two fifths of the chart; the axis name
             // sits above them, ending at the axis line.
@@ -135,7 +136,7 @@
       if (s.type === "funnel") {
         // Stage names and counts beside the funnel, in stage order.
         var room = width * 0.44 - 36;
-        Object.assign(s, { sort: "none", gap: 2, top: 48 + shift, bottom: 16, left: "4%", width: "50%",
+        Object.assign(s, { sort: "none", gap: 2, top: 60 + shift, bottom: 16, left: "4%", width: "50%",
           label: { show: true, position: "right", color: "#333", width: room, overflow: "break", lineHeight: 14,
             formatter: function (p) { return p.name + ": " + number.format(p.value); } },
           labelLine: { show: true, length: 12 } });
