@@ -479,3 +479,30 @@ func TestFilterPartsNotAppliedAreSaid(t *testing.T) {
 		}
 	}
 }
+
+// go-echarts appends every grid a chart is given and the series use the
+// first: a chart with two would silently lose its own layout.
+func TestEveryChartHasOneGrid(t *testing.T) {
+	env := newTestEnv(t, envOptions{samples: true})
+	c := env.login("viewer")
+	for _, id := range htAllCharts {
+		var ch struct {
+			Option struct {
+				Grid   []json.RawMessage `json:"grid"`
+				Series []struct {
+					Type string `json:"type"`
+				} `json:"series"`
+			} `json:"option"`
+		}
+		if err := json.Unmarshal([]byte(env.get(c, "/api/v1/charts/"+id, http.StatusOK)), &ch); err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if ch.Option.Series[0].Type == "funnel" {
+			want = 0
+		}
+		if len(ch.Option.Grid) != want {
+			t.Errorf("%s: %d grids, want %d", id, len(ch.Option.Grid), want)
+		}
+	}
+}
