@@ -156,12 +156,19 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// setCookie sets a cookie with pantau's one cookie policy: the whole site,
+// never readable by scripts, not sent on cross-site requests, and Secure
+// when the page came over https.
+func setCookie(c echo.Context, ck *http.Cookie) {
+	ck.Path, ck.HttpOnly, ck.SameSite, ck.Secure = "/", true, http.SameSiteLaxMode, c.Scheme() == "https"
+	c.SetCookie(ck)
+}
+
 // setCSRFCookie gives the browser a new CSRF token: on its first visit,
 // and at login, so that a token known before login is worthless after it.
 func setCSRFCookie(c echo.Context) string {
 	token := randomToken()
-	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+	setCookie(c, &http.Cookie{Name: csrfCookie, Value: token})
 	return token
 }
 
@@ -275,8 +282,7 @@ func (s *Server) handleLogin() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
-			SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		setCookie(c, &http.Cookie{Name: sessionCookie, Value: token, Expires: expires})
 		setCSRFCookie(c)
 		return c.Redirect(http.StatusSeeOther, page.Next)
 	}
@@ -290,8 +296,7 @@ func (s *Server) handleLogout() echo.HandlerFunc {
 				return err
 			}
 		}
-		c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-			SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+		setCookie(c, &http.Cookie{Name: sessionCookie, MaxAge: -1})
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 }

@@ -178,50 +178,46 @@ func regionName(l *Locale, r string) string {
 }
 
 func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
-	const id = "facilitators-by-region"
 	fac, err := cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion)
 	if err != nil {
 		return nil, err
 	}
-	rows := fac.ByRegion
 	var regions []string
-	var female, male, unknown []int
-	t := Table{Columns: append(append([]string{l.T("col.region")}, genderColumns(l)...), l.T("col.total"))}
-	for _, r := range rows {
-		regions = append(regions, regionName(l, r.Region))
-		female, male, unknown = append(female, r.Female), append(male, r.Male), append(unknown, r.Unknown)
-		t.Rows = append(t.Rows, []any{regionName(l, r.Region), r.Female, r.Male, r.Unknown, r.Total})
+	var counts []queries.GenderCounts
+	for _, r := range fac.ByRegion {
+		regions, counts = append(regions, regionName(l, r.Region)), append(counts, r.GenderCounts)
 	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.people"))
-	names := genderColumns(l)
-	bar.AddSeries(names[0], barData(female), stacked("g")).
-		AddSeries(names[1], barData(male), stacked("g")).
-		AddSeries(names[2], barData(unknown), stacked("g"))
-	return finish(id, title, bar, t, fac.Total == 0)
+	return genderBars("facilitators-by-region", l, l.T("col.region"), regions, counts)
 }
 
 func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
-	const id = "staff-by-role"
 	roles, err := cached(ctx, s, "staff-by-role", f, s.db.StaffByRole)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
-	var female, male, unknown []int
-	t := Table{Columns: append(append([]string{l.T("col.role")}, genderColumns(l)...), l.T("col.total"))}
+	var counts []queries.GenderCounts
 	for _, r := range roles {
-		names = append(names, r.Role)
-		female, male, unknown = append(female, r.Female), append(male, r.Male), append(unknown, r.Unknown)
-		t.Rows = append(t.Rows, []any{r.Role, r.Female, r.Male, r.Unknown, r.Total})
+		names, counts = append(names, r.Role), append(counts, r.GenderCounts)
+	}
+	return genderBars("staff-by-role", l, l.T("col.role"), names, counts)
+}
+
+// genderBars draws people per category stacked female, male, unknown.
+func genderBars(id string, l *Locale, categoryAxis string, categories []string, counts []queries.GenderCounts) (*Chart, error) {
+	genders := genderColumns(l)
+	t := Table{Columns: append(append([]string{categoryAxis}, genders...), l.T("col.total"))}
+	var female, male, unknown []int
+	for i, g := range counts {
+		female, male, unknown = append(female, g.Female), append(male, g.Male), append(unknown, g.Unknown)
+		t.Rows = append(t.Rows, []any{categories[i], g.Female, g.Male, g.Unknown, g.Female + g.Male + g.Unknown})
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.role"), names, l.T("unit.people"))
-	g := genderColumns(l)
-	bar.AddSeries(g[0], barData(female), stacked("g")).
-		AddSeries(g[1], barData(male), stacked("g")).
-		AddSeries(g[2], barData(unknown), stacked("g"))
-	return finish(id, title, bar, t, len(roles) == 0)
+	bar := horizontalBar(id, title, l, categoryAxis, categories, l.T("unit.people"))
+	bar.AddSeries(genders[0], barData(female), stacked("g")).
+		AddSeries(genders[1], barData(male), stacked("g")).
+		AddSeries(genders[2], barData(unknown), stacked("g"))
+	return finish(id, title, bar, t, len(counts) == 0)
 }
 
 // problemLabels are the nine problems' short names in the page's language.
@@ -280,12 +276,8 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 			regions = append(regions, rp.Region)
 			t.Rows = append(t.Rows, []any{rp.Region})
 		}
-		var p *float64
-		if rp.Answered > 0 {
-			v := float64(rp.Yes) / float64(rp.Answered)
-			p = &v
-			hasData = true
-		}
+		p := queries.Share(rp.Yes, rp.Answered)
+		hasData = hasData || p != nil
 		code := int(rp.Code[0] - 'a')
 		data = append(data, opts.HeatMapData{Value: [3]any{code, len(regions) - 1, percent(p)}})
 		t.Rows[len(t.Rows)-1] = append(t.Rows[len(t.Rows)-1], share{p})
@@ -402,12 +394,7 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale)
 	for _, w := range wages {
 		regions = append(regions, w.Region)
 		mean, umk = append(mean, w.MeanWage), append(umk, w.UMK)
-		var p *float64
-		if w.Respondents > 0 {
-			v := float64(w.BelowUMK) / float64(w.Respondents)
-			p = &v
-		}
-		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{p}})
+		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{queries.Share(w.BelowUMK, w.Respondents)}})
 	}
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.rupiah_month"))

@@ -32,48 +32,70 @@ type kpis struct {
 	Members        int
 }
 
+// kpis reads the same cached queries as the overview's charts
+// (facilitators, prevalence, funnel), so a page load runs each query once;
+// the whole Summary is only for the API.
 func (s *Server) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
-	sum, err := cached(ctx, s, "summary", f, s.db.Summary)
+	w, err := s.whereData(ctx, f)
 	if err != nil {
 		return kpis{}, err
 	}
-	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	problems, err := cached(ctx, s, "problem-prevalence", f, s.db.ProblemPrevalence)
+	if err != nil {
+		return kpis{}, err
+	}
+	funnel, err := cached(ctx, s, "organizing-funnel", f, s.db.OrganizingFunnel)
 	if err != nil {
 		return kpis{}, err
 	}
 	k := kpis{
-		Facilitators: sum.Facilitators.Total,
-		Respondents:  sum.Respondents.Total,
-		Members:      sum.Organizing.Members,
+		Facilitators:   w.facilitators.Total,
+		RegionsCovered: len(w.regions()),
+		Respondents:    w.respondents.Total,
+		POSShare:       queries.Share(w.respondents.ByWorkType.POS, w.respondents.Total),
+		Members:        funnel.Members,
 	}
-	for _, p := range sum.Problems {
+	for _, p := range problems {
 		if p.Code == belowMinimumWage {
 			k.BelowMinimum = p.Share
 		}
 	}
-	for _, st := range sum.Organizing.Funnel {
+	for _, st := range funnel.Funnel {
 		if st.Stage == groupFormed {
 			k.GroupsFormed = st.Groups
 		}
 	}
-	if n := sum.Respondents.Total; n > 0 {
-		share := float64(sum.Respondents.ByWorkType.POS) / float64(n)
-		k.POSShare = &share
-	}
-	k.RegionsCovered = len(regionsWithData(sum, org))
 	return k, nil
 }
 
-// regionsWithData are the regions with a facilitator, a respondent or a group.
-func regionsWithData(sum *queries.Summary, org []queries.RegionOrganizing) []string {
+// dataByRegion is where there are facilitators, respondents and groups.
+type dataByRegion struct {
+	facilitators queries.FacilitatorSummary
+	respondents  queries.RespondentSummary
+	groups       []queries.RegionOrganizing
+}
+
+func (s *Server) whereData(ctx context.Context, f queries.Filter) (w dataByRegion, err error) {
+	if w.facilitators, err = cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion); err != nil {
+		return w, err
+	}
+	if w.respondents, err = cached(ctx, s, "respondent-counts", f, s.db.RespondentCounts); err != nil {
+		return w, err
+	}
+	w.groups, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	return w, err
+}
+
+// regions are the regions with a facilitator, a respondent or a group.
+func (w dataByRegion) regions() []string {
 	var names []string
-	for _, r := range sum.Facilitators.ByRegion {
+	for _, r := range w.facilitators.ByRegion {
 		names = append(names, r.Region)
 	}
-	for _, r := range sum.Respondents.ByRegion {
+	for _, r := range w.respondents.ByRegion {
 		names = append(names, r.Region)
 	}
-	for _, r := range org {
+	for _, r := range w.groups {
 		names = append(names, r.Region)
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return n == "" })
@@ -84,16 +106,11 @@ func regionsWithData(sum *queries.Summary, org []queries.RegionOrganizing) []str
 // filterRegions are the regions the filter form offers: every region with
 // data, whatever the current filter, plus any the filter names.
 func (s *Server) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
-	all := queries.Filter{}
-	sum, err := cached(ctx, s, "summary", all, s.db.Summary)
+	w, err := s.whereData(ctx, queries.Filter{})
 	if err != nil {
 		return nil, err
 	}
-	org, err := cached(ctx, s, "organizing-by-region", all, s.db.OrganizingByRegion)
-	if err != nil {
-		return nil, err
-	}
-	names := append(regionsWithData(sum, org), f.Regions...)
+	names := append(w.regions(), f.Regions...)
 	slices.Sort(names)
 	return slices.Compact(names), nil
 }

@@ -61,10 +61,6 @@ func filterQuery(f queries.Filter) url.Values {
 	return v
 }
 
-func filterActive(f queries.Filter) bool {
-	return len(f.Regions) > 0 || f.Gender != "" || f.WorkType != "" || !f.From.IsZero() || !f.To.IsZero()
-}
-
 // filterPart is one part of a filter, for saying which parts a figure
 // cannot be filtered by: people (participants) have no work type and no
 // survey date; organizing groups have no gender and no work type.

@@ -125,8 +125,7 @@ func localeFor(c echo.Context) *Locale {
 func pickLocale(c echo.Context) *Locale {
 	if lang := c.QueryParam("lang"); lang != "" {
 		if l, ok := locales[lang]; ok {
-			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"})
+			setCookie(c, &http.Cookie{Name: langCookie, Value: lang, MaxAge: 365 * 24 * 3600})
 			return l
 		}
 	}

@@ -153,8 +153,7 @@ type filterView struct {
 	Regions          []regionOption
 	Gender, WorkType string
 	From, To         string
-	Active           bool
-	Summary          []string
+	Summary          []string // what is filtered; empty when nothing is
 	ResetURL         string
 	GenderOptions    []choice
 	WorkTypeOptions  []choice
@@ -174,8 +173,9 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 			return err
 		}
 		// One view, one URL: a link shared by mail opens exactly this page.
-		if canonical := filterQuery(f).Encode(); url.Values(c.QueryParams()).Encode() != canonical {
-			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, canonical))
+		query := filterQuery(f).Encode()
+		if url.Values(c.QueryParams()).Encode() != query {
+			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
 		}
 		ctx := c.Request().Context()
 		page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true}
@@ -196,7 +196,6 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 				return err
 			}
 		}
-		query := filterQuery(f).Encode()
 		for _, id := range sec.Charts {
 			ch, err := s.chart(ctx, id, f, l)
 			if err != nil {
@@ -222,7 +221,7 @@ func (s *Server) filterView(c echo.Context, f queries.Filter, l *Locale) (filter
 	if err != nil {
 		return filterView{}, err
 	}
-	v := filterView{Gender: f.Gender, WorkType: f.WorkType, Active: filterActive(f), ResetURL: c.Request().URL.Path}
+	v := filterView{Gender: f.Gender, WorkType: f.WorkType, ResetURL: c.Request().URL.Path}
 	selected := map[string]bool{}
 	for _, r := range f.Regions {
 		selected[r] = true

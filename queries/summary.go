@@ -421,13 +421,18 @@ func problemPrevalence(ctx context.Context, q querier, f Filter) ([]ProblemShare
 func (c *problemCounts) shares() []ProblemShare {
 	list := make([]ProblemShare, len(c))
 	for i, n := range c {
-		list[i] = ProblemShare{Code: ProblemCodes[i], Label: ProblemLabels[i], Yes: n.yes, Answered: n.answered}
-		if n.answered > 0 {
-			share := float64(n.yes) / float64(n.answered)
-			list[i].Share = &share
-		}
+		list[i] = ProblemShare{Code: ProblemCodes[i], Label: ProblemLabels[i], Yes: n.yes, Answered: n.answered, Share: Share(n.yes, n.answered)}
 	}
 	return list
+}
+
+// Share is part / whole, nil when whole is 0 (there is nothing to divide).
+func Share(part, whole int) *float64 {
+	if whole <= 0 {
+		return nil
+	}
+	share := float64(part) / float64(whole)
+	return &share
 }
 
 // RegionProblem counts one problem among the filtered respondents of one region.
