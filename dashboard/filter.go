@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,21 +14,19 @@ import (
 
 // filterFrom reads the filter parameters of a page or API request: region
 // (repeatable), gender, work_type, from, to, written any way the workbooks
-// accept. Regions are sorted and deduplicated so that one view has one
-// cache key and one URL.
+// accept (ParseFilter sorts and deduplicates the regions).
 func filterFrom(c echo.Context) (queries.Filter, error) {
 	q := c.QueryParams()
 	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
 	if err != nil {
 		l := localeFor(c)
+		msg := err.Error()
 		var r *ingest.Reason
 		if errors.As(err, &r) {
-			return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", r.In(l.Lang)))
+			msg = r.In(l.Lang)
 		}
-		return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", err.Error()))
+		return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", msg))
 	}
-	slices.Sort(f.Regions)
-	f.Regions = slices.Compact(f.Regions)
 	return f, nil
 }
 

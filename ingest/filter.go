@@ -1,8 +1,8 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 
 	"pantau/queries"
 )
@@ -12,7 +12,7 @@ import (
 // A refused part is a *Reason naming it, in both languages.
 func ParseFilter(regions []string, gender, workType, from, to string) (queries.Filter, error) {
 	var f queries.Filter
-	known := NewRegions()
+	known := builtinRegions
 	for _, raw := range regions {
 		text := cleanText(raw)
 		if text == "" {
@@ -55,15 +55,14 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 		return f, &Reason{ID: fmt.Sprintf("periode berakhir (%s) sebelum dimulai (%s)", to, from),
 			EN: fmt.Sprintf("the period ends (%s) before it starts (%s)", to, from)}
 	}
+	// Sorted and deduplicated: one filter, one cache key, one URL, one output.
+	slices.Sort(f.Regions)
+	f.Regions = slices.Compact(f.Regions)
 	return f, nil
 }
 
 // filterProblem names the part of a filter that was refused, and why.
 func filterProblem(part Reason, value string, err error) error {
-	why := Reason{ID: err.Error(), EN: err.Error()}
-	var r *Reason
-	if errors.As(err, &r) {
-		why = *r
-	}
+	why := reasonOf(err)
 	return &Reason{ID: fmt.Sprintf("%s %q %s", part.ID, value, why.ID), EN: fmt.Sprintf("%s %q %s", part.EN, value, why.EN)}
 }

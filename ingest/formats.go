@@ -69,7 +69,7 @@ func workbookNames() []string {
 func vocabulary(k ValueKind) []string {
 	switch k {
 	case Region, NewRegion:
-		return NewRegions().Names()
+		return builtinRegions.Names()
 	case Gender:
 		return []string{"P", "L"}
 	case YesNo:
@@ -99,7 +99,7 @@ func conditional(c ColumnInfo) bool {
 // accepts describes what a column's cells may hold: Indonesian for the
 // template, English for the README. The forms listed are those values.go reads.
 func accepts(c ColumnInfo) Reason {
-	regions := len(NewRegions().Names())
+	regions := len(builtinRegions.Names())
 	switch c.Kind {
 	case Text:
 		return Reason{ID: "teks", EN: "text"}
@@ -206,7 +206,7 @@ func FormatTables() string {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "- %s\n", accepts(ColumnInfo{Kind: k}).EN)
 	}
-	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(NewRegions().Names(), ", "))
+	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(builtinRegions.Names(), ", "))
 	return b.String()
 }
 

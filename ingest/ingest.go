@@ -75,14 +75,12 @@ var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, gro
 // read is refused like a bad one, so that a list of files reports on all.
 func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Report, error) {
 	name := filepath.Base(path)
+	var data []byte
 	st, err := os.Stat(path)
 	if err == nil {
 		if r := tooLarge(name, st.Size(), opt); r != nil {
 			return r, nil
 		}
-	}
-	var data []byte
-	if err == nil {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {

@@ -203,10 +203,7 @@ func quoteList(names []string, and string) string {
 	for i, n := range names {
 		q[i] = fmt.Sprintf("%q", n)
 	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " " + and + " " + q[len(q)-1]
+	return joinAnd(q, and)
 }
 
 // editDistance is the optimal-string-alignment Damerau–Levenshtein distance:

@@ -221,7 +221,7 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxRows)
 	title := clipRunes(c.Header, 32) // Excel's limit for an alert title
-	regions := len(NewRegions().Names())
+	regions := len(builtinRegions.Names())
 	switch vocab := vocabulary(c.Kind); {
 	case c.Kind == NewRegion:
 		// The sheet exists to add regions: a new name only gets a note.

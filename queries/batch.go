@@ -218,9 +218,7 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	defer tx.Rollback()
 
 	// Checked again under the lock: two uploads of one file at once commit once.
-	var prior int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM imports WHERE sha256 = ? AND status = 'committed'`,
-		meta.SHA256).Scan(&prior); err != nil {
+	if prior, err := committedImportWithHash(ctx, tx, meta.SHA256); err != nil {
 		return 0, nil, err
 	} else if prior != 0 {
 		return 0, nil, &IdenticalError{ImportID: prior}
@@ -248,11 +246,12 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 			return 0, nil, fmt.Errorf("store %s: %w", k, err)
 		}
 		// This batch's versions are the newest of their keys: they replace the
-		// current rows directly, with no need for refresh's window.
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE key IN (SELECT key FROM %[2]s WHERE import_id = ?)`, k, k.versions()), id); err != nil {
+		// current rows directly, with no need for refresh's window, and are
+		// read from the small stage table rather than the growing versions one.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE key IN (SELECT key FROM temp.%s)`, k, stage(k))); err != nil {
 			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT * FROM %s WHERE import_id = ?`, k, k.versions()), id); err != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT ?, * FROM temp.%s`, k, stage(k)), id); err != nil {
 			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
 		}
 	}

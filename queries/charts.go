@@ -138,23 +138,9 @@ func (db *DB) RespondentsByProduct(ctx context.Context, f Filter) ([]ProductCoun
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	list := []ProductCount{}
-	rows, err := db.sql.QueryContext(ctx, productsSQL, respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("respondents by product: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p ProductCount
-		if err := rows.Scan(&p.Product, &p.Total, &p.POS, &p.SE); err != nil {
-			return nil, fmt.Errorf("respondents by product: %w", err)
-		}
-		list = append(list, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("respondents by product: %w", err)
-	}
-	return list, nil
+	return scanRows(ctx, db.sql, "respondents by product", productsSQL, respondentArgs(f), func(p *ProductCount) []any {
+		return []any{&p.Product, &p.Total, &p.POS, &p.SE}
+	})
 }
 
 // WageAgainstUMK compares the monthly wages of one region's respondents with
@@ -216,23 +202,9 @@ func (db *DB) WagesAgainstUMK(ctx context.Context, f Filter) ([]WageAgainstUMK, 
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	list := []WageAgainstUMK{}
-	rows, err := db.sql.QueryContext(ctx, wagesSQL, respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("wages against UMK: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var w WageAgainstUMK
-		if err := rows.Scan(&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK); err != nil {
-			return nil, fmt.Errorf("wages against UMK: %w", err)
-		}
-		list = append(list, w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("wages against UMK: %w", err)
-	}
-	return list, nil
+	return scanRows(ctx, db.sql, "wages against UMK", wagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
+		return []any{&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK}
+	})
 }
 
 // RegionOrganizing is the organizing progress of one region.
@@ -280,27 +252,13 @@ func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganiz
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	list := []RegionOrganizing{}
-	rows, err := db.sql.QueryContext(ctx, organizingByRegionSQL, regionsArg(f), fromArg(f), toArg(f))
-	if err != nil {
-		return nil, fmt.Errorf("organizing by region: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r RegionOrganizing
+	return scanRows(ctx, db.sql, "organizing by region", organizingByRegionSQL, []any{regionsArg(f), fromArg(f), toArg(f)}, func(r *RegionOrganizing) []any {
 		dest := []any{&r.Region, &r.Groups}
 		for i := range r.AtStage {
 			dest = append(dest, &r.AtStage[i])
 		}
-		if err := rows.Scan(append(dest, &r.Members)...); err != nil {
-			return nil, fmt.Errorf("organizing by region: %w", err)
-		}
-		list = append(list, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("organizing by region: %w", err)
-	}
-	return list, nil
+		return append(dest, &r.Members)
+	})
 }
 
 // MonthCount is the number of groups formed in one calendar month.
@@ -317,7 +275,7 @@ const formedSQL = `
 WITH formed AS (
 	SELECT min(reached_on) FILTER (WHERE stage >= 4) AS formed_on
 	FROM group_stages
-	WHERE len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region)
+	WHERE ` + inRegionsSQL + `
 	GROUP BY lower(group_code)
 )
 SELECT strftime(formed_on, '%Y-%m') AS month, count(*)
@@ -405,7 +363,7 @@ WITH person_rows AS (
 	SELECT lower(name) AS name_key, lower(role) AS role_key, coalesce(region, '') AS region_key, *
 	FROM participants
 	WHERE field_facilitator
-	  AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+	  AND ` + inRegionsSQL + `
 ), people AS (
 	SELECT name_key, role_key, region_key,
 		arg_max(name, ` + latestParticipantRow + `) AS name,
@@ -487,7 +445,7 @@ WITH people AS (
 		arg_max(role, ` + latestParticipantRow + `) AS role,
 		arg_max(gender, ` + latestParticipantRow + `) FILTER (WHERE gender IS NOT NULL) AS gender
 	FROM participants
-	WHERE len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region)
+	WHERE ` + inRegionsSQL + `
 	GROUP BY lower(name), lower(role), coalesce(region, '')
 ), spellings AS (
 	SELECT role_key, role, count(*) AS total,
@@ -516,21 +474,7 @@ func (db *DB) StaffByRole(ctx context.Context, f Filter) ([]RoleCount, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	list := []RoleCount{}
-	rows, err := db.sql.QueryContext(ctx, staffSQL, regionsArg(f), genderArg(f))
-	if err != nil {
-		return nil, fmt.Errorf("staff by role: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r RoleCount
-		if err := rows.Scan(&r.Role, &r.Female, &r.Male, &r.Unknown, &r.Total); err != nil {
-			return nil, fmt.Errorf("staff by role: %w", err)
-		}
-		list = append(list, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("staff by role: %w", err)
-	}
-	return list, nil
+	return scanRows(ctx, db.sql, "staff by role", staffSQL, []any{regionsArg(f), genderArg(f)}, func(r *RoleCount) []any {
+		return []any{&r.Role, &r.Female, &r.Male, &r.Unknown, &r.Total}
+	})
 }

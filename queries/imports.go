@@ -71,11 +71,12 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 // CommittedImportWithHash returns the id of a committed import of the file
 // with this SHA-256, or 0: uploading the same file again changes nothing.
 func (db *DB) CommittedImportWithHash(ctx context.Context, sha256 string) (int64, error) {
+	return committedImportWithHash(ctx, db.sql, sha256)
+}
+
+func committedImportWithHash(ctx context.Context, q querier, sha256 string) (int64, error) {
 	var id int64
-	err := db.sql.QueryRowContext(ctx, `SELECT id FROM imports WHERE sha256 = ? AND status = 'committed' ORDER BY id LIMIT 1`, sha256).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	err := q.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM imports WHERE sha256 = ? AND status = 'committed'`, sha256).Scan(&id)
 	return id, err
 }
 

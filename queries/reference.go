@@ -37,3 +37,25 @@ func scanColumn[T any](ctx context.Context, q querier, query string, args ...any
 	}
 	return list, rows.Err()
 }
+
+// scanRows runs a query and scans each row into a new T through the
+// destinations dest gives; the list is never nil, errors are prefixed with what.
+func scanRows[T any](ctx context.Context, q querier, what, query string, args []any, dest func(*T) []any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(dest(&v)...); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return list, nil
+}

@@ -225,7 +225,7 @@ SELECT coalesce(region, ''),
 	count(*) FILTER (WHERE coalesce(gender, '') NOT IN ('P', 'L'))
 FROM participants
 WHERE field_facilitator
-  AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+  AND ` + inRegionsSQL + `
   AND ($gender::VARCHAR = '' OR gender = $gender::VARCHAR)
 GROUP BY ALL
 ORDER BY 1`
@@ -264,11 +264,15 @@ func facilitatorsByRegion(ctx context.Context, q querier, f Filter) (Facilitator
 	return s, nil
 }
 
+// inRegionsSQL is the region part of every filter: a region among
+// $regions, or any when $regions is empty.
+const inRegionsSQL = `(len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))`
+
 // respondentFilterSQL is the WHERE condition of every respondent metric: the
 // current respondents in the regions, of the gender and the work type, and
 // surveyed within the period (each bound only when given).
 const respondentFilterSQL = `
-WHERE (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+WHERE ` + inRegionsSQL + `
   AND ($gender::VARCHAR = '' OR gender = $gender::VARCHAR)
   AND ($work_type::VARCHAR = '' OR work_type = $work_type::VARCHAR)
   AND ($from::DATE IS NULL OR survey_date >= $from::DATE)
@@ -501,7 +505,7 @@ type StageCount struct {
 // groupStageFilterSQL is the WHERE condition of every organizing metric: the
 // current organizing log rows in the regions and reached within the period.
 const groupStageFilterSQL = `
-	WHERE (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], region))
+	WHERE ` + inRegionsSQL + `
 	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
 	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)`
 

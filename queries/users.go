@@ -141,23 +141,9 @@ const usersSQL = `SELECT username, role, disabled, created_at FROM users ORDER B
 
 // Users lists every user, disabled ones too, sorted by username; never nil.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
-	rows, err := db.sql.QueryContext(ctx, usersSQL)
-	if err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	defer rows.Close()
-	list := []User{}
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt); err != nil {
-			return nil, fmt.Errorf("users: %w", err)
-		}
-		list = append(list, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	return list, nil
+	return scanRows(ctx, db.sql, "users", usersSQL, nil, func(u *User) []any {
+		return []any{&u.Username, &u.Role, &u.Disabled, &u.CreatedAt}
+	})
 }
 
 const userSQL = `SELECT username, role, disabled, created_at, password_hash FROM users WHERE username = $username`

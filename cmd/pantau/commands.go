@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -294,9 +293,6 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("summary: %v", err)
 	}
-	// Sorted and deduplicated, as the dashboard does: one filter, one output.
-	slices.Sort(filter.Regions)
-	filter.Regions = slices.Compact(filter.Regions)
 	db, err := f.openDB(ctx)
 	if err != nil {
 		return err
