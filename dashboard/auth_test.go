@@ -145,7 +145,7 @@ func TestChartIDsAreThoseThePagesShow(t *testing.T) {
 // admin. The table is checked against the server's own route list, so a
 // route added to routes.go without a row here fails the test.
 func TestRouteRoleMatrix(t *testing.T) {
-	env := newTestEnv(t, envOptions{})
+	env := newTestEnv(t, envOptions{samples: true}) // an import to download and preview an undo of
 	ctx := context.Background()
 	if err := env.DB.AddUser(ctx, "target", queries.Viewer, testPassword); err != nil {
 		t.Fatal(err)
@@ -194,6 +194,21 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /templates/survei.xlsx", method: "GET", path: "/templates/survei.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /uploads", method: "GET", path: "/uploads", kind: page, viewer: 403, uploader: 200, admin: 200},
+		// Not multipart: refused after the role check.
+		{route: "POST /uploads", method: "POST", path: "/uploads", form: url.Values{}, kind: "post", viewer: 403, uploader: 400, admin: 400},
+		{route: "GET /uploads/:id", method: "GET", path: "/uploads/nosuch", kind: page, viewer: 403, uploader: 404, admin: 404},
+		{route: "GET /uploads/:id/status", method: "GET", path: "/uploads/nosuch/status", kind: page, viewer: 403, uploader: 404, admin: 404},
+		{route: "GET /uploads/:id/annotated.xlsx", method: "GET", path: "/uploads/nosuch/annotated.xlsx", kind: page, viewer: 403, uploader: 404, admin: 404},
+		{route: "POST /uploads/:id/commit", method: "POST", path: "/uploads/nosuch/commit", form: url.Values{}, kind: "post", viewer: 403, uploader: 404, admin: 404},
+		{route: "POST /uploads/:id/discard", method: "POST", path: "/uploads/nosuch/discard", form: url.Values{}, kind: "post", viewer: 403, uploader: 404, admin: 404},
+		{route: "GET /imports", method: "GET", path: "/imports", kind: page, viewer: 403, uploader: 200, admin: 200},
+		{route: "GET /imports/:id/file", method: "GET", path: "/imports/1/file", kind: page, viewer: 403, uploader: 200, admin: 200},
+		{route: "GET /imports/:id/undo", method: "GET", path: "/imports/1/undo", kind: page, viewer: 403, uploader: 200, admin: 200},
+		{route: "POST /imports/:id/undo", method: "POST", path: "/imports/99/undo", form: url.Values{}, kind: "post", viewer: 403, uploader: 404, admin: 404},
 		{route: "GET /admin/users", method: "GET", path: "/admin/users", kind: page, viewer: 403, uploader: 403, admin: 200},
 		{route: "POST /admin/users", method: "POST", path: "/admin/users", form: newUser("added"), kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},

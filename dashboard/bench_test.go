@@ -95,7 +95,7 @@ func buildBenchDB(path string) error {
 }
 
 func benchServer(b *testing.B, db *queries.DB) *Server {
-	s, err := New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DataDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
 	}

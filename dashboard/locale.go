@@ -91,6 +91,9 @@ func (l *Locale) Date(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), l.T(fmt.Sprintf("month.%d", t.Month())), t.Year())
 }
 
+// Time writes a time of day, "14:05", in the server's time zone.
+func (l *Locale) Time(t time.Time) string { return t.Local().Format("15:04") }
+
 // Month writes a "2014-09" month as "September 2014".
 func (l *Locale) Month(ym string) string {
 	t, err := time.Parse("2006-01", ym)

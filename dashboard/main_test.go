@@ -43,6 +43,8 @@ type testEnv struct {
 	HTTP   *httptest.Server
 	URL    string
 	clock  *testClock
+
+	dataDir string // the server's data folder
 }
 
 // testClock is the server's clock in tests; requests read it while the
@@ -84,7 +86,7 @@ func newTestEnv(t *testing.T, opt envOptions) *testEnv {
 		}
 	}
 	clock := &testClock{now: time.Now()}
-	cfg := dashboard.Config{DB: db, Now: clock.Now,
+	cfg := dashboard.Config{DB: db, Now: clock.Now, DataDir: filepath.Join(dir, "data"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if testing.Verbose() {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -96,9 +98,10 @@ func newTestEnv(t *testing.T, opt envOptions) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	hs := httptest.NewServer(boundedHandler(t, srv, maxTestRequests)) // listens on 127.0.0.1
 	t.Cleanup(hs.Close)
-	return &testEnv{t: t, DB: db, Server: srv, HTTP: hs, URL: hs.URL, clock: clock}
+	return &testEnv{t: t, DB: db, Server: srv, HTTP: hs, URL: hs.URL, clock: clock, dataDir: cfg.DataDir}
 }
 
 // maxTestRequests bounds what one test may ask of its server: a runaway

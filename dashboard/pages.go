@@ -28,6 +28,7 @@ type pageTemplates struct {
 func loadTemplates(static *staticFiles) (*pageTemplates, error) {
 	funcs := template.FuncMap{
 		"asset": static.url,
+		"add":   func(a, b int) int { return a + b },
 		"cell":  func(l *Locale, v any) string { return l.Cell(v) },
 		"chartArgs": func(l *Locale, cv chartView) chartArgs {
 			return chartArgs{L: l, chartView: cv}
@@ -134,6 +135,8 @@ type dashboardPage struct {
 	// The set filter parts that figures of people (the roster, the
 	// facilitator tile) and of groups (the group tiles) cannot apply.
 	PeopleNotApplied, GroupsNotApplied string
+
+	ExportURL string // the summary workbook for the page's filter
 }
 
 type chartView struct {
@@ -178,7 +181,8 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
 		}
 		ctx := c.Request().Context()
-		page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true}
+		page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true,
+			ExportURL: withQuery("/exports/summary.xlsx", query)}
 		l := page.L
 		if page.Filter, err = s.filterView(c, f, l); err != nil {
 			return err

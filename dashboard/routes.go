@@ -5,7 +5,7 @@ import "pantau/queries"
 // routes lists every route the server answers.
 func (s *Server) routes() {
 	e := s.echo
-	viewer, admin := requireRole(queries.Viewer), requireRole(queries.Admin)
+	viewer, uploader, admin := requireRole(queries.Viewer), requireRole(queries.Uploader), requireRole(queries.Admin)
 
 	e.GET("/healthz", s.handleHealth())
 	e.HEAD("/healthz", s.handleHealth())
@@ -23,6 +23,23 @@ func (s *Server) routes() {
 	e.GET("/api/v1/summary", s.handleSummary(), viewer)
 	e.GET("/api/v1/charts/:id", s.handleChart(), viewer)
 	e.GET("/api/v1/charts/:id/csv", s.handleChartCSV(), viewer)
+	e.GET("/exports/summary.xlsx", s.handleSummaryWorkbook(), viewer)
+
+	e.GET("/templates/peserta.xlsx", handleTemplate("peserta"), viewer)
+	e.GET("/templates/survei.xlsx", handleTemplate("survei"), viewer)
+
+	e.GET("/uploads", s.handleUploadsPage(), uploader)
+	e.POST("/uploads", s.handleUpload(), uploader)
+	e.GET("/uploads/:id", s.handleUploadPage(), uploader)
+	e.GET("/uploads/:id/status", s.handleUploadStatus(), uploader)
+	e.GET("/uploads/:id/annotated.xlsx", s.handleAnnotated(), uploader)
+	e.POST("/uploads/:id/commit", s.handleUploadDecision(true), uploader)
+	e.POST("/uploads/:id/discard", s.handleUploadDecision(false), uploader)
+
+	e.GET("/imports", s.handleImports(), uploader)
+	e.GET("/imports/:id/file", s.handleImportFile(), uploader)
+	e.GET("/imports/:id/undo", s.handleUndoConfirm(), uploader)
+	e.POST("/imports/:id/undo", s.handleUndo(), uploader)
 
 	e.GET("/admin/users", s.handleUsers(), admin)
 	e.POST("/admin/users", s.handleUserChange("add"), admin)

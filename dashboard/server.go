@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -33,6 +34,17 @@ type Config struct {
 	// window of LoginWindow; defaults 5 and 20 per 15 minutes.
 	LoginPerUser, LoginPerAddress int
 	LoginWindow                   time.Duration
+
+	// Uploads: where files are kept (the same data folder as `pantau
+	// ingest --data`), the largest file (default ingest.DefaultMaxUpload),
+	// uploads allowed per user per hour (default 30), how long a checked
+	// upload waits for Impor or Batal (default 1 hour) and how many files
+	// are checked or committed at once (default 2).
+	DataDir        string
+	MaxUpload      int64
+	UploadsPerHour int
+	UploadTTL      time.Duration
+	UploadWorkers  int
 }
 
 // Server is the dashboard as an http.Handler.
@@ -46,6 +58,7 @@ type Server struct {
 	logins   *loginLimiter
 	pages    *pageTemplates
 	static   *staticFiles
+	uploads  *uploadStore
 }
 
 // New builds the server and its routes.
@@ -74,11 +87,30 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("dashboard: no data folder")
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = ingest.DefaultMaxUpload
+	}
+	if cfg.UploadsPerHour <= 0 {
+		cfg.UploadsPerHour = 30
+	}
+	if cfg.UploadTTL <= 0 {
+		cfg.UploadTTL = time.Hour
+	}
+	if cfg.UploadWorkers <= 0 {
+		cfg.UploadWorkers = 2
+	}
 	static, err := loadStatic()
 	if err != nil {
 		return nil, err
 	}
 	pages, err := loadTemplates(static)
+	if err != nil {
+		return nil, err
+	}
+	uploads, err := newUploadStore(cfg.DB, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now),
 		pages:    pages,
 		static:   static,
+		uploads:  uploads,
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -117,7 +150,8 @@ func New(cfg Config) (*Server, error) {
 			p := c.Request().URL.Path
 			return !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
 		}}),
-		middleware.BodyLimit(cfg.BodyLimit),
+		// An upload streams its file to disk under its own limit (uploads.go).
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
 		withLocale,
 		s.loadSession,
 		csrf,
@@ -144,6 +178,10 @@ func (s *Server) deleteExpiredSessions(ctx context.Context) {
 		s.log.Info("deleted expired sessions", "count", n)
 	}
 }
+
+// Close stops the uploads' background checks and commits (a commit cut
+// short is rolled back whole) and removes the files waiting for a decision.
+func (s *Server) Close() { s.uploads.Close() }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
@@ -198,10 +236,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("serving", "addr", "http://"+ln.Addr().String())
-	sweep := time.NewTicker(time.Hour)
+	defer s.Close()
+	sweep := time.NewTicker(time.Minute)
 	defer sweep.Stop()
-	for done := false; !done; {
-		s.deleteExpiredSessions(ctx)
+	for i, done := 0, false; !done; i++ {
+		if i%60 == 0 {
+			s.deleteExpiredSessions(ctx)
+		}
+		s.uploads.sweep(s.cfg.Now())
 		select {
 		case err := <-errc:
 			return err

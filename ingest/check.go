@@ -45,6 +45,7 @@ type fileCheck struct {
 	names    map[string]bool // lowercased participant names
 	date1904 bool
 	batch    *queries.Batch // rows are staged here until the first error
+	progress func(Progress)
 
 	problems       []Problem
 	errors, counts int

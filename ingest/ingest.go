@@ -27,6 +27,25 @@ type Options struct {
 	By        string // who uploads: "cli" or a user name
 	DataDir   string // where committed files are kept, named by their SHA-256
 	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
+
+	// Progress, when set, is told how far the ingest is: after every few
+	// hundred rows read and when the commit starts. It is called on the
+	// goroutine that called File or Bytes.
+	Progress func(Progress)
+}
+
+// Progress is how far one ingest has come.
+type Progress struct {
+	Stage string `json:"stage"` // "reading" or "committing"
+	Sheet string `json:"sheet"` // the sheet being read
+	Row   int    `json:"row"`   // rows of that sheet read so far
+	Rows  int    `json:"rows"`  // the sheet's last row number as the file declares it; 0 if unknown
+}
+
+func (o Options) progress(p Progress) {
+	if o.Progress != nil {
+		o.Progress(p)
+	}
 }
 
 // Report is the outcome of ingesting one file.
@@ -139,7 +158,7 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 	r := newReport(name, opt)
 	sum := sha256.Sum256(data)
 	r.SHA256, r.Size = hex.EncodeToString(sum[:]), int64(len(data))
-	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}}
+	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}, progress: opt.progress}
 
 	if reason := sniff(data); reason != nil {
 		f.fileError("", *reason)
@@ -253,6 +272,10 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			continue
 		}
 		fetched := prefetch(rows)
+		total := wb.lastRowNumber(name)
+		fetched.progress = func(n int) {
+			f.progress(Progress{Stage: "reading", Sheet: name, Row: n, Rows: total})
+		}
 		report, err := readRecovering(f, k, name, fetched)
 		fetched.stop()
 		rows.Close()
@@ -307,6 +330,7 @@ func kindOfSheet(name string) sheetKind {
 // is written first: if the commit then fails, a file written by this call is
 // removed again, and a committed import always has its file.
 func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, opt Options) error {
+	opt.progress(Progress{Stage: "committing"})
 	path, created, err := keepFile(opt.DataDir, r.SHA256, data)
 	if err != nil {
 		return err

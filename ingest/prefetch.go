@@ -15,6 +15,9 @@ type prefetcher struct {
 	cur     []fetchedRow
 	row     fetchedRow
 	err     error // set by the reader before it closes batches
+
+	handed   int            // rows handed out so far
+	progress func(rows int) // told of each batch taken; may be nil
 }
 
 type fetchedRow struct {
@@ -68,6 +71,10 @@ func (p *prefetcher) Next() bool {
 			return false
 		}
 		p.cur = b
+		if p.progress != nil {
+			p.progress(p.handed)
+		}
+		p.handed += len(b)
 	}
 	p.row, p.cur = p.cur[0], p.cur[1:]
 	return true

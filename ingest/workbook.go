@@ -979,3 +979,23 @@ func (wb *workbook) rels(part string) []relationship {
 	d.Decode(&rels)
 	return rels.Relationships
 }
+
+// lastRowNumber is the number of a sheet's last row as the end of its XML
+// says, for showing progress only (the rows are counted as they are read);
+// 0 when it cannot be found cheaply.
+func (wb *workbook) lastRowNumber(sheet string) int {
+	src, err := wb.sheetSource(sheet)
+	if err != nil {
+		return 0
+	}
+	defer src.close()
+	tail, _, err := src.tail(64 << 10)
+	if err != nil {
+		return 0
+	}
+	last, found, _ := lastRow(tail)
+	if !found {
+		return 0
+	}
+	return last
+}

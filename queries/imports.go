@@ -85,54 +85,106 @@ func committedImportWithHash(ctx context.Context, q querier, sha256 string) (int
 // the same row. It is refused when a later import that is still committed
 // changed one of its rows: undo that first. Once done, DataVersion goes up.
 func (db *DB) Undo(ctx context.Context, id int64, by string) error {
+	_, err := db.undo(ctx, id, by, true)
+	return err
+}
+
+// UndoEffect is what undoing an import would change in the current data.
+type UndoEffect struct {
+	Kind     Kind `json:"kind"`
+	Removed  int  `json:"removed"`  // rows that go away: no other import holds them
+	Reverted int  `json:"reverted"` // rows that go back to another import's different version
+}
+
+// UndoPreview says what Undo would change, or why it would be refused,
+// without changing anything: the undo runs and is rolled back.
+func (db *DB) UndoPreview(ctx context.Context, id int64) ([]UndoEffect, error) {
+	return db.undo(ctx, id, "", false)
+}
+
+func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoEffect, error) {
 	db.writes.Lock()
 	defer db.writes.Unlock()
 
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer tx.Rollback()
 
 	var status string
 	err = tx.QueryRowContext(ctx, `SELECT status FROM imports WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Errorf(ENOTFOUND, "import %d does not exist", id)
+		return nil, Errorf(ENOTFOUND, "import %d does not exist", id)
 	} else if err != nil {
-		return fmt.Errorf("undo %d: %w", id, err)
+		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	if status == "undone" {
-		return Errorf(ECONFLICT, "import %d is already undone", id)
+		return nil, Errorf(ECONFLICT, "import %d is already undone", id)
 	}
 	later, err := laterDependents(ctx, tx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(later) > 0 {
-		return Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
+		return nil, Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
 			id, joinIDs(later, ", "), joinIDs(later, " and "))
 	}
 	if regions, err := orphanedRegions(ctx, tx, id); err != nil {
-		return err
+		return nil, err
 	} else if len(regions) > 0 {
-		return Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
+		return nil, Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
 			id, strings.Join(regions, ", "))
+	}
+	if !keep {
+		// Keep the rows the undo touches as they are now, to compare after.
+		for _, k := range Kinds {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE before_%[1]s AS
+				SELECT * FROM %[1]s WHERE key IN (SELECT key FROM %[2]s WHERE import_id = %[3]d)`, k, k.versions(), id)); err != nil {
+				return nil, fmt.Errorf("undo preview %d: %w", id, err)
+			}
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?`,
 		time.Now().UTC(), by, id); err != nil {
-		return fmt.Errorf("undo %d: %w", id, err)
+		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	for _, k := range Kinds {
 		if err := refresh(ctx, tx, k, id); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	if !keep {
+		return undoEffects(ctx, tx)
+	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("undo %d: %w", id, err)
+		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	db.version.Add(1)
 	db.checkpoint(ctx)
-	return nil
+	return nil, nil
+}
+
+// undoEffects compares the rows an undo touched (before_<kind>) with the
+// current rows after it, inside the undo's transaction.
+func undoEffects(ctx context.Context, tx *sql.Tx) ([]UndoEffect, error) {
+	var effects []UndoEffect
+	for _, k := range Kinds {
+		same, err := sameRow(ctx, tx, k, "b", "c")
+		if err != nil {
+			return nil, err
+		}
+		e := UndoEffect{Kind: k}
+		err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT
+			count(*) FILTER (WHERE c.key IS NULL),
+			count(*) FILTER (WHERE c.key IS NOT NULL AND NOT (%[2]s))
+			FROM before_%[1]s b LEFT JOIN %[1]s c ON c.key = b.key`, k, same)).Scan(&e.Removed, &e.Reverted)
+		if err != nil {
+			return nil, fmt.Errorf("undo preview: %w", err)
+		}
+		effects = append(effects, e)
+	}
+	return effects, nil
 }
 
 // laterDependents lists the committed imports after id that hold a different

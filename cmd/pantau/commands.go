@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"pantau/dashboard"
 	"pantau/ingest"
 	"pantau/queries"
 	"pantau/sampledata"
@@ -278,20 +280,45 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// filterUsage is the usage of the filter flags summary and export share.
+const filterUsage = "[--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]"
+
+// filterFlags are the dashboard's filter as flags, for summary and export.
+type filterFlags struct {
+	regions                    stringList
+	gender, workType, from, to *string
+}
+
+// withFilter adds the filter flags; read them with filter after parse.
+func (f *flags) withFilter() *filterFlags {
+	ff := &filterFlags{}
+	f.Var(&ff.regions, "region", "count only this region (repeatable)")
+	ff.gender = f.String("gender", "", "P or L")
+	ff.workType = f.String("work-type", "", "POS or SE")
+	ff.from = f.String("from", "", "first survey day, YYYY-MM-DD")
+	ff.to = f.String("to", "", "last survey day, YYYY-MM-DD")
+	return ff
+}
+
+// filter reads the parsed flags as the dashboard reads its query string;
+// a bad value is a usage error of the command.
+func (ff *filterFlags) filter(command string) (queries.Filter, error) {
+	filter, err := ingest.ParseFilter(ff.regions, *ff.gender, *ff.workType, *ff.from, *ff.to)
+	if err != nil {
+		return filter, usageError("%s: %v", command, err)
+	}
+	return filter, nil
+}
+
 func (env *environment) summary(ctx context.Context, args []string) error {
-	f := env.newFlags("summary", "[--json] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]").withDB(env).withJSON()
-	var regions stringList
-	f.Var(&regions, "region", "count only this region (repeatable)")
-	gender := f.String("gender", "", "P or L")
-	workType := f.String("work-type", "", "POS or SE")
-	from := f.String("from", "", "first survey day, YYYY-MM-DD")
-	to := f.String("to", "", "last survey day, YYYY-MM-DD")
+	f := env.newFlags("summary", "[--json] "+filterUsage).withDB(env).withJSON()
+	ff := f.withFilter()
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	filter, err := ingest.ParseFilter(regions, *gender, *workType, *from, *to)
+	filter, err := ff.filter("summary")
 	if err != nil {
-		return usageError("summary: %v", err)
+		return err
 	}
 	db, err := f.openDB(ctx)
 	if err != nil {
@@ -306,6 +333,42 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 		return env.printJSON(s)
 	}
 	printSummary(env.stdout, s)
+	return nil
+}
+
+// export writes the summary workbook the dashboard's download gives for
+// the same filter.
+func (env *environment) export(ctx context.Context, args []string) error {
+	f := env.newFlags("export", "--out FILE [--lang id|en] "+filterUsage).withDB(env)
+	out := f.String("out", "", "the .xlsx file to write")
+	lang := f.String("lang", "id", "language of the labels: id (Bahasa Indonesia) or en")
+	ff := f.withFilter()
+	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		f.Usage()
+		return usageError("export: --out FILE is required")
+	}
+	if *lang != "id" && *lang != "en" {
+		return usageError("export: --lang must be id or en, not %q", *lang)
+	}
+	filter, err := ff.filter("export")
+	if err != nil {
+		return err
+	}
+	db, err := f.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = writeFile(*out, func(w io.Writer) error {
+		return dashboard.WriteSummaryWorkbook(ctx, w, db, filter, *lang, time.Now())
+	})
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	fmt.Fprintf(env.stdout, "wrote %s\n", *out)
 	return nil
 }
 

@@ -61,6 +61,7 @@ Usage:
   pantau imports [--json]
   pantau undo ID
   pantau summary [--json] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+  pantau export --out FILE [--lang id|en] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau sample --out DIR [--respondents N] [--groups M] [--seed S]
   pantau template --kind peserta|survei --out FILE
   pantau serve [--addr 127.0.0.1:8080]
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.undo(ctx, rest)
 	case "summary":
 		return env.summary(ctx, rest)
+	case "export":
+		return env.export(ctx, rest)
 	case "sample":
 		return env.sample(rest)
 	case "template":

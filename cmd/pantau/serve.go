@@ -27,8 +27,10 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if demo {
 		name = "demo"
 	}
-	f := env.newFlags(name, "[--addr 127.0.0.1:8080]").withDB(env)
+	f := env.newFlags(name, "[--addr 127.0.0.1:8080] [--max-upload BYTES] [--uploads-per-hour N]").withDB(env)
 	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
+	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
+	perHour := f.Int("uploads-per-hour", 30, "uploads allowed per user per hour")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -42,7 +44,8 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 			return exitError{code: 2, msg: err.Error()}
 		}
 	}
-	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(env.stderr, nil))})
+	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(env.stderr, nil)),
+		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}

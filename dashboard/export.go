@@ -1,0 +1,602 @@
+package dashboard
+
+// The summary workbook: GET /exports/summary.xlsx and `pantau export` write
+// the same .xlsx, from the same query functions as the dashboards, for one
+// filter: a cover sheet (Ringkasan) with the filter in words and the key
+// figures, then one sheet per dashboard section (Fasilitator, Masalah,
+// Pengorganisasian), each a formatted table with a native Excel chart
+// beside it.
+//
+// Every sheet is written with excelize's StreamWriter. A chart must be added
+// to a sheet before its stream writer is made: NewStreamWriter copies the
+// sheet's <drawing> reference from the worksheet as it is then, and Flush
+// writes that copy; a chart added after Flush would be lost, because the
+// streamed XML replaces the worksheet when the file is saved.
+//
+// Uploaded text (region names, file names) is only ever written as a string
+// cell (an inline string): the stream writer makes a formula only from
+// excelize.Cell.Formula, which this file never sets, so "=HYPERLINK(...)" or
+// "+1" stays text. Charts name their series and categories by cell
+// references, never by copying uploaded text into the chart.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
+
+	"pantau/queries"
+)
+
+// The sheet names are fixed Indonesian in both languages, so that formulas
+// and macros people write against the workbook keep working.
+const (
+	sheetCover      = "Ringkasan"
+	sheetFacilitate = "Fasilitator"
+	sheetProblems   = "Masalah"
+	sheetOrganizing = "Pengorganisasian"
+)
+
+// workbookSheets are the sheets, in order.
+var workbookSheets = []string{sheetCover, sheetFacilitate, sheetProblems, sheetOrganizing}
+
+// workbookData is everything the workbook shows.
+type workbookData struct {
+	filter   queries.Filter
+	sum      *queries.Summary
+	byRegion []queries.RegionOrganizing // organizing per region (queries.OrganizingByRegion)
+	latest   *queries.Import            // the latest committed import; nil when there is none
+}
+
+// WriteSummaryWorkbook writes the summary workbook for f, with labels in
+// lang ("id" or "en"), stamped as generated at now. It reads the database
+// directly (no cache); the HTTP handler writes the same workbook through the
+// server's cache. An invalid filter is an EINVALID error.
+func WriteSummaryWorkbook(ctx context.Context, w io.Writer, db *queries.DB, f queries.Filter, lang string, now time.Time) error {
+	l, ok := locales[lang]
+	if !ok {
+		return queries.Errorf(queries.EINVALID, "language %q: must be id or en", lang)
+	}
+	d := workbookData{filter: f}
+	var err error
+	if d.sum, err = db.Summary(ctx, f); err != nil {
+		return err
+	}
+	if d.byRegion, err = db.OrganizingByRegion(ctx, f); err != nil {
+		return err
+	}
+	if d.latest, err = latestImport(ctx, db); err != nil {
+		return err
+	}
+	return writeSummaryWorkbook(w, d, l, now)
+}
+
+// handleSummaryWorkbook answers GET /exports/summary.xlsx: the summary
+// workbook for the request's filter, in the request's language. It is built
+// in memory first, so that an error is a clean error response and never
+// half a file.
+func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request().Context()
+		d := workbookData{filter: f}
+		if d.sum, err = cached(ctx, s, "summary", f, s.db.Summary); err != nil {
+			return err
+		}
+		if d.byRegion, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion); err != nil {
+			return err
+		}
+		if d.latest, err = latestImport(ctx, s.db); err != nil {
+			return err
+		}
+		now := s.cfg.Now()
+		var buf bytes.Buffer
+		if err := writeSummaryWorkbook(&buf, d, localeFor(c), now); err != nil {
+			return err
+		}
+		h := c.Response().Header()
+		h.Set("Content-Disposition", `attachment; filename="pantau-ringkasan-`+now.Format(time.DateOnly)+`.xlsx"`)
+		h.Set("Cache-Control", "no-store")
+		return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	}
+}
+
+// latestImport is the newest import still committed, or nil.
+func latestImport(ctx context.Context, db *queries.DB) (*queries.Import, error) {
+	list, err := db.Imports(ctx) // newest first
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].Status == "committed" {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// writeSummaryWorkbook writes d as the workbook, in l's language.
+func writeSummaryWorkbook(w io.Writer, d workbookData, l *Locale, now time.Time) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	st, err := newWorkbookStyles(x)
+	if err != nil {
+		return err
+	}
+	if err := x.SetSheetName("Sheet1", workbookSheets[0]); err != nil {
+		return err
+	}
+	for _, name := range workbookSheets[1:] {
+		if _, err := x.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	b := &book{x: x, st: st, l: l, d: d}
+	for _, write := range []func() error{
+		func() error { return b.cover(now) },
+		b.facilitators,
+		b.problems,
+		b.organizing,
+	} {
+		if err := write(); err != nil {
+			return fmt.Errorf("summary workbook: %w", err)
+		}
+	}
+	x.SetActiveSheet(0)
+	if err := x.SetDocProps(&excelize.DocProperties{Title: l.T("export.title"), Creator: "pantau",
+		Created: now.UTC().Format(time.RFC3339)}); err != nil {
+		return err
+	}
+	if _, err := x.WriteTo(w); err != nil {
+		return fmt.Errorf("summary workbook: %w", err)
+	}
+	return nil
+}
+
+// book is the workbook being written.
+type book struct {
+	x  *excelize.File
+	st workbookStyles
+	l  *Locale
+	d  workbookData
+}
+
+// workbookStyles are the cell styles, made once per file.
+type workbookStyles struct {
+	title, subtitle, note, header, label     int
+	num, pct, totalLabel, totalNum, totalPct int
+}
+
+func newWorkbookStyles(x *excelize.File) (workbookStyles, error) {
+	pct := "0.0%"
+	header := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F1"}}
+	top := []excelize.Border{{Type: "top", Color: "5B6475", Style: 1}}
+	styles := []*excelize.Style{
+		{Font: &excelize.Font{Bold: true, Size: 14, Color: "0B5C8A"}},
+		{Font: &excelize.Font{Bold: true, Size: 12}},
+		{Font: &excelize.Font{Italic: true, Color: "5B6475"}},
+		{Font: &excelize.Font{Bold: true}, Fill: header,
+			Border:    []excelize.Border{{Type: "bottom", Color: "5B6475", Style: 1}},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}},
+		{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}},
+		{NumFmt: 3}, // #,##0
+		{CustomNumFmt: &pct},
+		{Font: &excelize.Font{Bold: true}, Border: top},
+		{Font: &excelize.Font{Bold: true}, Border: top, NumFmt: 3},
+		{Font: &excelize.Font{Bold: true}, Border: top, CustomNumFmt: &pct},
+	}
+	ids := make([]int, len(styles))
+	for i, s := range styles {
+		id, err := x.NewStyle(s)
+		if err != nil {
+			return workbookStyles{}, err
+		}
+		ids[i] = id
+	}
+	return workbookStyles{title: ids[0], subtitle: ids[1], note: ids[2], header: ids[3], label: ids[4],
+		num: ids[5], pct: ids[6], totalLabel: ids[7], totalNum: ids[8], totalPct: ids[9]}, nil
+}
+
+// sheet streams the rows of one worksheet top to bottom. The first error
+// sticks: later calls do nothing and flush returns it.
+type sheet struct {
+	b    *book
+	name string
+	sw   *excelize.StreamWriter
+	row  int // the last row written (or skipped)
+	err  error
+}
+
+// newSheet starts streaming a sheet: column widths (first column first),
+// and the rows above data row freezeBelow frozen (0: nothing frozen).
+// Charts must be added before (see addChart).
+func (b *book) newSheet(name string, freezeBelow int, widths ...float64) *sheet {
+	s := &sheet{b: b, name: name}
+	s.sw, s.err = b.x.NewStreamWriter(name)
+	for i, w := range widths {
+		if s.err == nil {
+			s.err = s.sw.SetColWidth(i+1, i+1, w)
+		}
+	}
+	if s.err == nil && freezeBelow > 1 {
+		top := cellName(1, freezeBelow)
+		s.err = s.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: freezeBelow - 1, TopLeftCell: top, ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}}})
+	}
+	return s
+}
+
+// add writes the next row; cells are excelize.Cell values (see text, num, pct).
+func (s *sheet) add(cells ...any) {
+	s.row++
+	if s.err == nil {
+		s.err = s.sw.SetRow(cellName(1, s.row), cells)
+	}
+}
+
+// skip leaves n rows empty.
+func (s *sheet) skip(n int) { s.row += n }
+
+// skipTo leaves rows empty so that the next row written is row.
+func (s *sheet) skipTo(row int) {
+	if s.row < row-1 {
+		s.row = row - 1
+	}
+}
+
+// wide writes one styled text across columns 1..cols of the next row (merged).
+func (s *sheet) wide(style int, v string, cols int) {
+	s.add(text(style, v))
+	if s.err == nil && cols > 1 {
+		s.err = s.sw.MergeCell(cellName(1, s.row), cellName(cols, s.row))
+	}
+}
+
+func (s *sheet) flush() error {
+	if s.err != nil {
+		return fmt.Errorf("%s: %w", s.name, s.err)
+	}
+	if err := s.sw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	return nil
+}
+
+// text is a string cell: never a formula, whatever it starts with.
+func text(style int, v string) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+
+func num(style, v int) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+
+// pct is a share cell (0..1, shown as a percentage); blank when there is no share.
+func pct(style int, p *float64) excelize.Cell {
+	if p == nil {
+		return excelize.Cell{StyleID: style}
+	}
+	return excelize.Cell{StyleID: style, Value: *p}
+}
+
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// colRange is the absolute reference of column col, rows first..last, on a sheet.
+func colRange(sheetName string, col, first, last int) string {
+	c, _ := excelize.ColumnNumberToName(col)
+	return fmt.Sprintf("%s!$%s$%d:$%s$%d", sheetName, c, first, c, last)
+}
+
+func absCell(sheetName string, col, row int) string {
+	c, _ := excelize.ColumnNumberToName(col)
+	return fmt.Sprintf("%s!$%s$%d", sheetName, c, row)
+}
+
+// The layout of the three section sheets: title, filter, a note (or
+// blank), then the first table's header, frozen with the rows above it.
+const (
+	headerRow    = 4
+	firstDataRow = headerRow + 1
+)
+
+// Charts are placed beside the first table, at the header row; rows are
+// 20 pixels high by default, so a chart covers chartHeight/20 rows.
+const (
+	chartWidth, chartHeight = 640, 360
+	chartRows               = chartHeight / 20
+)
+
+// addChart adds a native chart with its top left corner at cell, before
+// the sheet is streamed (see the comment at the top of the file).
+func (b *book) addChart(sheetName, cell string, typ excelize.ChartType, title string, series []excelize.ChartSeries, valueFormat string, reverseCategories bool) error {
+	one := false // one colour per series, not per bar
+	ch := &excelize.Chart{
+		Type:       typ,
+		Series:     series,
+		VaryColors: &one,
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Bold: true, Size: 12}}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		Dimension:  excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
+		Format:     excelize.GraphicOptions{OffsetX: 10},
+		// A horizontal bar chart draws its first category at the bottom;
+		// reversed, the list reads top down like the table.
+		XAxis:    excelize.ChartAxis{ReverseOrder: reverseCategories},
+		YAxis:    excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: valueFormat}},
+		PlotArea: excelize.ChartPlotArea{ShowVal: len(series) == 1, NumFmt: excelize.ChartNumFmt{CustomNumFmt: valueFormat}},
+	}
+	if len(series) == 1 {
+		ch.Legend.Position = "none"
+	}
+	return b.x.AddChart(sheetName, cell, ch)
+}
+
+// sectionHead writes a section sheet's first three rows: its title, the
+// filter in words, and a note saying which set filter parts its figures
+// cannot apply (or nothing), all across cols columns.
+func (s *sheet) sectionHead(title string, cols int, note string) {
+	s.wide(s.b.st.title, title, cols)
+	s.wide(s.b.st.note, s.b.l.T("export.filter", s.b.filterLine()), cols)
+	if note != "" {
+		s.wide(s.b.st.note, note, cols)
+	} else {
+		s.skip(1)
+	}
+}
+
+// filterWords says what the filter selects, part by part: region, gender,
+// work type, period; each as label and value in the workbook's language.
+func (b *book) filterWords() [][2]string {
+	f, l := b.d.filter, b.l
+	regions := l.T("export.all_regions")
+	if len(f.Regions) > 0 {
+		regions = strings.Join(f.Regions, ", ")
+	}
+	gender := l.T("export.all_genders")
+	if f.Gender != "" {
+		gender = l.T("gender." + f.Gender)
+	}
+	workType := l.T("export.all_work_types")
+	if f.WorkType != "" {
+		workType = l.T("work_type." + f.WorkType)
+	}
+	var period []string
+	if !f.From.IsZero() {
+		period = append(period, l.T("filter.from_is", l.Date(f.From)))
+	}
+	if !f.To.IsZero() {
+		period = append(period, l.T("filter.to_is", l.Date(f.To)))
+	}
+	if len(period) == 0 {
+		period = []string{l.T("export.all_periods")}
+	}
+	return [][2]string{
+		{l.T("filter.region"), regions},
+		{l.T("filter.gender"), gender},
+		{l.T("filter.work_type"), workType},
+		{l.T("export.period"), strings.Join(period, " ")},
+	}
+}
+
+// filterLine is the filter in words on one line.
+func (b *book) filterLine() string {
+	var parts []string
+	for _, p := range b.filterWords() {
+		parts = append(parts, p[1])
+	}
+	return strings.Join(parts, " · ")
+}
+
+// when writes a moment the workbook's way: 1 Desember 2026 09:30 WIB.
+func (b *book) when(t time.Time) string {
+	return b.l.Date(t) + " " + t.Format("15:04 MST")
+}
+
+// cover writes Ringkasan: the title, the filter, when the workbook was made
+// and from which data, then the key figures of every section.
+func (b *book) cover(now time.Time) error {
+	l, st, sum := b.l, b.st, b.d.sum
+	s := b.newSheet(sheetCover, 0, 46, 48)
+	s.wide(st.title, l.T("export.title"), 2)
+	s.skip(1)
+	for _, p := range b.filterWords() {
+		s.add(text(st.label, p[0]), text(st.label, p[1]))
+	}
+	s.add(text(st.label, l.T("export.generated")), text(st.label, b.when(now)))
+	if im := b.d.latest; im != nil {
+		s.add(text(st.label, l.T("export.data_as_of")), text(st.label, l.T("export.import_n", im.ID, b.when(im.At.Local()))))
+		s.add(text(st.label, l.T("export.import_file")), text(st.label, im.FileName))
+	} else {
+		s.add(text(st.label, l.T("export.data_as_of")), text(st.label, l.T("export.no_import")))
+	}
+	s.skip(1)
+
+	s.add(text(st.header, l.T("kpi.label")), text(st.header, l.T("export.value")))
+	figure := func(label string, v int) { s.add(text(st.label, label), num(st.num, v)) }
+	share := func(label string, p *float64) { s.add(text(st.label, label), pct(st.pct, p)) }
+	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
+	genders := genderColumns(l)
+	figure(l.T("export.kpi.facilitators"), fac.Total)
+	figure(l.T("export.kpi.of_facilitators", genders[0]), fac.Female)
+	figure(l.T("export.kpi.of_facilitators", genders[1]), fac.Male)
+	figure(l.T("export.kpi.of_facilitators", genders[2]), fac.Unknown)
+	figure(l.T("export.kpi.regions"), len(dataByRegion{facilitators: fac, respondents: rs, groups: b.d.byRegion}.regions()))
+	figure(l.T("export.kpi.respondents"), rs.Total)
+	figure(l.T("export.kpi.of_respondents", l.T("work_type.POS")), rs.ByWorkType.POS)
+	figure(l.T("export.kpi.of_respondents", l.T("work_type.SE")), rs.ByWorkType.SE)
+	figure(l.T("export.kpi.of_respondents", genders[0]), rs.ByGender.Female)
+	figure(l.T("export.kpi.of_respondents", genders[1]), rs.ByGender.Male)
+	figure(l.T("export.kpi.of_respondents", genders[2]), rs.ByGender.Unknown)
+	share(l.T("export.kpi.pos_share"), queries.Share(rs.ByWorkType.POS, rs.Total))
+	labels := problemLabels(l)
+	for i, p := range sum.Problems {
+		share(l.T("export.kpi.problem", labels[i]), p.Share)
+	}
+	figure(l.T("export.kpi.groups"), org.Groups)
+	formed := 0
+	for _, sc := range org.Funnel {
+		if sc.Stage == groupFormed {
+			formed = sc.Groups
+		}
+	}
+	figure(l.T("export.kpi.groups_formed"), formed)
+	figure(l.T("export.kpi.members"), org.Members)
+	if n := notApplied(b.d.filter, notForPeople, l); n != "" {
+		s.wide(st.note, l.T("kpi.not_applied_people", n), 2)
+	}
+	if n := notApplied(b.d.filter, notForGroups, l); n != "" {
+		s.wide(st.note, l.T("kpi.not_applied_groups", n), 2)
+	}
+	return s.flush()
+}
+
+// facilitators writes Fasilitator: facilitators per region by gender, a
+// totals row, and a stacked column chart of the regions.
+func (b *book) facilitators() error {
+	l, st, fac := b.l, b.st, b.d.sum.Facilitators
+	const cols = 5
+	last := firstDataRow + len(fac.ByRegion) - 1
+	genders := genderColumns(l)
+	if len(fac.ByRegion) > 0 {
+		var series []excelize.ChartSeries
+		for i := range genders {
+			series = append(series, excelize.ChartSeries{Name: absCell(sheetFacilitate, 2+i, headerRow),
+				Categories: colRange(sheetFacilitate, 1, firstDataRow, last), Values: colRange(sheetFacilitate, 2+i, firstDataRow, last)})
+		}
+		if err := b.addChart(sheetFacilitate, cellName(cols+2, headerRow), excelize.ColStacked, l.T("chart.facilitators-by-region"), series, "#,##0", false); err != nil {
+			return err
+		}
+	}
+	s := b.newSheet(sheetFacilitate, firstDataRow, 30, 14, 14, 16, 14)
+	s.sectionHead(l.T("chart.facilitators-by-region"), cols, b.notAppliedNote(notForPeople))
+	s.add(text(st.header, l.T("col.region")), text(st.header, genders[0]), text(st.header, genders[1]),
+		text(st.header, genders[2]), text(st.header, l.T("col.total")))
+	for _, r := range fac.ByRegion {
+		s.add(text(st.label, regionName(l, r.Region)), num(st.num, r.Female), num(st.num, r.Male), num(st.num, r.Unknown), num(st.num, r.Total))
+	}
+	if len(fac.ByRegion) == 0 {
+		s.add(text(st.note, l.T("export.no_data")))
+	}
+	s.add(text(st.totalLabel, l.T("col.total")), num(st.totalNum, fac.Female), num(st.totalNum, fac.Male),
+		num(st.totalNum, fac.Unknown), num(st.totalNum, fac.Total))
+	return s.flush()
+}
+
+// problems writes Masalah: the prevalence of the nine problems with a bar
+// chart, then the region × problem matrix of shares.
+func (b *book) problems() error {
+	l, st, sum := b.l, b.st, b.d.sum
+	labels := problemLabels(l)
+	const cols = 4
+	last := firstDataRow + len(sum.Problems) - 1
+	series := []excelize.ChartSeries{{Name: absCell(sheetProblems, 4, headerRow),
+		Categories: colRange(sheetProblems, 1, firstDataRow, last), Values: colRange(sheetProblems, 4, firstDataRow, last)}}
+	if err := b.addChart(sheetProblems, cellName(cols+2, headerRow), excelize.Bar, l.T("chart.problem-prevalence"), series, "0%", true); err != nil {
+		return err
+	}
+	s := b.newSheet(sheetProblems, firstDataRow, 34, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
+	s.sectionHead(l.T("chart.problem-prevalence"), cols, "")
+	s.add(text(st.header, l.T("col.problem")), text(st.header, l.T("col.yes")), text(st.header, l.T("col.answered")), text(st.header, l.T("col.share")))
+	for i, p := range sum.Problems {
+		s.add(text(st.label, labels[i]), num(st.num, p.Yes), num(st.num, p.Answered), pct(st.pct, p.Share))
+	}
+
+	// The matrix starts below the chart: one row per region, its
+	// respondents, and the share answering Ya to each problem.
+	s.skipTo(max(s.row+3, headerRow+chartRows+2))
+	s.add(text(st.subtitle, l.T("chart.problems-by-region")))
+	header := []any{text(st.header, l.T("col.region")), text(st.header, l.T("unit.respondents"))}
+	for _, label := range labels {
+		header = append(header, text(st.header, label))
+	}
+	s.add(header...)
+	respondents := map[string]int{}
+	for _, r := range sum.Respondents.ByRegion {
+		respondents[r.Region] = r.Total
+	}
+	byRegion := sum.ProblemsByRegion // nine entries per region, in order a..i
+	for i := 0; i+len(labels) <= len(byRegion); i += len(labels) {
+		region := byRegion[i].Region
+		row := []any{text(st.label, regionName(l, region)), num(st.num, respondents[region])}
+		for _, p := range byRegion[i : i+len(labels)] {
+			row = append(row, pct(st.pct, queries.Share(p.Yes, p.Answered)))
+		}
+		s.add(row...)
+	}
+	if len(byRegion) == 0 {
+		s.add(text(st.note, l.T("export.no_data")))
+	}
+	total := []any{text(st.totalLabel, l.T("export.all_regions")), num(st.totalNum, sum.Respondents.Total)}
+	for _, p := range sum.Problems {
+		total = append(total, pct(st.totalPct, p.Share))
+	}
+	s.add(total...)
+	return s.flush()
+}
+
+// organizing writes Pengorganisasian: the funnel of stages with a bar
+// chart, the group and member totals, then the groups per region by their
+// highest stage.
+func (b *book) organizing() error {
+	l, st, org := b.l, b.st, b.d.sum.Organizing
+	const cols = 3
+	last := firstDataRow + len(org.Funnel) - 1
+	series := []excelize.ChartSeries{{Name: absCell(sheetOrganizing, 2, headerRow),
+		Categories: colRange(sheetOrganizing, 1, firstDataRow, last), Values: colRange(sheetOrganizing, 2, firstDataRow, last)}}
+	if err := b.addChart(sheetOrganizing, cellName(cols+2, headerRow), excelize.Bar, l.T("chart.organizing-funnel"), series, "#,##0", true); err != nil {
+		return err
+	}
+	s := b.newSheet(sheetOrganizing, firstDataRow, 30, 16, 16, 14, 14, 14, 14, 14, 14, 14)
+	s.sectionHead(l.T("chart.organizing-funnel"), cols, b.notAppliedNote(notForGroups))
+	s.add(text(st.header, l.T("col.stage")), text(st.header, l.T("col.groups_reached")), text(st.header, l.T("export.share_of_groups")))
+	for _, sc := range org.Funnel {
+		s.add(text(st.label, stageName(l, sc.Stage)), num(st.num, sc.Groups), pct(st.pct, queries.Share(sc.Groups, org.Groups)))
+	}
+	s.add(text(st.totalLabel, l.T("export.kpi.groups")), num(st.totalNum, org.Groups))
+	s.add(text(st.totalLabel, l.T("export.kpi.members")), num(st.totalNum, org.Members))
+
+	// Per region, below the chart.
+	s.skipTo(max(s.row+3, headerRow+chartRows+2))
+	s.add(text(st.subtitle, l.T("chart.groups-by-region-stage")))
+	header := []any{text(st.header, l.T("col.region")), text(st.header, l.T("col.groups"))}
+	for stage := 1; stage <= len(queries.StageNames)-1; stage++ {
+		header = append(header, text(st.header, stageName(l, stage)))
+	}
+	s.add(append(header, text(st.header, l.T("col.members")))...)
+	var groups, members int
+	var atStage [6]int
+	for _, r := range b.d.byRegion {
+		row := []any{text(st.label, regionName(l, r.Region)), num(st.num, r.Groups)}
+		for i, n := range r.AtStage {
+			row = append(row, num(st.num, n))
+			atStage[i] += n
+		}
+		s.add(append(row, num(st.num, r.Members))...)
+		groups, members = groups+r.Groups, members+r.Members
+	}
+	if len(b.d.byRegion) == 0 {
+		s.add(text(st.note, l.T("export.no_data")))
+	}
+	total := []any{text(st.totalLabel, l.T("col.total")), num(st.totalNum, groups)}
+	for _, n := range atStage {
+		total = append(total, num(st.totalNum, n))
+	}
+	s.add(append(total, num(st.totalNum, members))...)
+	return s.flush()
+}
+
+// notAppliedNote says which set parts of the filter a sheet's figures
+// cannot apply, or "".
+func (b *book) notAppliedNote(ignores []filterPart) string {
+	if n := notApplied(b.d.filter, ignores, b.l); n != "" {
+		return b.l.T("export.not_applied", n)
+	}
+	return ""
+}

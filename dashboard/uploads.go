@@ -1,0 +1,370 @@
+package dashboard
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"pantau/ingest"
+	"pantau/queries"
+)
+
+// maxFilesPerUpload bounds the files of one POST /uploads (the page sends
+// one per request; a form without script may send several).
+const maxFilesPerUpload = 10
+
+// isUploadPost is true for POST /uploads, whose body is a file streamed to
+// disk under the upload limit rather than a form held in memory.
+func isUploadPost(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Path() == "/uploads"
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	return mt == "multipart/form-data"
+}
+
+// wantsJSON is true for the page's script, which sends files itself to show
+// their progress and reads the answer as JSON.
+func wantsJSON(c echo.Context) bool {
+	return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+type uploadsPage struct {
+	pageBase
+	Uploads   []upload
+	MaxUpload string
+	MaxBytes  int64
+	PerHour   int
+}
+
+// handleUploadsPage answers GET /uploads: the upload form and the user's uploads.
+func (s *Server) handleUploadsPage() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		return s.render(c, http.StatusOK, "uploads", &uploadsPage{pageBase: s.base(c, "uploads"),
+			Uploads:   s.uploads.list(u.Username, s.cfg.Now()),
+			MaxUpload: byteSize(s.cfg.MaxUpload), MaxBytes: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour})
+	}
+}
+
+// handleUpload answers POST /uploads: each part named "file" is streamed
+// into the uploads folder, within the size limit, and its check starts. The
+// request is all or nothing: a refused file removes the ones before it.
+func (s *Server) handleUpload() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req, l, user := c.Request(), localeFor(c), currentUser(c)
+		if !isMultipart(req) {
+			return echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
+		}
+		// The parts' headers and the CSRF field are small; the files are
+		// counted one by one below.
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(s.cfg.MaxUpload+1<<20))
+		mr, err := req.MultipartReader()
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
+		}
+		csrfChecked := req.Header.Get(csrfHeader) != "" // the middleware compared it
+		var stored []*upload
+		discard := func() {
+			for _, u := range stored {
+				os.Remove(u.path)
+			}
+		}
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				discard()
+				return uploadReadError(err, l, s.cfg.MaxUpload)
+			}
+			if !csrfChecked {
+				// A form without script sends the token as its first field.
+				if part.FormName() != csrfField || !sameToken(part, csrfToken(c)) {
+					discard()
+					return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+				}
+				csrfChecked = true
+				continue
+			}
+			if part.FormName() != "file" || part.FileName() == "" {
+				part.Close()
+				continue
+			}
+			if len(stored) == maxFilesPerUpload {
+				discard()
+				return echo.NewHTTPError(http.StatusBadRequest, l.T("upload.too_many", maxFilesPerUpload))
+			}
+			now := s.cfg.Now()
+			if ok, retry := s.uploads.allow(user.Username, now); !ok {
+				discard()
+				return echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
+			}
+			u, err := s.storeUpload(part, user.Username)
+			if err != nil {
+				discard()
+				return uploadReadError(err, l, s.cfg.MaxUpload)
+			}
+			u.Created = now
+			stored = append(stored, u)
+		}
+		if !csrfChecked {
+			return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+		}
+		if len(stored) == 0 {
+			return echo.NewHTTPError(http.StatusBadRequest, "upload.no_file")
+		}
+		type created struct {
+			ID   string `json:"id"`
+			File string `json:"file"`
+			URL  string `json:"url"`
+		}
+		var list []created
+		for _, u := range stored {
+			s.uploads.add(u)
+			list = append(list, created{u.ID, u.FileName, "/uploads/" + u.ID})
+		}
+		if wantsJSON(c) {
+			return c.JSON(http.StatusAccepted, map[string]any{"uploads": list})
+		}
+		if len(list) == 1 {
+			return c.Redirect(http.StatusSeeOther, list[0].URL)
+		}
+		return c.Redirect(http.StatusSeeOther, "/uploads")
+	}
+}
+
+// tooLargeError is a file over the upload limit, found while it streams in.
+type tooLargeError struct{ name string }
+
+func (e tooLargeError) Error() string { return "file too large: " + e.name }
+
+// storeUpload copies one file part into the uploads folder, stopping one
+// byte past the limit.
+func (s *Server) storeUpload(part *multipart.Part, owner string) (*upload, error) {
+	// Only the name: a browser may send a Windows path.
+	name := filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+	u := &upload{ID: randomToken(), Owner: owner, FileName: name}
+	u.path = filepath.Join(s.uploads.dir, u.ID+".xlsx")
+	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(f, io.LimitReader(part, s.cfg.MaxUpload+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > s.cfg.MaxUpload {
+		err = tooLargeError{name}
+	}
+	if err != nil {
+		os.Remove(u.path)
+		return nil, err
+	}
+	u.Size = n
+	return u, nil
+}
+
+// uploadReadError says why a file could not be received.
+func uploadReadError(err error, l *Locale, limit int64) error {
+	var tl tooLargeError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &tl):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.name, byteSize(limit)))
+	case errors.As(err, &mb):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.body_too_large", byteSize(limit)))
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, l.T("upload.broken", err.Error()))
+}
+
+// sameToken reads a small form field and compares it with the CSRF token.
+func sameToken(part io.Reader, token string) bool {
+	sent, err := io.ReadAll(io.LimitReader(part, 256))
+	return err == nil && token != "" && subtle.ConstantTimeCompare(bytes.TrimSpace(sent), []byte(token)) == 1
+}
+
+// errorsPerPage is how many errors the preview lists at once.
+const errorsPerPage = 100
+
+type uploadPage struct {
+	pageBase
+	U            upload
+	Errors       []ingest.Problem // this page of them
+	Warnings     []ingest.Problem
+	Listed       int  // errors the report kept (the first 1,000)
+	Annotatable  bool // some error is in a sheet: the workbook opened
+	First        int  // the number of the first error on this page
+	PageNo       int  // which page of errors (pageBase.Page is the navigation entry)
+	Pages        []int
+	Percent      int
+	ProgressText string
+}
+
+// handleUploadPage answers GET /uploads/{id}: the check's progress, then
+// its preview, then what the commit did.
+func (s *Server) handleUploadPage() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
+		if err != nil {
+			return err
+		}
+		p := &uploadPage{pageBase: s.base(c, "uploads"), U: u,
+			Percent: progressPercent(u.Progress), ProgressText: progressText(u.Progress, localeFor(c))}
+		if u.Report != nil {
+			u.Report = localized(u.Report, p.L.Lang)
+			var errs []ingest.Problem
+			for _, pr := range u.Report.Problems {
+				if pr.Severity == ingest.SeverityError {
+					errs = append(errs, pr)
+					p.Annotatable = p.Annotatable || pr.Sheet != ""
+				} else {
+					p.Warnings = append(p.Warnings, pr)
+				}
+			}
+			p.Listed = len(errs)
+			pages := (len(errs) + errorsPerPage - 1) / errorsPerPage
+			p.PageNo, _ = strconv.Atoi(c.QueryParam("page"))
+			p.PageNo = min(max(p.PageNo, 1), max(pages, 1))
+			for i := 1; i <= pages && pages > 1; i++ {
+				p.Pages = append(p.Pages, i)
+			}
+			from := (p.PageNo - 1) * errorsPerPage
+			p.Errors, p.First = errs[from:min(from+errorsPerPage, len(errs))], from+1
+		}
+		return s.render(c, http.StatusOK, "upload", p)
+	}
+}
+
+// localized is a copy of the report with its messages in lang: the
+// upload's own report is shared by every request that shows it.
+func localized(r *ingest.Report, lang string) *ingest.Report {
+	c := *r
+	c.Problems = slices.Clone(r.Problems)
+	c.Localize(lang)
+	return &c
+}
+
+// progressPercent is how far the check has read the sheet at hand.
+func progressPercent(p ingest.Progress) int {
+	if p.Rows <= 0 {
+		return 0
+	}
+	return min(100, p.Row*100/p.Rows)
+}
+
+// progressText is "Sheet Responden: row 2,048 of 100,001".
+func progressText(p ingest.Progress, l *Locale) string {
+	if p.Sheet == "" {
+		return ""
+	}
+	return l.T("upload.reading", p.Sheet, l.Num(p.Row), l.Num(p.Rows))
+}
+
+// handleUploadStatus answers GET /uploads/{id}/status for the page's script,
+// which follows the check and reloads the page when it is done.
+func (s *Server) handleUploadStatus() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(http.StatusOK, map[string]any{"state": u.State, "busy": u.State.Busy(),
+			"progress": u.Progress, "percent": progressPercent(u.Progress), "text": progressText(u.Progress, localeFor(c))})
+	}
+}
+
+// handleAnnotated answers GET /uploads/{id}/annotated.xlsx: the uploaded
+// workbook with its bad cells marked and a first sheet listing the errors.
+func (s *Server) handleAnnotated() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
+		if err != nil {
+			return err
+		}
+		if u.State != uploadInvalid {
+			return echo.NewHTTPError(http.StatusConflict, "upload.no_errors")
+		}
+		data, err := os.ReadFile(u.path)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		lang := localeFor(c).Lang
+		// A file that cannot be opened is an EINVALID error saying so.
+		if err := ingest.Annotate(&buf, data, localized(u.Report, lang), lang); err != nil {
+			return err
+		}
+		return sendWorkbook(c, annotatedName(u.FileName), buf.Bytes())
+	}
+}
+
+// annotatedName is "survei (kesalahan).xlsx" for "survei.xlsx".
+func annotatedName(name string) string {
+	return strings.TrimSuffix(name, filepath.Ext(name)) + " (kesalahan).xlsx"
+}
+
+// handleUploadDecision answers POST /uploads/{id}/commit and /discard.
+func (s *Server) handleUploadDecision(commit bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
+		if err != nil {
+			return err
+		}
+		if commit {
+			err = s.uploads.commit(u.ID, s.cfg.Now())
+		} else {
+			err = s.uploads.discard(u.ID, s.cfg.Now())
+		}
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
+	}
+}
+
+// requestedUpload is the upload {id}, if the user may see it. Another
+// user's upload is not found, like one that never was.
+func (s *Server) requestedUpload(c echo.Context) (upload, error) {
+	u, ok := s.uploads.get(c.Param("id"), currentUser(c), s.cfg.Now())
+	if !ok {
+		return upload{}, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
+	}
+	return u, nil
+}
+
+// sendWorkbook answers with an .xlsx to save under name.
+func sendWorkbook(c echo.Context, name string, data []byte) error {
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
+
+// byteSize writes a size for people: "50 MiB", "900 KiB".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

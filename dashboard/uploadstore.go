@@ -1,0 +1,294 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"pantau/ingest"
+	"pantau/queries"
+)
+
+// An upload is one file sent through the upload page, from the moment it is
+// stored until it is committed, discarded or expired. Its file waits under
+// the data folder's "uploads" folder; a committed file is kept by ingest as
+// DATA/<sha256>.xlsx like one from the command line.
+type upload struct {
+	ID       string
+	Owner    string
+	FileName string
+	Size     int64
+	Created  time.Time
+	path     string // the waiting file; removed when the upload ends
+
+	// Guarded by uploadStore.mu.
+	State    uploadState
+	Progress ingest.Progress
+	Report   *ingest.Report // the dry run, then the commit's report
+	ImportID int64          // the committed import
+	Failure  string         // a failure of pantau, logged; the user sees error.internal
+	Ended    time.Time      // committed, discarded, expired or failed
+}
+
+type uploadState string
+
+const (
+	uploadQueued     uploadState = "queued"     // waiting for a free checker
+	uploadChecking   uploadState = "checking"   // the dry run is reading it
+	uploadReady      uploadState = "ready"      // no errors: may be committed
+	uploadInvalid    uploadState = "invalid"    // errors: may be downloaded annotated
+	uploadIdentical  uploadState = "identical"  // the same file was committed before
+	uploadCommitting uploadState = "committing" // the commit is running
+	uploadCommitted  uploadState = "committed"
+	uploadDiscarded  uploadState = "discarded"
+	uploadExpired    uploadState = "expired"
+	uploadFailed     uploadState = "failed"
+)
+
+// Waiting is true while the upload's file is kept for a decision.
+func (st uploadState) Waiting() bool {
+	return st == uploadReady || st == uploadInvalid || st == uploadIdentical
+}
+
+// Busy is true while a job works on the upload.
+func (st uploadState) Busy() bool {
+	return st == uploadQueued || st == uploadChecking || st == uploadCommitting
+}
+
+// uploadStore keeps the uploads of this process in memory and runs their
+// checks and commits in the background, a few at a time. A restart forgets
+// them: the files left from a previous process are removed at start, and
+// their users upload again (nothing was committed).
+type uploadStore struct {
+	db      *queries.DB
+	dir     string // DATA/uploads
+	dataDir string
+	cfg     Config
+
+	mu      sync.Mutex
+	byID    map[string]*upload
+	sent    map[string][]time.Time // per user, the uploads of the last hour
+	workers chan struct{}          // a token per running job
+
+	ctx  context.Context // cancelled by Close: jobs stop, nothing half-committed
+	stop context.CancelFunc
+	jobs sync.WaitGroup
+}
+
+// uploadKeep is how long an ended upload stays listed on its owner's page.
+const uploadKeep = 24 * time.Hour
+
+func newUploadStore(db *queries.DB, cfg Config) (*uploadStore, error) {
+	dir := filepath.Join(cfg.DataDir, "uploads")
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("dashboard: clearing %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	return &uploadStore{db: db, dir: dir, dataDir: cfg.DataDir, cfg: cfg,
+		byID: map[string]*upload{}, sent: map[string][]time.Time{},
+		workers: make(chan struct{}, cfg.UploadWorkers), ctx: ctx, stop: stop}, nil
+}
+
+// Close stops the jobs, waits for them and removes the waiting files.
+func (us *uploadStore) Close() {
+	us.stop()
+	us.jobs.Wait()
+	os.RemoveAll(us.dir)
+}
+
+// allow counts one upload of user against the hourly limit. When the limit
+// is reached it returns the time the next upload will be allowed.
+func (us *uploadStore) allow(user string, now time.Time) (ok bool, retry time.Time) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	recent := slices.DeleteFunc(us.sent[user], func(t time.Time) bool { return !t.After(now.Add(-time.Hour)) })
+	if len(recent) >= us.cfg.UploadsPerHour {
+		us.sent[user] = recent
+		return false, recent[0].Add(time.Hour)
+	}
+	us.sent[user] = append(recent, now)
+	return true, time.Time{}
+}
+
+// add registers a stored file and starts its dry run.
+func (us *uploadStore) add(u *upload) {
+	us.mu.Lock()
+	u.State = uploadQueued
+	us.byID[u.ID] = u
+	us.mu.Unlock()
+	us.run(u, true)
+}
+
+// get returns a copy of the upload id if user may see it: its owner, or an admin.
+func (us *uploadStore) get(id string, user *queries.User, now time.Time) (upload, bool) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.expireLocked(now)
+	u, ok := us.byID[id]
+	if !ok || (u.Owner != user.Username && user.Role != queries.Admin) {
+		return upload{}, false
+	}
+	return *u, true
+}
+
+// list returns user's uploads, newest first.
+func (us *uploadStore) list(user string, now time.Time) []upload {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.expireLocked(now)
+	var list []upload
+	for _, u := range us.byID {
+		if u.Owner == user {
+			list = append(list, *u)
+		}
+	}
+	slices.SortFunc(list, func(a, b upload) int { return b.Created.Compare(a.Created) })
+	return list
+}
+
+// commit starts committing a checked upload without errors.
+func (us *uploadStore) commit(id string, now time.Time) error {
+	u, err := us.decide(id, now, uploadCommitting)
+	if err != nil {
+		return err
+	}
+	us.run(u, false)
+	return nil
+}
+
+// discard ends a waiting upload and removes its file.
+func (us *uploadStore) discard(id string, now time.Time) error {
+	u, err := us.decide(id, now, uploadDiscarded)
+	if err != nil {
+		return err
+	}
+	os.Remove(u.path)
+	return nil
+}
+
+// decide moves a waiting upload to next (committing or discarded), once:
+// a second click, or a click on an expired preview, is a conflict.
+func (us *uploadStore) decide(id string, now time.Time, next uploadState) (*upload, error) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.expireLocked(now)
+	u := us.byID[id]
+	switch {
+	case u == nil:
+		return nil, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
+	case next == uploadCommitting && u.State != uploadReady:
+		return nil, queries.Errorf(queries.ECONFLICT, "upload.not_ready")
+	case !u.State.Waiting():
+		return nil, queries.Errorf(queries.ECONFLICT, "upload.not_waiting")
+	}
+	u.State = next
+	if next == uploadDiscarded {
+		u.Ended = now
+	}
+	return u, nil
+}
+
+// expireLocked ends the uploads that waited longer than the configured time
+// and forgets the ones ended long ago. The caller holds us.mu.
+func (us *uploadStore) expireLocked(now time.Time) {
+	for id, u := range us.byID {
+		switch {
+		case u.State.Waiting() && now.Sub(u.Created) > us.cfg.UploadTTL:
+			u.State, u.Ended = uploadExpired, now
+			os.Remove(u.path)
+		case !u.Ended.IsZero() && now.Sub(u.Ended) > uploadKeep:
+			delete(us.byID, id)
+		}
+	}
+}
+
+// sweep expires uploads; the server calls it every minute.
+func (us *uploadStore) sweep(now time.Time) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	us.expireLocked(now)
+}
+
+// run starts the upload's dry run (check) or commit in the background,
+// once one of the workers is free.
+func (us *uploadStore) run(u *upload, check bool) {
+	us.jobs.Add(1)
+	go func() {
+		defer us.jobs.Done()
+		select {
+		case us.workers <- struct{}{}:
+			defer func() { <-us.workers }()
+		case <-us.ctx.Done():
+			us.fail(u, us.ctx.Err())
+			return
+		}
+		us.update(u, func() {
+			if check {
+				u.State = uploadChecking
+			}
+		})
+		report, err := us.ingest(u, check)
+		us.finish(u, check, report, err)
+	}()
+}
+
+// ingest runs the same ingest as `pantau ingest` on the waiting file.
+func (us *uploadStore) ingest(u *upload, dryRun bool) (report *ingest.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil { // a bug must not take the server down
+			err = fmt.Errorf("ingest panicked: %v", p)
+		}
+	}()
+	data, err := os.ReadFile(u.path)
+	if err != nil {
+		return nil, err
+	}
+	return ingest.Bytes(us.ctx, us.db, u.FileName, data, ingest.Options{
+		DryRun: dryRun, By: u.Owner, DataDir: us.dataDir, MaxUpload: us.cfg.MaxUpload,
+		Progress: func(p ingest.Progress) { us.update(u, func() { u.Progress = p }) },
+	})
+}
+
+func (us *uploadStore) finish(u *upload, check bool, report *ingest.Report, err error) {
+	if err != nil {
+		us.fail(u, err)
+		return
+	}
+	committed := false
+	us.update(u, func() {
+		u.Report = report
+		switch {
+		case !report.OK:
+			u.State = uploadInvalid // a commit re-checks: it can meet new errors
+		case report.IdenticalTo != 0:
+			u.State = uploadIdentical
+		case check:
+			u.State = uploadReady
+		default:
+			u.State, u.ImportID, u.Ended = uploadCommitted, *report.ImportID, us.cfg.Now()
+			committed = true
+		}
+	})
+	if committed {
+		os.Remove(u.path) // ingest keeps its own copy under the data folder
+	}
+}
+
+func (us *uploadStore) fail(u *upload, err error) {
+	us.cfg.Logger.Error("upload failed", "upload", u.ID, "file", u.FileName, "user", u.Owner, "error", err)
+	us.update(u, func() { u.State, u.Failure, u.Ended = uploadFailed, err.Error(), us.cfg.Now() })
+	os.Remove(u.path)
+}
+
+func (us *uploadStore) update(u *upload, change func()) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	change()
+}
