@@ -49,7 +49,7 @@ func get[T any](c *resultCache, key string, build func() (T, error)) (T, error) 
 		return zero, err
 	}
 	c.mu.Lock()
-	if c.version == version {
+	if c.version == version && queries.Settled(version) { // read while a commit landed: either state
 		if len(c.m) >= c.limit {
 			c.m = map[string]any{} // bounded: many distinct filters just start over
 		}

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"slices"
+	"time"
 
 	"pantau/queries"
 )
@@ -14,6 +15,22 @@ func cached[T any](ctx context.Context, s *Server, name string, f queries.Filter
 	return get(s.cache, name+"|"+filterKey(f), func() (T, error) {
 		return query(context.WithoutCancel(ctx), f)
 	})
+}
+
+// consistently runs build, which reads the data through several queries,
+// until the data stood still the whole time: then every query saw the same
+// state, and a page never shows part of it from before an import and part
+// from after. A commit lands in an instant, so a retry is rare; after a few
+// the last build stands.
+func (s *Server) consistently(build func() error) error {
+	for attempt := 1; ; attempt++ {
+		v := s.db.DataVersion()
+		err := build()
+		if err != nil || (queries.Settled(v) && s.db.DataVersion() == v) || attempt == 5 {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * time.Millisecond)
+	}
 }
 
 const (

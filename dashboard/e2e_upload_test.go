@@ -106,6 +106,7 @@ func TestE2EUploadFixCommitUndo(t *testing.T) {
 
 	// The survey template, from the link on the upload page.
 	b.navigate(ctx, "/uploads")
+	b.screenshot(ctx, dir, "uploads")
 	template := b.download(ctx, `a[href="/templates/survei.xlsx"]`)
 
 	// Five respondents; the third has a region that does not exist.

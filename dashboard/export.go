@@ -222,10 +222,11 @@ type sheet struct {
 func (b *book) newSheet(name string, freezeBelow int, widths ...float64) *sheet {
 	s := &sheet{b: b, name: name}
 	s.sw, s.err = b.x.NewStreamWriter(name)
-	for i, w := range widths {
-		if s.err == nil {
-			s.err = s.sw.SetColWidth(i+1, i+1, w)
-		}
+	// The stream writer emits the <cols> in reverse order of the calls
+	// (sampledata's generator met this too): set them from the last column
+	// so the file lists them ascending, as Excel writes and expects.
+	for i := len(widths) - 1; i >= 0 && s.err == nil; i-- {
+		s.err = s.sw.SetColWidth(i+1, i+1, widths[i])
 	}
 	if s.err == nil && freezeBelow > 1 {
 		top := cellName(1, freezeBelow)

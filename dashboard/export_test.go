@@ -440,6 +440,34 @@ func TestExportLayout(t *testing.T) {
 		t.Errorf("Ringkasan has %d charts, want none", len(charts["Ringkasan"]))
 	}
 
+	// Every worksheet lists its column widths in ascending order, as Excel does.
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/worksheets/sheet") {
+			continue
+		}
+		r, _ := f.Open()
+		var ws struct {
+			Cols []struct {
+				Min int `xml:"min,attr"`
+				Max int `xml:"max,attr"`
+			} `xml:"cols>col"`
+		}
+		err := xml.NewDecoder(r).Decode(&ws)
+		r.Close()
+		if err != nil || len(ws.Cols) == 0 {
+			t.Errorf("%s: no column widths (%v)", f.Name, err)
+		}
+		for i := 1; i < len(ws.Cols); i++ {
+			if ws.Cols[i].Min <= ws.Cols[i-1].Max {
+				t.Errorf("%s: <col> %d-%d after %d-%d: not ascending", f.Name, ws.Cols[i].Min, ws.Cols[i].Max, ws.Cols[i-1].Min, ws.Cols[i-1].Max)
+			}
+		}
+	}
+
 	for _, sheet := range []string{"Fasilitator", "Masalah", "Pengorganisasian"} {
 		p, err := x.GetPanes(sheet)
 		if err != nil {

@@ -112,7 +112,7 @@ var htTags = map[string]bool{}
 func init() {
 	for _, t := range strings.Fields(`html head meta title link script body header a nav ul li div span form input button
 		main footer h1 h2 h3 p section label select option fieldset legend strong figure figcaption details summary
-		table caption thead tbody tr th td pre code`) {
+		table caption thead tbody tr th td pre code progress`) {
 		htTags[t] = true
 	}
 }

@@ -180,37 +180,51 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 		if url.Values(c.QueryParams()).Encode() != query {
 			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
 		}
-		ctx := c.Request().Context()
-		page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true,
-			ExportURL: withQuery("/exports/summary.xlsx", query)}
-		l := page.L
-		if page.Filter, err = s.filterView(c, f, l); err != nil {
+		var page *dashboardPage
+		err = s.consistently(func() (err error) {
+			page, err = s.dashboardPage(c, sec, f, query)
 			return err
-		}
-		page.PeopleNotApplied, page.GroupsNotApplied = notApplied(f, notForPeople, l), notApplied(f, notForGroups, l)
-		if sec.Key == "overview" {
-			k, err := s.kpis(ctx, f)
-			if err != nil {
-				return err
-			}
-			page.KPIs = &k
-		}
-		if sec.Key == "facilitators" {
-			if page.Roster, err = cached(ctx, s, "facilitator-roster", f, s.db.FacilitatorRoster); err != nil {
-				return err
-			}
-		}
-		for _, id := range sec.Charts {
-			ch, err := s.chart(ctx, id, f, l)
-			if err != nil {
-				return err
-			}
-			page.AllEmpty = page.AllEmpty && ch.Empty
-			page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: notApplied(f, chartByID[id].ignores, l),
-				DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
+		})
+		if err != nil {
+			return err
 		}
 		return s.render(c, http.StatusOK, "dashboard", page)
 	}
+}
+
+// dashboardPage gathers what section sec shows for filter f.
+func (s *Server) dashboardPage(c echo.Context, sec section, f queries.Filter, query string) (*dashboardPage, error) {
+	ctx := c.Request().Context()
+	page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true,
+		ExportURL: withQuery("/exports/summary.xlsx", query)}
+	l := page.L
+	var err error
+	if page.Filter, err = s.filterView(c, f, l); err != nil {
+		return nil, err
+	}
+	page.PeopleNotApplied, page.GroupsNotApplied = notApplied(f, notForPeople, l), notApplied(f, notForGroups, l)
+	if sec.Key == "overview" {
+		k, err := s.kpis(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		page.KPIs = &k
+	}
+	if sec.Key == "facilitators" {
+		if page.Roster, err = cached(ctx, s, "facilitator-roster", f, s.db.FacilitatorRoster); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range sec.Charts {
+		ch, err := s.chart(ctx, id, f, l)
+		if err != nil {
+			return nil, err
+		}
+		page.AllEmpty = page.AllEmpty && ch.Empty
+		page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: notApplied(f, chartByID[id].ignores, l),
+			DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
+	}
+	return page, nil
 }
 
 func withQuery(path, query string) string {

@@ -352,7 +352,11 @@ func (s *Server) requestedUpload(c echo.Context) (upload, error) {
 func sendWorkbook(c echo.Context, name string, data []byte) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	if disposition == "" { // a name it cannot encode (control characters)
+		disposition = "attachment; filename=pantau.xlsx"
+	}
+	h.Set(echo.HeaderContentDisposition, disposition)
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
 

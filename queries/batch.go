@@ -255,10 +255,9 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := b.db.commitData(tx); err != nil {
 		return 0, nil, fmt.Errorf("commit import: %w", err)
 	}
-	b.db.version.Add(1)
 	b.db.checkpoint(ctx)
 	return id, counts, nil
 }

@@ -36,7 +36,8 @@ type DB struct {
 	// writes so that signing in never waits behind a long import.
 	accounts sync.Mutex
 
-	// version is DataVersion: 1 after Open, one more after every commit and undo.
+	// version is DataVersion: 2 after Open, odd while a commit or undo
+	// lands, two more after each.
 	version atomic.Uint64
 }
 
@@ -61,16 +62,35 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	db.version.Store(1)
+	db.version.Store(2)
 	return db, nil
 }
 
-// DataVersion changes whenever the data the dashboards read does: it is 1
-// after Open and goes up by one after every successful Batch.Commit and Undo
-// (not after a commit refused as identical, or one that failed). Caches key
-// on it. It is kept in memory only: a reopened database starts at 1 again,
-// which is safe because a cache does not outlive the process that opened it.
+// DataVersion changes whenever the data the dashboards read does, like a
+// sequence lock: it is even (2 after Open) while the data stands still, odd
+// during the instant a commit or undo lands, and two more after each
+// successful Batch.Commit and Undo (not after a commit refused as identical,
+// or one that failed). Reads made while it is even and unchanged all saw the
+// same state; caches key on it and store nothing read while it is odd. It is
+// kept in memory only: a reopened database starts again at 2, which is safe
+// because a cache does not outlive the process that opened it.
 func (db *DB) DataVersion() uint64 { return db.version.Load() }
+
+// Settled reports whether reads made at data version v saw one state.
+func Settled(v uint64) bool { return v%2 == 0 }
+
+// commitData commits a transaction that changes what the dashboards read,
+// with DataVersion odd around the instant it becomes visible.
+func (db *DB) commitData(tx *sql.Tx) error {
+	db.version.Add(1)
+	err := tx.Commit()
+	if err != nil {
+		db.version.Add(^uint64(0)) // back to even: nothing changed
+		return err
+	}
+	db.version.Add(1)
+	return nil
+}
 
 // Close closes the database.
 func (db *DB) Close() error {

@@ -157,10 +157,9 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 	if !keep {
 		return undoEffects(ctx, tx)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitData(tx); err != nil {
 		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
-	db.version.Add(1)
 	db.checkpoint(ctx)
 	return nil, nil
 }

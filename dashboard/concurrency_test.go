@@ -1,0 +1,568 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"pantau/dashboard"
+	"pantau/ingest"
+	"pantau/queries"
+	"pantau/sampledata"
+)
+
+// ccyPaths are what the readers ask for while the uploads commit: the
+// summary under three filters, and charts over every kind of row.
+var ccyPaths = []string{
+	"/api/v1/summary",
+	"/api/v1/summary?gender=L",
+	"/api/v1/summary?region=Kab.+Malang&region=Kota+Surabaya&work_type=POS",
+	"/api/v1/charts/problems-by-region",
+	"/api/v1/charts/wage-vs-umk?gender=P",
+	"/api/v1/charts/respondents-by-product",
+	"/api/v1/charts/groups-by-region-stage",
+	"/api/v1/charts/members-by-region?region=Kab.+Jember",
+	"/api/v1/charts/facilitators-by-region",
+}
+
+// ccySurveys are the concurrent uploads. The generator numbers respondents
+// R-0000001.. and groups KLP-0001.. whatever the seed, so the files share
+// their first 150 respondents and 15 groups with different answers and
+// stages: which one commits last decides those rows.
+var ccySurveys = []sampledata.SurveyOptions{
+	{Seed: 11, Respondents: 400, Groups: 20},
+	{Seed: 12, Respondents: 250, Groups: 30},
+	{Seed: 13, Respondents: 320, Groups: 15},
+	{Seed: 14, Respondents: 150, Groups: 25},
+}
+
+const (
+	ccyReaders    = 4
+	ccyReadBudget = 3200 // of the server's maxTestRequests, for the readers
+)
+
+type ccyFile struct {
+	name string
+	data []byte
+}
+
+func ccySHA(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ccySeen is one reader's response: which path, and the digest of its body.
+type ccySeen struct {
+	path   int
+	digest [32]byte
+	at     time.Duration // since the readers started
+}
+
+// ccyReader is one reader goroutine's record.
+type ccyReader struct {
+	seen   []ccySeen
+	bodies map[[32]byte]string
+	err    error // the first failed request
+}
+
+// TestConcurrentUploadsAndReads commits several overlapping surveys through
+// the upload pages at once while viewers read the dashboards. Every response
+// a reader got must be the dashboards after some number of the imports,
+// applied one by one in the order they were committed (never a mix, never an
+// older state after a newer one), and afterwards the database must hold
+// exactly what importing the same files one by one into a fresh database
+// gives: the same current and version tables and the same counts per sheet.
+func TestConcurrentUploadsAndReads(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) {
+		c.UploadWorkers = len(ccySurveys) // every commit at once, queued on the write lock
+		c.LoginPerUser, c.LoginPerAddress = 50, 100
+	}})
+	ctx := context.Background()
+	start := time.Now()
+
+	participants := ccyFile{"peserta.xlsx", participantBytes(t)}
+	var files []ccyFile
+	for i, opt := range ccySurveys {
+		var buf bytes.Buffer
+		if err := sampledata.WriteSurvey(&buf, opt); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, ccyFile{fmt.Sprintf("survei-%c.xlsx", 'a'+i), buf.Bytes()})
+	}
+
+	// The participants first: the surveys' facilitators are among them.
+	first := env.login("uploader")
+	_, page, _ := env.upload(first, env.csrfFrom(first, "/uploads"), uploadFile{participants.name, participants.data})
+	if st := env.waitUpload(first, page); st != "ready" {
+		t.Fatalf("participants: %q, want ready", st)
+	}
+	env.post(first, page+"/commit", url.Values{"_csrf": {env.csrfFrom(first, "/uploads")}})
+	if st := env.waitUpload(first, page); st != "committed" {
+		t.Fatalf("participants: %q, want committed", st)
+	}
+
+	uploaders := make([]*http.Client, len(files))
+	tokens := make([]string, len(files))
+	for i := range files {
+		name := fmt.Sprintf("up%d", i+1)
+		if err := env.DB.AddUser(ctx, name, queries.Uploader, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		uploaders[i] = env.login(name)
+		tokens[i] = env.csrfFrom(uploaders[i], "/uploads")
+	}
+	readers := make([]*http.Client, ccyReaders)
+	for i := range readers {
+		readers[i] = env.login("viewer")
+	}
+
+	// The readers: slowly while the files are checked, as fast as they can
+	// while they commit, until the commits are done or their budget is spent.
+	var (
+		stop, committing = make(chan struct{}), atomic.Bool{}
+		budget           atomic.Int64
+		readerWG         sync.WaitGroup
+		records          = make([]*ccyReader, ccyReaders)
+	)
+	budget.Store(ccyReadBudget)
+	readStart := time.Now()
+	for i, c := range readers {
+		rec := &ccyReader{bodies: map[[32]byte]string{}}
+		records[i] = rec
+		readerWG.Add(1)
+		go func() {
+			defer readerWG.Done()
+			for n := i; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if budget.Add(-1) < 0 {
+					return
+				}
+				p := n % len(ccyPaths)
+				status, body, err := ccyGet(c, env.URL+ccyPaths[p])
+				if err == nil && status != http.StatusOK {
+					err = fmt.Errorf("status %d: %.300s", status, body)
+				}
+				if err != nil {
+					rec.err = fmt.Errorf("GET %s: %w", ccyPaths[p], err)
+					return
+				}
+				d := sha256.Sum256([]byte(body))
+				if _, ok := rec.bodies[d]; !ok {
+					rec.bodies[d] = body
+				}
+				rec.seen = append(rec.seen, ccySeen{p, d, time.Since(readStart)})
+				if committing.Load() {
+					time.Sleep(time.Millisecond)
+				} else {
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+
+	// The uploaders: each sends its file and waits for the check; once all
+	// are ready they all press Impor at once.
+	var (
+		readyWG, uploadWG sync.WaitGroup
+		goCommit          = make(chan struct{})
+		uploadErrs        = make([]error, len(files))
+	)
+	readyWG.Add(len(files))
+	uploadWG.Add(len(files))
+	for i, f := range files {
+		go func() {
+			defer uploadWG.Done()
+			ready := sync.OnceFunc(readyWG.Done)
+			defer ready()
+			uploadErrs[i] = func() error {
+				c := uploaders[i]
+				page, err := ccyUpload(c, env.URL, tokens[i], f)
+				if err != nil {
+					return err
+				}
+				if st, err := ccyWait(c, env.URL+page); err != nil || st != "ready" {
+					return fmt.Errorf("%s: check ended %q, %v; want ready", f.name, st, err)
+				}
+				ready()
+				<-goCommit
+				resp, err := c.PostForm(env.URL+page+"/commit", url.Values{"_csrf": {tokens[i]}})
+				if err != nil {
+					return err
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusSeeOther {
+					return fmt.Errorf("%s: commit: status %d", f.name, resp.StatusCode)
+				}
+				if st, err := ccyWait(c, env.URL+page); err != nil || st != "committed" {
+					return fmt.Errorf("%s: commit ended %q, %v; want committed", f.name, st, err)
+				}
+				return nil
+			}()
+		}()
+	}
+	readyWG.Wait()
+	committing.Store(true)
+	commitStart := time.Since(readStart)
+	close(goCommit)
+	uploadWG.Wait()
+	commitEnd := time.Since(readStart)
+	close(stop)
+	readerWG.Wait()
+	for _, err := range uploadErrs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for i, rec := range records {
+		if rec.err != nil {
+			t.Errorf("reader %d: %v", i, rec.err)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	concurrent := time.Since(start)
+
+	// The order the commits took, oldest first.
+	imports, err := env.DB.Imports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(imports)
+	bySHA := map[string]ccyFile{ccySHA(participants.data): participants}
+	for _, f := range files {
+		bySHA[ccySHA(f.data)] = f
+	}
+	if len(imports) != 1+len(files) {
+		t.Fatalf("%d imports, want %d: %+v", len(imports), 1+len(files), imports)
+	}
+	var order []string
+	for i, im := range imports {
+		f, ok := bySHA[im.SHA256]
+		if !ok || im.FileName != f.name || im.Status != "committed" {
+			t.Fatalf("import %d: %s %s %s: not one of the files, or not committed", im.ID, im.FileName, im.SHA256, im.Status)
+		}
+		if (i == 0) != (f.name == participants.name) {
+			t.Fatalf("import %d is %s: the participants were committed first", im.ID, f.name)
+		}
+		delete(bySHA, im.SHA256) // each file once
+		order = append(order, f.name)
+	}
+	t.Logf("commit order: %s", strings.Join(order, ", "))
+
+	// The same files, one by one, into a fresh database behind its own
+	// server: what the dashboards show after each prefix of that order.
+	seq := newTestEnv(t, envOptions{})
+	seqViewer := seq.login("viewer")
+	var expected [][]string // [imports applied - 1][path]
+	var seqReports []*ingest.Report
+	for _, im := range imports {
+		f := ccyFile{im.FileName, nil}
+		for _, g := range append([]ccyFile{participants}, files...) {
+			if g.name == im.FileName {
+				f = g
+			}
+		}
+		r, err := ingest.Bytes(ctx, seq.DB, f.name, f.data, ingest.Options{By: im.By, DataDir: seq.dataDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.OK || r.ImportID == nil {
+			t.Fatalf("sequential %s: not committed: %+v", f.name, r.Problems)
+		}
+		seqReports = append(seqReports, r)
+		var state []string
+		for _, p := range ccyPaths {
+			state = append(state, seq.get(seqViewer, p, http.StatusOK))
+		}
+		expected = append(expected, state)
+	}
+	// The summary API is what queries.Summary gives, encoded as handleSummary does.
+	for _, tc := range []struct {
+		path int
+		f    queries.Filter
+	}{{0, queries.Filter{}}, {1, queries.Filter{Gender: "L"}}} {
+		s, err := seq.DB.Summary(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.Encode(s)
+		if got := expected[len(expected)-1][tc.path]; got != buf.String() {
+			t.Errorf("GET %s differs from queries.Summary:\n%s\nwant\n%s", ccyPaths[tc.path], got, buf.String())
+		}
+	}
+	// The prefixes differ, or the check below could not tell them apart.
+	for k := 1; k < len(expected); k++ {
+		if expected[k][0] == expected[k-1][0] {
+			t.Errorf("the summary after %s equals the one before it", order[k])
+		}
+	}
+
+	// Every response a reader saw is one of those states, and no reader saw
+	// an older state after a newer one.
+	index := make([]map[[32]byte][]int, len(ccyPaths)) // per path: body digest -> states showing it
+	for p := range ccyPaths {
+		index[p] = map[[32]byte][]int{}
+		for k := range expected {
+			d := sha256.Sum256([]byte(expected[k][p]))
+			index[p][d] = append(index[p][d], k)
+		}
+	}
+	seenStates := make([]int, len(expected)) // summary responses per state
+	var reads, failures int
+	for i, rec := range records {
+		floor := 0 // the oldest state this reader may still see
+		for _, s := range rec.seen {
+			reads++
+			states := index[s.path][s.digest]
+			if len(states) == 0 {
+				if failures++; failures <= 3 {
+					t.Errorf("reader %d, GET %s at %v: a response matching no state after 1..%d imports:\n%.1500s\nclosest (after all):\n%.1500s",
+						i, ccyPaths[s.path], s.at, len(expected), rec.bodies[s.digest], expected[len(expected)-1][s.path])
+				}
+				continue
+			}
+			at := slices.IndexFunc(states, func(k int) bool { return k >= floor })
+			if at < 0 {
+				if failures++; failures <= 3 {
+					t.Errorf("reader %d, GET %s at %v: the state after %d imports, after it had seen the state after %d",
+						i, ccyPaths[s.path], s.at, states[len(states)-1]+1, floor+1)
+				}
+				continue
+			}
+			floor = states[at]
+			if s.path == 0 {
+				seenStates[floor]++
+			}
+		}
+	}
+	if failures > 3 {
+		t.Errorf("... %d wrong responses in all", failures)
+	}
+	t.Logf("%d reads (%v-%v commit phase of %v); summaries seen per state after 1..%d imports: %v",
+		reads, commitStart.Round(time.Millisecond), commitEnd.Round(time.Millisecond), concurrent.Round(time.Millisecond), len(expected), seenStates)
+
+	// Now that the commits are done, every reader sees the last state.
+	for p, path := range ccyPaths {
+		if got := env.get(readers[0], path, http.StatusOK); got != expected[len(expected)-1][p] {
+			t.Errorf("GET %s after the commits is not the state after all imports:\n%.1500s\nwant\n%.1500s", path, got, expected[len(expected)-1][p])
+		}
+	}
+
+	// The import history: the same counts per sheet as the one-by-one run.
+	seqImports, err := seq.DB.Imports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(seqImports)
+	for i, im := range imports {
+		got, want := im, seqImports[i]
+		if got.ID != want.ID || got.FileName != want.FileName || got.SHA256 != want.SHA256 || got.Size != want.Size ||
+			got.By != want.By || got.Status != want.Status || !reflect.DeepEqual(got.Sheets, want.Sheets) {
+			t.Errorf("import %d:\n got %+v\nwant %+v", i+1, got, want)
+		}
+		var reported []queries.SheetCounts
+		for _, s := range seqReports[i].Sheets {
+			reported = append(reported, s.SheetCounts)
+		}
+		if !reflect.DeepEqual(got.Sheets, reported) {
+			t.Errorf("import %d (%s): sheets %+v, the sequential report says %+v", i+1, got.FileName, got.Sheets, reported)
+		}
+	}
+	// The overlap is real: some later import updated rows of an earlier one.
+	updated := 0
+	for _, im := range imports {
+		for _, s := range im.Sheets {
+			updated += s.Updated
+		}
+	}
+	if updated == 0 {
+		t.Error("no import updated a row: the files do not overlap, the order is not tested")
+	}
+
+	// The named queries agree under several filters.
+	filters := []queries.Filter{
+		{},
+		{Gender: "P"},
+		{Regions: []string{"Kab. Malang", "Kota Surabaya"}, WorkType: "SE"},
+		{From: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2015, 6, 30, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, f := range filters {
+		ccySame(t, "Summary", f, env.DB.Summary, seq.DB.Summary)
+		ccySame(t, "FacilitatorRoster", f, env.DB.FacilitatorRoster, seq.DB.FacilitatorRoster)
+		ccySame(t, "StaffByRole", f, env.DB.StaffByRole, seq.DB.StaffByRole)
+		ccySame(t, "RespondentCounts", f, env.DB.RespondentCounts, seq.DB.RespondentCounts)
+		ccySame(t, "ProblemsByRegion", f, env.DB.ProblemsByRegion, seq.DB.ProblemsByRegion)
+		ccySame(t, "ProblemsByWorkType", f, env.DB.ProblemsByWorkType, seq.DB.ProblemsByWorkType)
+		ccySame(t, "RespondentsByProduct", f, env.DB.RespondentsByProduct, seq.DB.RespondentsByProduct)
+		ccySame(t, "WagesAgainstUMK", f, env.DB.WagesAgainstUMK, seq.DB.WagesAgainstUMK)
+		ccySame(t, "OrganizingByRegion", f, env.DB.OrganizingByRegion, seq.DB.OrganizingByRegion)
+		ccySame(t, "GroupsFormedByMonth", f, env.DB.GroupsFormedByMonth, seq.DB.GroupsFormedByMonth)
+	}
+	// And so do the tables themselves, row for row: the current state, every
+	// version kept (which undo works from) and the per-sheet history.
+	tables := []string{"import_sheets", "participant_versions", "respondent_versions", "group_stage_versions", "region_versions"}
+	for _, k := range queries.Kinds {
+		tables = append(tables, string(k))
+	}
+	for _, table := range tables {
+		got, want := ccyTable(t, env.DB, table), ccyTable(t, seq.DB, table)
+		if len(want) == 0 {
+			t.Errorf("table %s is empty", table)
+		}
+		if !slices.Equal(got, want) {
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("table %s: %d rows, the one-by-one import has %d; first difference at row %d:\n got %s\nwant %s",
+				table, len(got), len(want), i, ccyRow(got, i), ccyRow(want, i))
+		}
+	}
+	t.Logf("concurrent phase %v, whole test %v", concurrent.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+}
+
+func ccyRow(rows []string, i int) string {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return "(none)"
+}
+
+// ccySame compares one named query on the live and the one-by-one database.
+func ccySame[T any](t *testing.T, name string, f queries.Filter, live, seq func(context.Context, queries.Filter) (T, error)) {
+	t.Helper()
+	got, err := live(context.Background(), f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	want, err := seq(context.Background(), f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		fj, _ := json.Marshal(f)
+		t.Errorf("%s %s:\n got %+v\nwant %+v", name, fj, got, want)
+	}
+}
+
+// ccyTable is every row of a table, each written as text, in order.
+func ccyTable(t *testing.T, db *queries.DB, table string) []string {
+	t.Helper()
+	rows, err := db.SQL().QueryContext(context.Background(), "SELECT * FROM "+table+" ORDER BY ALL")
+	if err != nil {
+		t.Fatalf("%s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteString(" | ")
+			}
+			if tm, ok := v.(time.Time); ok {
+				v = tm.UTC().Format(time.RFC3339Nano)
+			}
+			fmt.Fprintf(&b, "%s=%v", cols[i], v)
+		}
+		list = append(list, b.String())
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", table, err)
+	}
+	return list
+}
+
+// ccyGet is a GET that reports instead of failing the test: readers run on
+// their own goroutines.
+func ccyGet(c *http.Client, url string) (status int, body string, err error) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// ccyUpload posts one file as the upload form does and returns the upload's page.
+func ccyUpload(c *http.Client, base, token string, f ccyFile) (string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("_csrf", token)
+	w, err := mw.CreateFormFile("file", f.name)
+	if err != nil {
+		return "", err
+	}
+	w.Write(f.data)
+	mw.Close()
+	resp, err := c.Post(base+"/uploads", mw.FormDataContentType(), &buf)
+	if err != nil {
+		return "", err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(page, "/uploads/") {
+		return "", fmt.Errorf("upload %s: status %d, Location %q: %.300s", f.name, resp.StatusCode, page, body)
+	}
+	return page, nil
+}
+
+// ccyWait polls an upload's status until its job is done.
+func ccyWait(c *http.Client, page string) (string, error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		status, body, err := ccyGet(c, page+"/status")
+		if err != nil {
+			return "", err
+		}
+		if status != http.StatusOK {
+			return "", fmt.Errorf("GET %s/status: %d: %.300s", page, status, body)
+		}
+		var s uploadStatus
+		if err := json.Unmarshal([]byte(body), &s); err != nil {
+			return "", err
+		}
+		if !s.Busy {
+			return s.State, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return "", fmt.Errorf("%s: still busy after 2 minutes", page)
+}
