@@ -24,7 +24,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -89,13 +88,17 @@ func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		d := workbookData{filter: f}
-		if d.sum, err = cached(ctx, s, "summary", f, s.db.Summary); err != nil {
+		err = s.consistently(func() (err error) { // the sheets from one state of the data
+			if d.sum, err = cached(ctx, s, "summary", f, s.db.Summary); err != nil {
+				return err
+			}
+			if d.byRegion, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion); err != nil {
+				return err
+			}
+			d.latest, err = latestImport(ctx, s.db)
 			return err
-		}
-		if d.byRegion, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion); err != nil {
-			return err
-		}
-		if d.latest, err = latestImport(ctx, s.db); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		now := s.cfg.Now()
@@ -103,10 +106,7 @@ func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
 		if err := writeSummaryWorkbook(&buf, d, localeFor(c), now); err != nil {
 			return err
 		}
-		h := c.Response().Header()
-		h.Set("Content-Disposition", `attachment; filename="pantau-ringkasan-`+now.Format(time.DateOnly)+`.xlsx"`)
-		h.Set("Cache-Control", "no-store")
-		return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+		return sendWorkbook(c, "pantau-ringkasan-"+now.Format(time.DateOnly)+".xlsx", buf.Bytes())
 	}
 }
 

@@ -41,7 +41,7 @@ func (e *testEnv) htWorkbook(c *http.Client, query string) (*excelize.File, []by
 	if ct := r.header.Get("Content-Type"); ct != xlsxType {
 		e.t.Errorf("workbook: Content-Type %q", ct)
 	}
-	wantCD := `attachment; filename="pantau-ringkasan-` + time.Now().Format(time.DateOnly) + `.xlsx"`
+	wantCD := `attachment; filename=pantau-ringkasan-` + time.Now().Format(time.DateOnly) + `.xlsx` // mime.FormatMediaType quotes only when needed
 	if cd := r.header.Get("Content-Disposition"); cd != wantCD {
 		e.t.Errorf("workbook: Content-Disposition %q, want %q", cd, wantCD)
 	}

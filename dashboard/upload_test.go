@@ -10,11 +10,15 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"pantau/dashboard"
+	"pantau/ingest"
 	"pantau/queries"
 	"pantau/sampledata"
 )
@@ -385,5 +389,43 @@ func TestUploadShowsProgress(t *testing.T) {
 	}
 	if len(seen) < 2 {
 		t.Errorf("progress seen: %v, want at least two steps between 0 and 100 %%", seen)
+	}
+}
+
+// An empty dashboard links the blank templates, which are `pantau template`'s.
+func TestEmptyDashboardLinksTemplates(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	c := env.login("viewer")
+	page := env.get(c, "/", http.StatusOK)
+	for _, kind := range []string{"peserta", "survei"} {
+		if !strings.Contains(page, `href="/templates/`+kind+`.xlsx"`) {
+			t.Errorf("the empty overview does not link the %s template", kind)
+		}
+		resp, err := c.Get(env.URL + "/templates/" + kind + ".xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		f, err := excelize.OpenReader(bytes.NewReader(got))
+		if err != nil {
+			t.Fatalf("%s template: %v", kind, err)
+		}
+		var want bytes.Buffer
+		if err := ingest.WriteTemplate(&want, kind); err != nil {
+			t.Fatal(err)
+		}
+		wf, _ := excelize.OpenReader(bytes.NewReader(want.Bytes()))
+		if g, w := f.GetSheetList(), wf.GetSheetList(); !slices.Equal(g, w) {
+			t.Errorf("%s template sheets %v, want %v", kind, g, w)
+		}
+		if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename=`+kind+`.xlsx` {
+			t.Errorf("%s template: Content-Disposition %q", kind, cd)
+		}
+		f.Close()
+		wf.Close()
+	}
+	if strings.Contains(page, `href="/uploads"`) {
+		t.Error("a viewer's empty dashboard links the upload page")
 	}
 }

@@ -261,7 +261,10 @@ func localized(r *ingest.Report, lang string) *ingest.Report {
 
 // progressPercent is how far the check has read the sheet at hand.
 func progressPercent(p ingest.Progress) int {
-	if p.Rows <= 0 {
+	switch {
+	case p.Stage == "committing":
+		return 100
+	case p.Rows <= 0:
 		return 0
 	}
 	return min(100, p.Row*100/p.Rows)
@@ -269,7 +272,10 @@ func progressPercent(p ingest.Progress) int {
 
 // progressText is "Sheet Responden: row 2,048 of 100,001".
 func progressText(p ingest.Progress, l *Locale) string {
-	if p.Sheet == "" {
+	switch {
+	case p.Stage == "committing":
+		return l.T("upload.storing")
+	case p.Sheet == "":
 		return ""
 	}
 	return l.T("upload.reading", p.Sheet, l.Num(p.Row), l.Num(p.Rows))
