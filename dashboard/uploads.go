@@ -158,6 +158,9 @@ func (e tooLargeError) Error() string { return "file too large: " + e.name }
 func (s *Server) storeUpload(part *multipart.Part, owner string) (*upload, error) {
 	// Only the name: a browser may send a Windows path.
 	name := filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+	if r := []rune(name); len(r) > 200 { // it is shown in lists and kept in the history
+		name = string(r[:200])
+	}
 	u := &upload{ID: randomToken(), Owner: owner, FileName: name}
 	u.path = filepath.Join(s.uploads.dir, u.ID+".xlsx")
 	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
