@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"pantau/queries"
@@ -331,6 +332,12 @@ func kindOfSheet(name string) sheetKind {
 // removed again, and a committed import always has its file.
 func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, opt Options) error {
 	opt.progress(Progress{Stage: "committing"})
+	// One commit of a file at a time: else a commit that fails (or finds
+	// the file committed meanwhile) could remove the kept file another
+	// commit of the same bytes counts on.
+	lock, _ := committingFiles.LoadOrStore(r.SHA256, &sync.Mutex{})
+	lock.(*sync.Mutex).Lock()
+	defer lock.(*sync.Mutex).Unlock()
 	path, created, err := keepFile(opt.DataDir, r.SHA256, data)
 	if err != nil {
 		return err
@@ -358,6 +365,10 @@ func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, o
 	r.ImportID = &id
 	return nil
 }
+
+// committingFiles holds a mutex per SHA-256 of a file being committed. It
+// only grows by one small entry per distinct file this process commits.
+var committingFiles sync.Map
 
 // keepFile stores data as DIR/<sha256>.xlsx, atomically.
 func keepFile(dir, sum string, data []byte) (path string, created bool, err error) {
