@@ -20,16 +20,20 @@ func cached[T any](ctx context.Context, s *Server, name string, f queries.Filter
 // consistently runs build, which reads the data through several queries,
 // until the data stood still the whole time: then every query saw the same
 // state, and a page never shows part of it from before an import and part
-// from after. A commit lands in an instant, so a retry is rare; after a few
+// from after. A commit lands in an instant (the version is odd meanwhile,
+// and build waits it out, up to a second); a retry is rare, and after a few
 // the last build stands.
 func (s *Server) consistently(build func() error) error {
 	for attempt := 1; ; attempt++ {
 		v := s.db.DataVersion()
+		for wait := 0; !queries.Settled(v) && wait < 200; wait++ {
+			time.Sleep(5 * time.Millisecond)
+			v = s.db.DataVersion()
+		}
 		err := build()
 		if err != nil || (queries.Settled(v) && s.db.DataVersion() == v) || attempt == 5 {
 			return err
 		}
-		time.Sleep(time.Duration(attempt) * time.Millisecond)
 	}
 }
 

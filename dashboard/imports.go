@@ -2,10 +2,12 @@ package dashboard
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,8 +29,12 @@ func (s *Server) handleImports() echo.HandlerFunc {
 			return err
 		}
 		p := &importsPage{pageBase: s.base(c, "imports"), Imports: list}
-		if id := c.QueryParam("undone"); id != "" {
-			p.Done = p.L.T("imports.undone_done", id)
+		if id, err := strconv.ParseInt(c.QueryParam("undone"), 10, 64); err == nil {
+			for _, im := range list {
+				if im.ID == id && im.Status == "undone" {
+					p.Done = p.L.T("imports.undone_done", id)
+				}
+			}
 		}
 		return s.render(c, http.StatusOK, "imports", p)
 	}
@@ -66,7 +72,7 @@ func (s *Server) handleImportFile() echo.HandlerFunc {
 		} else if err != nil {
 			return err
 		}
-		return sendWorkbook(c, im.FileName, data)
+		return sendWorkbook(c, strings.TrimSuffix(im.FileName, filepath.Ext(im.FileName))+".xlsx", data) // the bytes are a workbook whatever the name said
 	}
 }
 
@@ -75,6 +81,16 @@ type undoPage struct {
 	Import  queries.Import
 	Effects []queries.UndoEffect
 	Refusal string // why the undo cannot be done; then there is no button
+}
+
+// Changes is true when the undo changes some current row.
+func (p *undoPage) Changes() bool {
+	for _, e := range p.Effects {
+		if e.Removed > 0 || e.Reverted > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // handleUndoConfirm answers GET /imports/{id}/undo: what undoing the import
@@ -87,8 +103,8 @@ func (s *Server) handleUndoConfirm() echo.HandlerFunc {
 		}
 		p := &undoPage{pageBase: s.base(c, "imports"), Import: im}
 		p.Effects, err = s.db.UndoPreview(c.Request().Context(), im.ID)
-		if queries.ErrorCode(err) == queries.ECONFLICT {
-			p.Refusal, err = err.Error(), nil
+		if why, ok := undoRefusal(err, p.L); ok {
+			p.Refusal, err = why, nil
 		}
 		if err != nil {
 			return err
@@ -105,10 +121,35 @@ func (s *Server) handleUndo() echo.HandlerFunc {
 			return err
 		}
 		if err := s.db.Undo(c.Request().Context(), im.ID, currentUser(c).Username); err != nil {
+			if why, ok := undoRefusal(err, localeFor(c)); ok {
+				return echo.NewHTTPError(http.StatusConflict, localeFor(c).T("undo.refused", why))
+			}
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/imports?undone="+strconv.FormatInt(im.ID, 10))
 	}
+}
+
+// undoRefusal words why an undo was refused, in the page's language.
+func undoRefusal(err error, l *Locale) (string, bool) {
+	var e *queries.Error
+	if !errors.As(err, &e) {
+		return "", false
+	}
+	why, ok := e.Detail.(queries.UndoRefusal)
+	switch {
+	case !ok:
+		return "", false
+	case why.AlreadyUndone:
+		return l.T("undo.already"), true
+	case len(why.Later) > 0:
+		ids := make([]string, len(why.Later))
+		for i, id := range why.Later {
+			ids[i] = "#" + strconv.FormatInt(id, 10)
+		}
+		return l.T("undo.later", strings.Join(ids, ", ")), true
+	}
+	return l.T("undo.regions", strings.Join(why.Regions, ", ")), true
 }
 
 // handleTemplate answers GET /templates/{kind}.xlsx: the blank workbook of

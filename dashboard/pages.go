@@ -29,6 +29,7 @@ func loadTemplates(static *staticFiles) (*pageTemplates, error) {
 	funcs := template.FuncMap{
 		"asset": static.url,
 		"add":   func(a, b int) int { return a + b },
+		"size":  ingest.ByteSize,
 		"cell":  func(l *Locale, v any) string { return l.Cell(v) },
 		"chartArgs": func(l *Locale, cv chartView) chartArgs {
 			return chartArgs{L: l, chartView: cv}

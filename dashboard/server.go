@@ -151,7 +151,9 @@ func New(cfg Config) (*Server, error) {
 			return !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
 		}}),
 		// An upload streams its file to disk under its own limit (uploads.go).
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: func(c echo.Context) bool {
+			return isUploadPost(c) && isMultipart(c.Request())
+		}}),
 		withLocale,
 		s.loadSession,
 		csrf,

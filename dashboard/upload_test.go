@@ -333,12 +333,12 @@ func TestUndoRefusedWhileALaterImportDependsOnIt(t *testing.T) {
 	commit("survei-b.xlsx", buf.Bytes())
 
 	confirm := env.get(c, "/imports/2/undo", http.StatusOK)
-	if !strings.Contains(confirm, `id="undo-refused"`) || !strings.Contains(confirm, "later import 3") || strings.Contains(confirm, `id="undo-confirm"`) {
+	if !strings.Contains(confirm, `id="undo-refused"`) || !strings.Contains(confirm, "impor yang lebih baru (#3) mengubah baris yang sama") || strings.Contains(confirm, `id="undo-confirm"`) {
 		t.Errorf("the confirmation of a refused undo: %.1500s", confirm)
 	}
-	resp := env.post(c, "/imports/2/undo", url.Values{"_csrf": {token}})
-	if resp.StatusCode != http.StatusConflict {
-		t.Errorf("refused undo: status %d, want 409", resp.StatusCode)
+	if r := env.htDo(c, "POST", "/imports/2/undo", url.Values{"_csrf": {token}}); r.status != http.StatusConflict ||
+		!strings.Contains(r.body, "Impor ini tidak dapat dibatalkan: impor yang lebih baru (#3)") {
+		t.Errorf("refused undo: status %d: %.300s", r.status, r.body)
 	}
 	// Undoing 3 first says what goes back, then 2 may go.
 	confirm = env.get(c, "/imports/3/undo", http.StatusOK)

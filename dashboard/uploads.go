@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,7 +57,7 @@ func (s *Server) handleUploadsPage() echo.HandlerFunc {
 		u := currentUser(c)
 		return s.render(c, http.StatusOK, "uploads", &uploadsPage{pageBase: s.base(c, "uploads"),
 			Uploads:   s.uploads.list(u.Username, s.cfg.Now()),
-			MaxUpload: byteSize(s.cfg.MaxUpload), MaxBytes: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour})
+			MaxUpload: ingest.ByteSize(s.cfg.MaxUpload), MaxBytes: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour})
 	}
 }
 
@@ -65,68 +66,30 @@ func (s *Server) handleUploadsPage() echo.HandlerFunc {
 // request is all or nothing: a refused file removes the ones before it.
 func (s *Server) handleUpload() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		req, l, user := c.Request(), localeFor(c), currentUser(c)
+		req := c.Request()
 		if !isMultipart(req) {
 			return echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
 		}
+		// A big file on a slow link takes longer than the server's usual
+		// request timeouts.
+		rc := http.NewResponseController(c.Response())
+		rc.SetReadDeadline(time.Now().Add(uploadTimeout))
+		rc.SetWriteDeadline(time.Now().Add(uploadTimeout))
 		// The parts' headers and the CSRF field are small; the files are
-		// counted one by one below.
+		// counted one by one.
 		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(s.cfg.MaxUpload+1<<20))
-		mr, err := req.MultipartReader()
+		stored, err := s.receiveUploads(c)
 		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
-		}
-		csrfChecked := req.Header.Get(csrfHeader) != "" // the middleware compared it
-		var stored []*upload
-		discard := func() {
 			for _, u := range stored {
 				os.Remove(u.path)
 			}
+			// Read what the browser is still sending (within the limit
+			// above), or it may see a broken connection instead of why.
+			io.Copy(io.Discard, req.Body)
+			return err
 		}
-		for {
-			part, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				discard()
-				return uploadReadError(err, l, s.cfg.MaxUpload)
-			}
-			if !csrfChecked {
-				// A form without script sends the token as its first field.
-				if part.FormName() != csrfField || !sameToken(part, csrfToken(c)) {
-					discard()
-					return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
-				}
-				csrfChecked = true
-				continue
-			}
-			if part.FormName() != "file" || part.FileName() == "" {
-				part.Close()
-				continue
-			}
-			if len(stored) == maxFilesPerUpload {
-				discard()
-				return echo.NewHTTPError(http.StatusBadRequest, l.T("upload.too_many", maxFilesPerUpload))
-			}
-			now := s.cfg.Now()
-			if ok, retry := s.uploads.allow(user.Username, now); !ok {
-				discard()
-				return echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
-			}
-			u, err := s.storeUpload(part, user.Username)
-			if err != nil {
-				discard()
-				return uploadReadError(err, l, s.cfg.MaxUpload)
-			}
-			u.Created = now
-			stored = append(stored, u)
-		}
-		if !csrfChecked {
-			return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
-		}
-		if len(stored) == 0 {
-			return echo.NewHTTPError(http.StatusBadRequest, "upload.no_file")
+		if err := s.uploads.add(stored); err != nil {
+			return err
 		}
 		type created struct {
 			ID   string `json:"id"`
@@ -135,7 +98,6 @@ func (s *Server) handleUpload() echo.HandlerFunc {
 		}
 		var list []created
 		for _, u := range stored {
-			s.uploads.add(u)
 			list = append(list, created{u.ID, u.FileName, "/uploads/" + u.ID})
 		}
 		if wantsJSON(c) {
@@ -146,6 +108,62 @@ func (s *Server) handleUpload() echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads")
 	}
+}
+
+// uploadTimeout is how long one upload request may take.
+const uploadTimeout = 30 * time.Minute
+
+// receiveUploads reads the multipart body: the CSRF token first unless the
+// header carried it, then the files, each stored as it streams in. On an
+// error it returns the files stored so far, for the caller to remove.
+func (s *Server) receiveUploads(c echo.Context) (stored []*upload, err error) {
+	req, l, user := c.Request(), localeFor(c), currentUser(c)
+	mr, err := req.MultipartReader()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
+	}
+	csrfChecked := req.Header.Get(csrfHeader) != "" // the middleware compared it
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
+		}
+		if !csrfChecked {
+			// A form without script sends the token as its first field.
+			if part.FormName() != csrfField || !sameToken(part, csrfToken(c)) {
+				return stored, echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+			}
+			csrfChecked = true
+			continue
+		}
+		if part.FormName() != "file" || part.FileName() == "" {
+			part.Close()
+			continue
+		}
+		if len(stored) == maxFilesPerUpload {
+			return stored, echo.NewHTTPError(http.StatusBadRequest, l.T("upload.too_many", maxFilesPerUpload))
+		}
+		now := s.cfg.Now()
+		if ok, retry := s.uploads.allow(user.Username, now); !ok {
+			return stored, echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
+		}
+		u, err := s.storeUpload(part, user.Username)
+		if err != nil {
+			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
+		}
+		u.Created = now
+		stored = append(stored, u)
+	}
+	if !csrfChecked {
+		return stored, echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+	}
+	if len(stored) == 0 {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "upload.no_file")
+	}
+	return stored, nil
 }
 
 // tooLargeError is a file over the upload limit, found while it streams in.
@@ -182,15 +200,19 @@ func (s *Server) storeUpload(part *multipart.Part, owner string) (*upload, error
 	return u, nil
 }
 
-// uploadReadError says why a file could not be received.
+// uploadReadError says why a file could not be received. A failure to
+// write it (a full disk) is pantau's, an internal error.
 func uploadReadError(err error, l *Locale, limit int64) error {
 	var tl tooLargeError
 	var mb *http.MaxBytesError
+	var pe *fs.PathError
 	switch {
+	case errors.As(err, &pe):
+		return err
 	case errors.As(err, &tl):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.name, byteSize(limit)))
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.name, ingest.ByteSize(limit)))
 	case errors.As(err, &mb):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.body_too_large", byteSize(limit)))
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.body_too_large", ingest.ByteSize(limit)))
 	}
 	return echo.NewHTTPError(http.StatusBadRequest, l.T("upload.broken", err.Error()))
 }
@@ -226,10 +248,12 @@ func (s *Server) handleUploadPage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if u.Report != nil {
+			u.Report = localized(u.Report, localeFor(c).Lang)
+		}
 		p := &uploadPage{pageBase: s.base(c, "uploads"), U: u,
 			Percent: progressPercent(u.Progress), ProgressText: progressText(u.Progress, localeFor(c))}
 		if u.Report != nil {
-			u.Report = localized(u.Report, p.L.Lang)
 			var errs []ingest.Problem
 			for _, pr := range u.Report.Problems {
 				if pr.Severity == ingest.SeverityError {
@@ -280,6 +304,8 @@ func progressText(p ingest.Progress, l *Locale) string {
 		return l.T("upload.storing")
 	case p.Sheet == "":
 		return ""
+	case p.Rows <= 0:
+		return l.T("upload.reading_rows", p.Sheet, l.Num(p.Row))
 	}
 	return l.T("upload.reading", p.Sheet, l.Num(p.Row), l.Num(p.Rows))
 }
@@ -309,8 +335,17 @@ func (s *Server) handleAnnotated() echo.HandlerFunc {
 		if u.State != uploadInvalid {
 			return echo.NewHTTPError(http.StatusConflict, "upload.no_errors")
 		}
-		data, err := os.ReadFile(u.path)
+		// Annotating loads the workbook: one of the upload workers does it,
+		// so that many clicks cannot take the memory of many workbooks.
+		release, err := s.uploads.worker(c.Request().Context())
 		if err != nil {
+			return err
+		}
+		defer release()
+		data, err := os.ReadFile(u.path)
+		if errors.Is(err, fs.ErrNotExist) { // discarded or expired meanwhile
+			return echo.NewHTTPError(http.StatusConflict, "upload.not_waiting")
+		} else if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
@@ -367,17 +402,4 @@ func sendWorkbook(c echo.Context, name string, data []byte) error {
 	}
 	h.Set(echo.HeaderContentDisposition, disposition)
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
-}
-
-// byteSize writes a size for people: "50 MiB", "900 KiB".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

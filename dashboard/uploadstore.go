@@ -3,11 +3,14 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"pantau/ingest"
 	"pantau/queries"
@@ -30,8 +33,8 @@ type upload struct {
 	Progress ingest.Progress
 	Report   *ingest.Report // the dry run, then the commit's report
 	ImportID int64          // the committed import
-	Failure  string         // a failure of pantau, logged; the user sees error.internal
-	Ended    time.Time      // committed, discarded, expired or failed
+	Checked  time.Time      // when it began waiting for Impor or Batal; the hour counts from here
+	Ended    time.Time      // committed, discarded, expired, identical or failed
 }
 
 type uploadState string
@@ -41,7 +44,7 @@ const (
 	uploadChecking   uploadState = "checking"   // the dry run is reading it
 	uploadReady      uploadState = "ready"      // no errors: may be committed
 	uploadInvalid    uploadState = "invalid"    // errors: may be downloaded annotated
-	uploadIdentical  uploadState = "identical"  // the same file was committed before
+	uploadIdentical  uploadState = "identical"  // the same file was committed before: nothing to do
 	uploadCommitting uploadState = "committing" // the commit is running
 	uploadCommitted  uploadState = "committed"
 	uploadDiscarded  uploadState = "discarded"
@@ -51,7 +54,7 @@ const (
 
 // Waiting is true while the upload's file is kept for a decision.
 func (st uploadState) Waiting() bool {
-	return st == uploadReady || st == uploadInvalid || st == uploadIdentical
+	return st == uploadReady || st == uploadInvalid
 }
 
 // Busy is true while a job works on the upload.
@@ -64,12 +67,12 @@ func (st uploadState) Busy() bool {
 // them: the files left from a previous process are removed at start, and
 // their users upload again (nothing was committed).
 type uploadStore struct {
-	db      *queries.DB
-	dir     string // DATA/uploads
-	dataDir string
-	cfg     Config
+	db  *queries.DB
+	dir string // DATA/uploads
+	cfg Config
 
 	mu      sync.Mutex
+	closed  bool
 	byID    map[string]*upload
 	sent    map[string][]time.Time // per user, the uploads of the last hour
 	workers chan struct{}          // a token per running job
@@ -91,13 +94,16 @@ func newUploadStore(db *queries.DB, cfg Config) (*uploadStore, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &uploadStore{db: db, dir: dir, dataDir: cfg.DataDir, cfg: cfg,
+	return &uploadStore{db: db, dir: dir, cfg: cfg,
 		byID: map[string]*upload{}, sent: map[string][]time.Time{},
 		workers: make(chan struct{}, cfg.UploadWorkers), ctx: ctx, stop: stop}, nil
 }
 
 // Close stops the jobs, waits for them and removes the waiting files.
 func (us *uploadStore) Close() {
+	us.mu.Lock()
+	us.closed = true // an upload still being received is refused
+	us.mu.Unlock()
 	us.stop()
 	us.jobs.Wait()
 	os.RemoveAll(us.dir)
@@ -117,13 +123,23 @@ func (us *uploadStore) allow(user string, now time.Time) (ok bool, retry time.Ti
 	return true, time.Time{}
 }
 
-// add registers a stored file and starts its dry run.
-func (us *uploadStore) add(u *upload) {
+// add registers stored files and starts their dry runs; once the server
+// is closing it refuses them, and removes their files.
+func (us *uploadStore) add(list []*upload) error {
 	us.mu.Lock()
-	u.State = uploadQueued
-	us.byID[u.ID] = u
-	us.mu.Unlock()
-	us.run(u, true)
+	defer us.mu.Unlock()
+	if us.closed {
+		for _, u := range list {
+			os.Remove(u.path)
+		}
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "upload.closing")
+	}
+	for _, u := range list {
+		u.State = uploadQueued
+		us.byID[u.ID] = u
+		us.run(u, true)
+	}
+	return nil
 }
 
 // get returns a copy of the upload id if user may see it: its owner, or an admin.
@@ -200,7 +216,7 @@ func (us *uploadStore) decide(id string, now time.Time, next uploadState) (*uplo
 func (us *uploadStore) expireLocked(now time.Time) {
 	for id, u := range us.byID {
 		switch {
-		case u.State.Waiting() && now.Sub(u.Created) > us.cfg.UploadTTL:
+		case u.State.Waiting() && now.Sub(u.Checked) > us.cfg.UploadTTL:
 			u.State, u.Ended = uploadExpired, now
 			os.Remove(u.path)
 		case !u.Ended.IsZero() && now.Sub(u.Ended) > uploadKeep:
@@ -216,19 +232,30 @@ func (us *uploadStore) sweep(now time.Time) {
 	us.expireLocked(now)
 }
 
+// worker waits for a free upload worker; release gives it back.
+func (us *uploadStore) worker(ctx context.Context) (release func(), err error) {
+	select {
+	case us.workers <- struct{}{}:
+		return func() { <-us.workers }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-us.ctx.Done():
+		return nil, echo.NewHTTPError(http.StatusServiceUnavailable, "upload.closing")
+	}
+}
+
 // run starts the upload's dry run (check) or commit in the background,
 // once one of the workers is free.
 func (us *uploadStore) run(u *upload, check bool) {
 	us.jobs.Add(1)
 	go func() {
 		defer us.jobs.Done()
-		select {
-		case us.workers <- struct{}{}:
-			defer func() { <-us.workers }()
-		case <-us.ctx.Done():
-			us.fail(u, us.ctx.Err())
+		release, err := us.worker(us.ctx)
+		if err != nil {
+			us.fail(u, err)
 			return
 		}
+		defer release()
 		us.update(u, func() {
 			if check {
 				u.State = uploadChecking
@@ -251,7 +278,7 @@ func (us *uploadStore) ingest(u *upload, dryRun bool) (report *ingest.Report, er
 		return nil, err
 	}
 	return ingest.Bytes(us.ctx, us.db, u.FileName, data, ingest.Options{
-		DryRun: dryRun, By: u.Owner, DataDir: us.dataDir, MaxUpload: us.cfg.MaxUpload,
+		DryRun: dryRun, By: u.Owner, DataDir: us.cfg.DataDir, MaxUpload: us.cfg.MaxUpload,
 		Progress: func(p ingest.Progress) { us.update(u, func() { u.Progress = p }) },
 	})
 }
@@ -261,29 +288,32 @@ func (us *uploadStore) finish(u *upload, check bool, report *ingest.Report, err 
 		us.fail(u, err)
 		return
 	}
-	committed := false
+	now, ended := us.cfg.Now(), false
 	us.update(u, func() {
 		u.Report = report
 		switch {
 		case !report.OK:
 			u.State = uploadInvalid // a commit re-checks: it can meet new errors
 		case report.IdenticalTo != 0:
-			u.State = uploadIdentical
+			u.State, u.Ended = uploadIdentical, now
 		case check:
 			u.State = uploadReady
 		default:
-			u.State, u.ImportID, u.Ended = uploadCommitted, *report.ImportID, us.cfg.Now()
-			committed = true
+			u.State, u.ImportID, u.Ended = uploadCommitted, *report.ImportID, now
 		}
+		if u.State.Waiting() && u.Checked.IsZero() {
+			u.Checked = now
+		}
+		ended = !u.Ended.IsZero()
 	})
-	if committed {
-		os.Remove(u.path) // ingest keeps its own copy under the data folder
+	if ended {
+		os.Remove(u.path) // a committed file is kept by ingest under the data folder
 	}
 }
 
 func (us *uploadStore) fail(u *upload, err error) {
 	us.cfg.Logger.Error("upload failed", "upload", u.ID, "file", u.FileName, "user", u.Owner, "error", err)
-	us.update(u, func() { u.State, u.Failure, u.Ended = uploadFailed, err.Error(), us.cfg.Now() })
+	us.update(u, func() { u.State, u.Ended = uploadFailed, us.cfg.Now() })
 	os.Remove(u.path)
 }
 

@@ -128,15 +128,17 @@ func tooLarge(name string, size int64, opt Options) *Report {
 	r.Size = size
 	f := &fileCheck{}
 	f.fileError("", Reason{
-		ID: fmt.Sprintf("file berukuran %s, melebihi batas unggah %s", byteSize(size), byteSize(limit)),
-		EN: fmt.Sprintf("the file is %s, over the upload limit of %s", byteSize(size), byteSize(limit))})
+		ID: fmt.Sprintf("file berukuran %s, melebihi batas unggah %s", ByteSize(size), ByteSize(limit)),
+		EN: fmt.Sprintf("the file is %s, over the upload limit of %s", ByteSize(size), ByteSize(limit))})
 	r.finish(f)
 	return r
 }
 
-// byteSize writes a size for people: "52.4 MiB", "900 KiB", "12 bytes".
-func byteSize(n int64) string {
+// ByteSize writes a size for people: "50 MiB", "52.4 MiB", "900 KiB", "12 bytes".
+func ByteSize(n int64) string {
 	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10:

@@ -85,7 +85,7 @@ func (db *DB) commitData(tx *sql.Tx) error {
 	db.version.Add(1)
 	err := tx.Commit()
 	if err != nil {
-		db.version.Add(^uint64(0)) // back to even: nothing changed
+		db.version.Add(1) // even again, and never back: a cache may have seen the odd one
 		return err
 	}
 	db.version.Add(1)

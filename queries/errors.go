@@ -20,6 +20,7 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	Detail  any // the facts behind it, for a caller that words the message itself
 }
 
 func (e *Error) Error() string { return e.Message }

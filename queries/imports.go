@@ -89,6 +89,13 @@ func (db *DB) Undo(ctx context.Context, id int64, by string) error {
 	return err
 }
 
+// UndoRefusal is why an undo is refused: the Detail of its ECONFLICT error.
+type UndoRefusal struct {
+	AlreadyUndone bool
+	Later         []int64  // later committed imports that changed the same rows
+	Regions       []string // regions the import added that later rows use
+}
+
 // UndoEffect is what undoing an import would change in the current data.
 type UndoEffect struct {
 	Kind     Kind `json:"kind"`
@@ -120,21 +127,27 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	if status == "undone" {
-		return nil, Errorf(ECONFLICT, "import %d is already undone", id)
+		e := Errorf(ECONFLICT, "import %d is already undone", id)
+		e.Detail = UndoRefusal{AlreadyUndone: true}
+		return nil, e
 	}
 	later, err := laterDependents(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	if len(later) > 0 {
-		return nil, Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
+		e := Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
 			id, joinIDs(later, ", "), joinIDs(later, " and "))
+		e.Detail = UndoRefusal{Later: later}
+		return nil, e
 	}
 	if regions, err := orphanedRegions(ctx, tx, id); err != nil {
 		return nil, err
 	} else if len(regions) > 0 {
-		return nil, Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
-			id, strings.Join(regions, ", "))
+		e := Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
+			id, quoteAll(regions))
+		e.Detail = UndoRefusal{Regions: regions}
+		return nil, e
 	}
 	if !keep {
 		// Keep the rows the undo touches as they are now, to compare after.
@@ -221,10 +234,15 @@ func orphanedRegions(ctx context.Context, tx *sql.Tx, id int64) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("regions of import %d: %w", id, err)
 	}
-	for i, r := range regions {
-		regions[i] = fmt.Sprintf("%q", r)
-	}
 	return regions, nil
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }
 
 func joinIDs(ids []int64, sep string) string {

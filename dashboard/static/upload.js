@@ -60,7 +60,7 @@
         resolve(null);
       };
       xhr.onerror = function () {
-        fail(row, format(form.dataset.failed, file.name, "network"));
+        fail(row, format(form.dataset.failed, file.name, form.dataset.network));
         resolve(null);
       };
       xhr.send(data);
@@ -74,11 +74,16 @@
     Array.prototype.forEach.call(files, function (file) {
       var row = item(list, file.name);
       chain = chain.then(function () { return send(form, file, row); }).then(function (url) {
-        if (url) urls.push(url); else failed++;
+        if (!url) { failed++; return; }
+        urls.push(url);
+        var link = document.createElement("a"); // the files that went through, to their previews
+        link.href = url;
+        link.textContent = row.li.firstChild.textContent;
+        row.li.replaceChild(link, row.li.firstChild);
       });
     });
     chain.then(function () {
-      if (failed) return; // the refusals stay in view; the list below has the rest
+      if (failed) return; // the refusals stay in view, beside links to the rest
       window.location.assign(urls.length === 1 ? urls[0] : "/uploads");
     });
   }
@@ -107,14 +112,20 @@
     var bar = box.querySelector("progress"), text = document.getElementById("upload-progress-text");
     function poll() {
       fetch(box.dataset.status, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          // Logged out meanwhile (or any other answer): the page itself says what.
+          if (!r.ok || !/json/.test(r.headers.get("Content-Type") || "")) throw "reload";
+          return r.json();
+        })
         .then(function (s) {
           if (!s.busy) { window.location.reload(); return; }
           bar.value = s.percent;
           text.textContent = s.text;
           setTimeout(poll, 500);
         })
-        .catch(function () { setTimeout(poll, 2000); });
+        .catch(function (e) {
+          if (e === "reload") window.location.reload(); else setTimeout(poll, 2000);
+        });
     }
     setTimeout(poll, 300);
   }
