@@ -230,3 +230,31 @@ func isRed(hex string) bool {
 	}
 	return r > 0xC0 && r > g+0x20 && r > bl+0x20
 }
+
+// Files dropped on the upload page are sent one by one with a progress bar
+// each; with several, the page then lists them all.
+func TestE2EUploadDropSeveral(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	b := newBrowser(t, env)
+	ctx := b.ctx
+	b.login(ctx, "uploader")
+	b.navigate(ctx, "/uploads")
+	b.do(ctx, chromedp.Evaluate[chromedp.Void](`window.__e2eOldPage = true`))
+	// What a drop from the file manager hands the page: a DataTransfer of files.
+	b.do(ctx, chromedp.Evaluate[chromedp.Void](`(async () => {
+		const dt = new DataTransfer();
+		for (const kind of ["peserta", "survei"]) {
+			const blob = await (await fetch("/templates/" + kind + ".xlsx")).blob();
+			dt.items.add(new File([blob], kind + "-kosong.xlsx"));
+		}
+		const zone = document.getElementById("dropzone");
+		zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`, chromedp.EvalAwaitPromise))
+	b.waitFor(ctx, "the list of uploads", `window.__e2eOldPage === undefined && document.readyState === "complete" && location.pathname === "/uploads"`)
+	names := eval[[]string](b, ctx, `[...document.querySelectorAll("table.uploads tbody th a")].map(a => a.textContent)`)
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"peserta-kosong.xlsx", "survei-kosong.xlsx"}) {
+		t.Errorf("uploads listed after the drop: %q", names)
+	}
+}
