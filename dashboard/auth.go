@@ -141,7 +141,7 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
 			sent := c.Request().Header.Get(csrfHeader)
-			if sent == "" && isUploadPost(c) && isMultipart(c.Request()) {
+			if sent == "" && isUploadPost(c) {
 				// Reading the form here would spool the whole file; the
 				// upload handler reads the token as the form's first field.
 				break

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -56,11 +55,6 @@ const (
 	ccyReadBudget = 3200 // of the server's maxTestRequests, for the readers
 )
 
-type ccyFile struct {
-	name string
-	data []byte
-}
-
 func ccySHA(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
@@ -95,14 +89,14 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 
-	participants := ccyFile{"peserta.xlsx", participantBytes(t)}
-	var files []ccyFile
+	participants := uploadFile{"peserta.xlsx", participantBytes(t)}
+	var files []uploadFile
 	for i, opt := range ccySurveys {
 		var buf bytes.Buffer
 		if err := sampledata.WriteSurvey(&buf, opt); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, ccyFile{fmt.Sprintf("survei-%c.xlsx", 'a'+i), buf.Bytes()})
+		files = append(files, uploadFile{fmt.Sprintf("survei-%c.xlsx", 'a'+i), buf.Bytes()})
 	}
 
 	// The participants first: the surveys' facilitators are among them.
@@ -195,11 +189,11 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 			defer ready()
 			uploadErrs[i] = func() error {
 				c := uploaders[i]
-				page, err := ccyUpload(c, env.URL, tokens[i], f)
+				page, err := uploadPage(c, env.URL, tokens[i], f)
 				if err != nil {
 					return err
 				}
-				if st, err := ccyWait(c, env.URL+page); err != nil || st != "ready" {
+				if st, err := pollUpload(c, env.URL+page, 50*time.Millisecond); err != nil || st != "ready" {
 					return fmt.Errorf("%s: check ended %q, %v; want ready", f.name, st, err)
 				}
 				ready()
@@ -213,7 +207,7 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 				if resp.StatusCode != http.StatusSeeOther {
 					return fmt.Errorf("%s: commit: status %d", f.name, resp.StatusCode)
 				}
-				if st, err := ccyWait(c, env.URL+page); err != nil || st != "committed" {
+				if st, err := pollUpload(c, env.URL+page, 50*time.Millisecond); err != nil || st != "committed" {
 					return fmt.Errorf("%s: commit ended %q, %v; want committed", f.name, st, err)
 				}
 				return nil
@@ -249,7 +243,7 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Reverse(imports)
-	bySHA := map[string]ccyFile{ccySHA(participants.data): participants}
+	bySHA := map[string]uploadFile{ccySHA(participants.data): participants}
 	for _, f := range files {
 		bySHA[ccySHA(f.data)] = f
 	}
@@ -277,8 +271,8 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 	var expected [][]string // [imports applied - 1][path]
 	var seqReports []*ingest.Report
 	for _, im := range imports {
-		f := ccyFile{im.FileName, nil}
-		for _, g := range append([]ccyFile{participants}, files...) {
+		f := uploadFile{im.FileName, nil}
+		for _, g := range append([]uploadFile{participants}, files...) {
 			if g.name == im.FileName {
 				f = g
 			}
@@ -375,7 +369,7 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 	// Every import keeps its original file, byte for byte.
 	for _, im := range imports {
 		var want []byte
-		for _, f := range append([]ccyFile{participants}, files...) {
+		for _, f := range append([]uploadFile{participants}, files...) {
 			if f.name == im.FileName {
 				want = f.data
 			}
@@ -534,53 +528,6 @@ func ccyGet(c *http.Client, url string) (status int, body string, err error) {
 	return resp.StatusCode, string(b), err
 }
 
-// ccyUpload posts one file as the upload form does and returns the upload's page.
-func ccyUpload(c *http.Client, base, token string, f ccyFile) (string, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("_csrf", token)
-	w, err := mw.CreateFormFile("file", f.name)
-	if err != nil {
-		return "", err
-	}
-	w.Write(f.data)
-	mw.Close()
-	resp, err := c.Post(base+"/uploads", mw.FormDataContentType(), &buf)
-	if err != nil {
-		return "", err
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	page := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(page, "/uploads/") {
-		return "", fmt.Errorf("upload %s: status %d, Location %q: %.300s", f.name, resp.StatusCode, page, body)
-	}
-	return page, nil
-}
-
-// ccyWait polls an upload's status until its job is done.
-func ccyWait(c *http.Client, page string) (string, error) {
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		status, body, err := ccyGet(c, page+"/status")
-		if err != nil {
-			return "", err
-		}
-		if status != http.StatusOK {
-			return "", fmt.Errorf("GET %s/status: %d: %.300s", page, status, body)
-		}
-		var s uploadStatus
-		if err := json.Unmarshal([]byte(body), &s); err != nil {
-			return "", err
-		}
-		if !s.Busy {
-			return s.State, nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return "", fmt.Errorf("%s: still busy after 2 minutes", page)
-}
-
 // TestConcurrentCommitsOfOneFile uploads the same file twice and commits
 // both at once, a few times: one upload commits, the other ends identical,
 // and the committed import keeps its original file. (It failed about half
@@ -595,14 +542,14 @@ func TestConcurrentCommitsOfOneFile(t *testing.T) {
 		if err := sampledata.WriteSurvey(&buf, sampledata.SurveyOptions{Seed: int64(100 + round), Respondents: 200, Groups: 10}); err != nil {
 			t.Fatal(err)
 		}
-		f := ccyFile{fmt.Sprintf("survei-%d.xlsx", round), buf.Bytes()}
+		f := uploadFile{fmt.Sprintf("survei-%d.xlsx", round), buf.Bytes()}
 		var pages [2]string
 		for i := range pages {
-			page, err := ccyUpload(c, env.URL, token, f)
+			page, err := uploadPage(c, env.URL, token, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st, err := ccyWait(c, env.URL+page); err != nil || st != "ready" {
+			if st, err := pollUpload(c, env.URL+page, 50*time.Millisecond); err != nil || st != "ready" {
 				t.Fatalf("round %d: check ended %q, %v", round, st, err)
 			}
 			pages[i] = page
@@ -620,7 +567,7 @@ func TestConcurrentCommitsOfOneFile(t *testing.T) {
 					return
 				}
 				resp.Body.Close()
-				states[i], errs[i] = ccyWait(c, env.URL+page)
+				states[i], errs[i] = pollUpload(c, env.URL+page, 50*time.Millisecond)
 			}()
 		}
 		wg.Wait()

@@ -37,7 +37,7 @@ const testPassword = "correct horse battery"
 
 // testEnv is a real server on a loopback port over a real DuckDB file.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	DB     *queries.DB
 	Server *dashboard.Server
 	HTTP   *httptest.Server
@@ -68,7 +68,7 @@ type envOptions struct {
 // newTestEnv opens a database in a temp folder, optionally loads the
 // samples, adds one user per role and serves on 127.0.0.1. Requests are
 // bounded by the client timeout and the server is closed with the test.
-func newTestEnv(t *testing.T, opt envOptions) *testEnv {
+func newTestEnv(t testing.TB, opt envOptions) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()

@@ -110,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	uploads, err := newUploadStore(cfg.DB, cfg)
+	uploads, err := newUploadStore(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +151,7 @@ func New(cfg Config) (*Server, error) {
 			return !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
 		}}),
 		// An upload streams its file to disk under its own limit (uploads.go).
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: func(c echo.Context) bool {
-			return isUploadPost(c) && isMultipart(c.Request())
-		}}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
 		withLocale,
 		s.loadSession,
 		csrf,

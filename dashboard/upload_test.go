@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -29,10 +30,10 @@ type uploadFile struct {
 	data []byte
 }
 
-// upload posts files to /uploads as the page's form does without script:
-// the CSRF token first, then the files. token "" sends none.
-func (e *testEnv) upload(c *http.Client, token string, files ...uploadFile) (status int, location, body string) {
-	e.t.Helper()
+// postUpload posts files to base/uploads as the page's form does without
+// script: the CSRF token first (none when token is ""), then the files. It
+// reports instead of failing the test, for tests that upload from goroutines.
+func postUpload(c *http.Client, base, token string, files ...uploadFile) (status int, location, body string, err error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if token != "" {
@@ -41,18 +42,37 @@ func (e *testEnv) upload(c *http.Client, token string, files ...uploadFile) (sta
 	for _, f := range files {
 		w, err := mw.CreateFormFile("file", f.name)
 		if err != nil {
-			e.t.Fatal(err)
+			return 0, "", "", err
 		}
 		w.Write(f.data)
 	}
 	mw.Close()
-	resp, err := c.Post(e.URL+"/uploads", mw.FormDataContentType(), &buf)
+	resp, err := c.Post(base+"/uploads", mw.FormDataContentType(), &buf)
+	if err != nil {
+		return 0, "", "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b), err
+}
+
+// uploadPage posts one file that must be accepted and returns its preview's path.
+func uploadPage(c *http.Client, base, token string, f uploadFile) (string, error) {
+	status, page, body, err := postUpload(c, base, token, f)
+	if err == nil && (status != http.StatusSeeOther || !strings.HasPrefix(page, "/uploads/")) {
+		err = fmt.Errorf("upload %s: status %d, Location %q: %.300s", f.name, status, page, body)
+	}
+	return page, err
+}
+
+// upload is postUpload to the test server, failing the test on a broken request.
+func (e *testEnv) upload(c *http.Client, token string, files ...uploadFile) (status int, location, body string) {
+	e.t.Helper()
+	status, location, body, err := postUpload(c, e.URL, token, files...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	return status, location, body
 }
 
 // uploadStatus is GET /uploads/{id}/status.
@@ -62,23 +82,43 @@ type uploadStatus struct {
 	Percent int    `json:"percent"`
 }
 
-// waitUpload polls the upload's status, as the page does, until its job is
-// done, and returns the final state.
-func (e *testEnv) waitUpload(c *http.Client, page string) string {
-	e.t.Helper()
+// pollUpload polls the status of the upload at url, as the page does, every
+// interval until its job is done, and returns the final state.
+func pollUpload(c *http.Client, url string, every time.Duration) (string, error) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
+		resp, err := c.Get(url + "/status")
+		if err != nil {
+			return "", err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("GET %s/status: %d: %.300s", url, resp.StatusCode, body)
+		}
 		var s uploadStatus
-		if err := json.Unmarshal([]byte(e.get(c, page+"/status", http.StatusOK)), &s); err != nil {
-			e.t.Fatal(err)
+		if err := json.Unmarshal(body, &s); err != nil {
+			return "", err
 		}
 		if !s.Busy {
-			return s.State
+			return s.State, nil
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(every)
 	}
-	e.t.Fatalf("%s: still busy after 2 minutes", page)
-	return ""
+	return "", fmt.Errorf("%s: still busy after 2 minutes", url)
+}
+
+// waitUpload is pollUpload on the test server's page, failing the test on an error.
+func (e *testEnv) waitUpload(c *http.Client, page string) string {
+	e.t.Helper()
+	state, err := pollUpload(c, e.URL+page, 50*time.Millisecond)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return state
 }
 
 func surveyBytes(t testing.TB, respondents int) []byte {

@@ -26,10 +26,10 @@ import (
 // one per request; a form without script may send several).
 const maxFilesPerUpload = 10
 
-// isUploadPost is true for POST /uploads, whose body is a file streamed to
-// disk under the upload limit rather than a form held in memory.
+// isUploadPost is true for a multipart POST /uploads, whose body is files
+// streamed to disk under the upload limit rather than a form held in memory.
 func isUploadPost(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Path() == "/uploads"
+	return c.Request().Method == http.MethodPost && c.Path() == "/uploads" && isMultipart(c.Request())
 }
 
 func isMultipart(r *http.Request) bool {
@@ -150,11 +150,10 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*upload, err error) {
 		if ok, retry := s.uploads.allow(user.Username, now); !ok {
 			return stored, echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
 		}
-		u, err := s.storeUpload(part, user.Username)
+		u, err := s.storeUpload(part, user.Username, now)
 		if err != nil {
 			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
 		}
-		u.Created = now
 		stored = append(stored, u)
 	}
 	if !csrfChecked {
@@ -173,13 +172,13 @@ func (e tooLargeError) Error() string { return "file too large: " + e.name }
 
 // storeUpload copies one file part into the uploads folder, stopping one
 // byte past the limit.
-func (s *Server) storeUpload(part *multipart.Part, owner string) (*upload, error) {
+func (s *Server) storeUpload(part *multipart.Part, owner string, now time.Time) (*upload, error) {
 	// Only the name: a browser may send a Windows path.
 	name := filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
 	if r := []rune(name); len(r) > 200 { // it is shown in lists and kept in the history
 		name = string(r[:200])
 	}
-	u := &upload{ID: randomToken(), Owner: owner, FileName: name}
+	u := &upload{ID: randomToken(), Owner: owner, FileName: name, Created: now}
 	u.path = filepath.Join(s.uploads.dir, u.ID+".xlsx")
 	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {

@@ -67,7 +67,6 @@ func (st uploadState) Busy() bool {
 // them: the files left from a previous process are removed at start, and
 // their users upload again (nothing was committed).
 type uploadStore struct {
-	db  *queries.DB
 	dir string // DATA/uploads
 	cfg Config
 
@@ -85,7 +84,7 @@ type uploadStore struct {
 // uploadKeep is how long an ended upload stays listed on its owner's page.
 const uploadKeep = 24 * time.Hour
 
-func newUploadStore(db *queries.DB, cfg Config) (*uploadStore, error) {
+func newUploadStore(cfg Config) (*uploadStore, error) {
 	dir := filepath.Join(cfg.DataDir, "uploads")
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("dashboard: clearing %s: %w", dir, err)
@@ -94,7 +93,7 @@ func newUploadStore(db *queries.DB, cfg Config) (*uploadStore, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &uploadStore{db: db, dir: dir, cfg: cfg,
+	return &uploadStore{dir: dir, cfg: cfg,
 		byID: map[string]*upload{}, sent: map[string][]time.Time{},
 		workers: make(chan struct{}, cfg.UploadWorkers), ctx: ctx, stop: stop}, nil
 }
@@ -277,7 +276,7 @@ func (us *uploadStore) ingest(u *upload, dryRun bool) (report *ingest.Report, er
 	if err != nil {
 		return nil, err
 	}
-	return ingest.Bytes(us.ctx, us.db, u.FileName, data, ingest.Options{
+	return ingest.Bytes(us.ctx, us.cfg.DB, u.FileName, data, ingest.Options{
 		DryRun: dryRun, By: u.Owner, DataDir: us.cfg.DataDir, MaxUpload: us.cfg.MaxUpload,
 		Progress: func(p ingest.Progress) { us.update(u, func() { u.Progress = p }) },
 	})
