@@ -50,36 +50,52 @@ func (s *Server) handleUsers() echo.HandlerFunc {
 	}
 }
 
-// handleUserChange answers the forms of the users page. An expected error
-// (a taken name, a short password) is shown on the page with the form kept.
-func (s *Server) handleUserChange(action string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ctx := c.Request().Context()
+// Each form of the users page has its own handler: a change returns the
+// user it concerns, and userChanged shows the outcome. No handler shares
+// state with another or with its own earlier requests.
+
+func (s *Server) handleUserAdd() echo.HandlerFunc {
+	return s.userChanged("added", func(c echo.Context) (string, error) {
 		name := c.FormValue("username")
-		if action != "add" {
-			name = c.Param("name")
+		role, err := queries.ParseRole(c.FormValue("role"))
+		if err != nil {
+			return name, err
 		}
-		var err error
-		switch action {
-		case "add":
-			var role queries.Role
-			if role, err = queries.ParseRole(c.FormValue("role")); err == nil {
-				err = s.db.AddUser(ctx, name, role, c.FormValue("password"))
-			}
-			action = "added"
-		case "disable":
-			if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
-				err = queries.Errorf(queries.EINVALID, "%s", localeFor(c).T("users.err_self"))
-			} else {
-				err = s.db.SetDisabled(ctx, name, true)
-			}
-			action = "disabled"
-		case "enable":
-			err = s.db.SetDisabled(ctx, name, false)
-			action = "enabled"
-		case "reset":
-			err = s.db.SetPassword(ctx, name, c.FormValue("password"))
+		return name, s.db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
+	})
+}
+
+func (s *Server) handleUserDisable() echo.HandlerFunc {
+	return s.userChanged("disabled", func(c echo.Context) (string, error) {
+		name := c.Param("name")
+		if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
+			return name, queries.Errorf(queries.EINVALID, "%s", localeFor(c).T("users.err_self"))
 		}
+		return name, s.db.SetDisabled(c.Request().Context(), name, true)
+	})
+}
+
+func (s *Server) handleUserEnable() echo.HandlerFunc {
+	return s.userChanged("enabled", func(c echo.Context) (string, error) {
+		name := c.Param("name")
+		return name, s.db.SetDisabled(c.Request().Context(), name, false)
+	})
+}
+
+func (s *Server) handlePasswordReset() echo.HandlerFunc {
+	return s.userChanged("reset", func(c echo.Context) (string, error) {
+		name := c.Param("name")
+		return name, s.db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
+	})
+}
+
+// userChanged runs change, forgets every cached session (so a disabled
+// user or an old password is refused at once), then redirects to the list
+// announcing done. An expected error (a taken name, a short password) is
+// shown on the page with the form kept.
+func (s *Server) userChanged(done string, change func(echo.Context) (string, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name, err := change(c)
 		s.sessions.forgetAll()
 		if code := queries.ErrorCode(err); code == queries.EINVALID || code == queries.ECONFLICT || code == queries.ENOTFOUND {
 			p, perr := s.usersPage(c)
@@ -94,6 +110,6 @@ func (s *Server) handleUserChange(action string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, "/admin/users?done="+action+"&user="+url.QueryEscape(name))
+		return c.Redirect(http.StatusSeeOther, "/admin/users?done="+done+"&user="+url.QueryEscape(name))
 	}
 }

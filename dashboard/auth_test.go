@@ -6,6 +6,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -509,6 +510,94 @@ func TestUserChangesEndSessions(t *testing.T) {
 	if !env.htLoggedIn(admin) {
 		t.Error("the admin was signed out")
 	}
+}
+
+// Every form of the users page does what it says on every use, not only
+// the first since start-up: three rounds on one server of add, disable,
+// enable and reset, each checked in the list and in the user's live
+// session. (A handler once overwrote its own action on first use, so from
+// the second on it changed nothing and still reported success.)
+func TestUserFormsWorkEveryTime(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	change := func(path string, form url.Values, wantDone string) {
+		t.Helper()
+		form.Set("_csrf", token)
+		got := env.htDo(admin, "POST", path, form)
+		if got.status != 303 {
+			t.Fatalf("POST %s: status %d: %.300s", path, got.status, got.body)
+		}
+		if page := env.get(admin, got.location(), http.StatusOK); !strings.Contains(page, wantDone) {
+			t.Errorf("POST %s: the list does not say %q", path, wantDone)
+		}
+	}
+	loggedIn := func(name, password string) *http.Client {
+		t.Helper()
+		c, r := env.htLogin(name, password, nil)
+		if r.status != http.StatusSeeOther {
+			return nil
+		}
+		return c
+	}
+	for round := 1; round <= 3; round++ {
+		env.Advance(16 * time.Minute) // past the login limits' window
+		name, password := fmt.Sprintf("staf%d", round), fmt.Sprintf("password number %d", round)
+
+		change("/admin/users", url.Values{"username": {name}, "role": {"viewer"}, "password": {password}}, "Pengguna "+name+" ditambahkan.")
+		if got := env.listedStatus(admin, name); got != "aktif" {
+			t.Fatalf("round %d: %s listed as %q after add, want aktif", round, name, got)
+		}
+		session := loggedIn(name, password)
+		if session == nil {
+			t.Fatalf("round %d: the added user cannot log in", round)
+		}
+
+		change("/admin/users/"+name+"/disable", url.Values{}, "Pengguna "+name+" dinonaktifkan.")
+		if got := env.listedStatus(admin, name); got != "dinonaktifkan" {
+			t.Errorf("round %d: %s listed as %q after disable", round, name, got)
+		}
+		if env.htLoggedIn(session) {
+			t.Errorf("round %d: the disabled user's session still answers", round)
+		}
+		if loggedIn(name, password) != nil {
+			t.Errorf("round %d: the disabled user logged in", round)
+		}
+
+		change("/admin/users/"+name+"/enable", url.Values{}, "Pengguna "+name+" diaktifkan.")
+		if got := env.listedStatus(admin, name); got != "aktif" {
+			t.Errorf("round %d: %s listed as %q after enable", round, name, got)
+		}
+		if session = loggedIn(name, password); session == nil {
+			t.Fatalf("round %d: the enabled user cannot log in", round)
+		}
+
+		newPassword := password + " changed"
+		change("/admin/users/"+name+"/password", url.Values{"password": {newPassword}}, "Kata sandi "+name+" diatur ulang.")
+		if env.htLoggedIn(session) {
+			t.Errorf("round %d: the session from before the reset still answers", round)
+		}
+		if loggedIn(name, password) != nil {
+			t.Errorf("round %d: the old password still works", round)
+		}
+		if loggedIn(name, newPassword) == nil {
+			t.Errorf("round %d: the new password does not work", round)
+		}
+	}
+}
+
+var userRow = regexp.MustCompile(`(?s)<tr data-user="([^"]+)">.*?<td>[^<]*</td>\s*<td>([^<]*)</td>`)
+
+// listedStatus is the status the users page shows for name ("" when the
+// page does not list it).
+func (e *testEnv) listedStatus(admin *http.Client, name string) string {
+	e.t.Helper()
+	for _, m := range userRow.FindAllStringSubmatch(e.get(admin, "/admin/users", http.StatusOK), -1) {
+		if m[1] == name {
+			return m[2]
+		}
+	}
+	return ""
 }
 
 func TestAdminCannotDisableSelf(t *testing.T) {

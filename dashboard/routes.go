@@ -42,8 +42,8 @@ func (s *Server) routes() {
 	e.POST("/imports/:id/undo", s.handleUndo(), uploader)
 
 	e.GET("/admin/users", s.handleUsers(), admin)
-	e.POST("/admin/users", s.handleUserChange("add"), admin)
-	e.POST("/admin/users/:name/disable", s.handleUserChange("disable"), admin)
-	e.POST("/admin/users/:name/enable", s.handleUserChange("enable"), admin)
-	e.POST("/admin/users/:name/password", s.handleUserChange("reset"), admin)
+	e.POST("/admin/users", s.handleUserAdd(), admin)
+	e.POST("/admin/users/:name/disable", s.handleUserDisable(), admin)
+	e.POST("/admin/users/:name/enable", s.handleUserEnable(), admin)
+	e.POST("/admin/users/:name/password", s.handlePasswordReset(), admin)
 }
