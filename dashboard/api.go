@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"pantau/dashboard/report"
 )
 
 // handleSummary answers GET /api/v1/summary: byte for byte what
@@ -96,13 +99,36 @@ func csvCell(v any) string {
 		return strconv.Itoa(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
-	case rupiah:
+	case report.Rupiah:
 		return strconv.FormatInt(int64(x), 10)
-	case share:
-		if x.p == nil {
+	case report.Share:
+		if x.P == nil {
 			return ""
 		}
-		return strconv.FormatFloat(*x.p, 'f', 4, 64)
+		return strconv.FormatFloat(*x.P, 'f', 4, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// handleSummaryWorkbook answers GET /exports/summary.xlsx: the summary
+// workbook for the request's filter, in the request's language, from one
+// snapshot of the data. It is built in memory first, so that an error is a
+// clean error response and never half a file.
+func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := filterFrom(c)
+		if err != nil {
+			return err
+		}
+		r, err := cached(c.Request().Context(), s, "report", f, s.db.Report)
+		if err != nil {
+			return err
+		}
+		now := s.cfg.Now()
+		var buf bytes.Buffer
+		if err := report.WriteWorkbook(&buf, r, localeFor(c), now); err != nil {
+			return err
+		}
+		return sendWorkbook(c, "pantau-ringkasan-"+now.Format(time.DateOnly)+".xlsx", buf.Bytes())
+	}
 }

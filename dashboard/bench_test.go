@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"pantau/dashboard/locale"
 	"pantau/ingest"
 	"pantau/queries"
 	"pantau/sampledata"
@@ -114,7 +115,7 @@ func benchFilter() queries.Filter {
 func BenchmarkChartUncached(b *testing.B) {
 	db := benchDB(b)
 	s := benchServer(b, db)
-	l := locales["id"]
+	l := locale.Default()
 	for _, filter := range []struct {
 		name string
 		f    queries.Filter
@@ -141,7 +142,7 @@ func BenchmarkChartUncached(b *testing.B) {
 func BenchmarkChartCached(b *testing.B) {
 	db := benchDB(b)
 	s := benchServer(b, db)
-	l := locales["id"]
+	l := locale.Default()
 	ctx := context.Background()
 	for _, def := range chartDefs {
 		if _, err := s.chart(ctx, def.id, benchFilter(), l); err != nil {

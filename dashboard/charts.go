@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"pantau/dashboard/locale"
+	"pantau/dashboard/report"
 	"pantau/queries"
 )
 
@@ -20,44 +21,31 @@ type Chart struct {
 	ID     string          `json:"id"`
 	Title  string          `json:"title"`
 	Option json.RawMessage `json:"option"`
-	Table  Table           `json:"-"`
+	Table  report.Table    `json:"-"`
 	Empty  bool            `json:"empty"` // no data for this filter
 }
-
-// Table is a chart's data: header and rows of cells, each a string (text
-// from the data), an int, a share or a rupiah amount.
-type Table struct {
-	Columns []string
-	Rows    [][]any
-}
-
-// share is a proportion 0..1, nil when there is nothing to divide by.
-type share struct{ p *float64 }
-
-// rupiah is an amount of money.
-type rupiah int64
 
 // chartDef declares one chart: its stable id (the API's {id}) and how it is
 // built from the named queries.
 type chartDef struct {
 	id      string
-	build   func(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error)
-	ignores []filterPart // what its data cannot be filtered by
+	build   func(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error)
+	ignores []report.FilterPart // what its data cannot be filtered by
 }
 
 var chartDefs = []chartDef{
-	{"facilitators-by-region", facilitatorsByRegionChart, notForPeople},
-	{"staff-by-role", staffByRoleChart, notForPeople},
+	{"facilitators-by-region", facilitatorsByRegionChart, report.NotForPeople},
+	{"staff-by-role", staffByRoleChart, report.NotForPeople},
 	{"problem-prevalence", problemPrevalenceChart, nil},
 	{"problems-by-region", problemsByRegionChart, nil},
 	{"problems-by-work-type", problemsByWorkTypeChart, nil},
 	{"problems-by-gender", problemsByGenderChart, nil},
 	{"respondents-by-product", respondentsByProductChart, nil},
 	{"wage-vs-umk", wageVsUMKChart, nil},
-	{"organizing-funnel", organizingFunnelChart, notForGroups},
-	{"groups-by-region-stage", groupsByRegionStageChart, notForGroups},
-	{"groups-formed-by-month", groupsFormedByMonthChart, notForGroups},
-	{"members-by-region", membersByRegionChart, notForGroups},
+	{"organizing-funnel", organizingFunnelChart, report.NotForGroups},
+	{"groups-by-region-stage", groupsByRegionStageChart, report.NotForGroups},
+	{"groups-formed-by-month", groupsFormedByMonthChart, report.NotForGroups},
+	{"members-by-region", membersByRegionChart, report.NotForGroups},
 }
 
 var chartByID = func() map[string]chartDef {
@@ -69,7 +57,7 @@ var chartByID = func() map[string]chartDef {
 }()
 
 // chart builds (or takes from the cache) one chart for a filter and a language.
-func (s *Server) chart(ctx context.Context, id string, f queries.Filter, l *Locale) (*Chart, error) {
+func (s *Server) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	def, ok := chartByID[id]
 	if !ok {
 		return nil, queries.Errorf(queries.ENOTFOUND, "no chart %q", id)
@@ -88,7 +76,7 @@ type option interface {
 // finish marshals a go-echarts chart. encoding/json escapes <, > and & as
 // \u003c.., so the option is safe even if it ever ends up inside a page;
 // the pages never inline it, the browser fetches it as JSON.
-func finish(id, title string, o option, t Table, empty bool) (*Chart, error) {
+func finish(id, title string, o option, t report.Table, empty bool) (*Chart, error) {
 	o.Validate()
 	body, err := json.Marshal(o.JSON())
 	if err != nil {
@@ -100,7 +88,7 @@ func finish(id, title string, o option, t Table, empty bool) (*Chart, error) {
 // common are the options every chart has: title, tooltip, legend and a
 // save-as-PNG tool. Charts with axes add one grid (go-echarts appends every
 // grid given, and the series use the first).
-func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
+func common(id, title string, l *locale.Locale, trigger string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "left"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
@@ -115,7 +103,7 @@ func common(id, title string, l *Locale, trigger string) []charts.GlobalOpts {
 // roles) down the y axis, where long names stay readable, first on top.
 // Both axes are named: the categories' name above them, the value axis's
 // name and unit below it.
-func horizontalBar(id, title string, l *Locale, categoryAxis string, categories []string, valueAxis string) *charts.Bar {
+func horizontalBar(id, title string, l *locale.Locale, categoryAxis string, categories []string, valueAxis string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(common(id, title, l, "axis")...)
 	bar.SetGlobalOptions(
@@ -166,31 +154,15 @@ func stacked(stack string) charts.SeriesOpts {
 	return charts.WithBarChartOpts(opts.BarChart{Stack: stack})
 }
 
-func genderColumns(l *Locale) []string {
-	return []string{l.T("gender.P"), l.T("gender.L"), l.T("gender.unknown")}
-}
-
-func regionName(l *Locale, r string) string {
-	if r == "" {
-		return l.T("value.no_region")
-	}
-	return r
-}
-
-func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	fac, err := cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion)
 	if err != nil {
 		return nil, err
 	}
-	var regions []string
-	var counts []queries.GenderCounts
-	for _, r := range fac.ByRegion {
-		regions, counts = append(regions, regionName(l, r.Region)), append(counts, r.GenderCounts)
-	}
-	return genderBars("facilitators-by-region", l, l.T("col.region"), regions, counts)
+	return genderBars("facilitators-by-region", l, report.FacilitatorsByRegion(l, fac))
 }
 
-func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	roles, err := cached(ctx, s, "staff-by-role", f, s.db.StaffByRole)
 	if err != nil {
 		return nil, err
@@ -200,33 +172,26 @@ func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *Local
 	for _, r := range roles {
 		names, counts = append(names, r.Role), append(counts, r.GenderCounts)
 	}
-	return genderBars("staff-by-role", l, l.T("col.role"), names, counts)
+	return genderBars("staff-by-role", l, report.GenderTable(l, l.T("col.role"), names, counts))
 }
 
-// genderBars draws people per category stacked female, male, unknown.
-func genderBars(id string, l *Locale, categoryAxis string, categories []string, counts []queries.GenderCounts) (*Chart, error) {
-	genders := genderColumns(l)
-	t := Table{Columns: append(append([]string{categoryAxis}, genders...), l.T("col.total"))}
-	var female, male, unknown []int
-	for i, g := range counts {
-		female, male, unknown = append(female, g.Female), append(male, g.Male), append(unknown, g.Unknown)
-		t.Rows = append(t.Rows, []any{categories[i], g.Female, g.Male, g.Unknown, g.Female + g.Male + g.Unknown})
+// genderBars draws a report.GenderTable: people per category stacked
+// female, male, unknown.
+func genderBars(id string, l *locale.Locale, t report.Table) (*Chart, error) {
+	categories := make([]string, len(t.Rows))
+	genders := make([][]int, 3)
+	for i, row := range t.Rows {
+		categories[i] = row[0].(string)
+		for g := range genders {
+			genders[g] = append(genders[g], row[1+g].(int))
+		}
 	}
 	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, categoryAxis, categories, l.T("unit.people"))
-	bar.AddSeries(genders[0], barData(female), stacked("g")).
-		AddSeries(genders[1], barData(male), stacked("g")).
-		AddSeries(genders[2], barData(unknown), stacked("g"))
-	return finish(id, title, bar, t, len(counts) == 0)
-}
-
-// problemLabels are the nine problems' short names in the page's language.
-func problemLabels(l *Locale) []string {
-	labels := make([]string, len(queries.ProblemCodes))
-	for i, code := range queries.ProblemCodes {
-		labels[i] = l.T("problem." + code)
+	bar := horizontalBar(id, title, l, t.Columns[0], categories, l.T("unit.people"))
+	for g := range genders {
+		bar.AddSeries(t.Columns[1+g], barData(genders[g]), stacked("g"))
 	}
-	return labels
+	return finish(id, title, bar, t, len(t.Rows) == 0)
 }
 
 func answeredAny(ps []queries.ProblemShare) bool {
@@ -238,20 +203,18 @@ func answeredAny(ps []queries.ProblemShare) bool {
 	return false
 }
 
-func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "problem-prevalence"
 	problems, err := cached(ctx, s, "problem-prevalence", f, s.db.ProblemPrevalence)
 	if err != nil {
 		return nil, err
 	}
-	labels := problemLabels(l)
+	t := report.ProblemPrevalence(l, problems)
 	categories := make([]string, len(problems))
 	shares := make([]*float64, len(problems))
-	t := Table{Columns: []string{l.T("col.problem"), l.T("col.yes"), l.T("col.answered"), l.T("col.share")}}
 	for i, p := range problems {
-		categories[i] = l.T("chart.answered_label", labels[i], l.Num(p.Answered))
+		categories[i] = l.T("chart.answered_label", t.Rows[i][0], l.Num(p.Answered))
 		shares[i] = p.Share
-		t.Rows = append(t.Rows, []any{labels[i], p.Yes, p.Answered, share{p.Share}})
 	}
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.problem"), categories, l.T("unit.percent_yes"))
@@ -260,27 +223,24 @@ func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l 
 	return finish(id, title, bar, t, !answeredAny(problems))
 }
 
-func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "problems-by-region"
 	list, err := cached(ctx, s, "problems-by-region", f, s.db.ProblemsByRegion)
 	if err != nil {
 		return nil, err
 	}
-	labels := problemLabels(l)
+	t := report.ProblemsByRegion(l, list)
+	labels := t.Columns[1:]
 	var regions []string
 	var data []opts.HeatMapData
-	t := Table{Columns: append([]string{l.T("col.region")}, labels...)}
 	hasData := false
-	for _, rp := range list {
-		if len(regions) == 0 || regions[len(regions)-1] != rp.Region {
-			regions = append(regions, rp.Region)
-			t.Rows = append(t.Rows, []any{rp.Region})
+	for y, row := range t.Rows {
+		regions = append(regions, row[0].(string))
+		for x, cell := range row[1:] {
+			p := cell.(report.Share).P
+			hasData = hasData || p != nil
+			data = append(data, opts.HeatMapData{Value: [3]any{x, y, percent(p)}})
 		}
-		p := queries.Share(rp.Yes, rp.Answered)
-		hasData = hasData || p != nil
-		code := int(rp.Code[0] - 'a')
-		data = append(data, opts.HeatMapData{Value: [3]any{code, len(regions) - 1, percent(p)}})
-		t.Rows[len(t.Rows)-1] = append(t.Rows[len(t.Rows)-1], share{p})
 	}
 	title := l.T("chart." + id)
 	hm := charts.NewHeatMap()
@@ -299,12 +259,12 @@ func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *
 }
 
 // problemSplitChart draws the nine problems' prevalence for each group of a split.
-func problemSplitChart(id string, l *Locale, groups []queries.ProblemSplit, groupName func(string) string) (*Chart, error) {
-	labels := problemLabels(l)
+func problemSplitChart(id string, l *locale.Locale, groups []queries.ProblemSplit, groupName func(string) string) (*Chart, error) {
+	labels := report.ProblemLabels(l)
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.problem"), labels, l.T("unit.percent_yes"))
 	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
-	t := Table{Columns: []string{l.T("col.problem")}}
+	t := report.Table{Columns: []string{l.T("col.problem")}}
 	for _, g := range groups {
 		t.Columns = append(t.Columns, l.T("col.share_of", groupName(g.Group)), l.T("col.answered_of", groupName(g.Group)))
 	}
@@ -312,7 +272,7 @@ func problemSplitChart(id string, l *Locale, groups []queries.ProblemSplit, grou
 	for i := range labels {
 		row := []any{labels[i]}
 		for _, g := range groups {
-			row = append(row, share{g.Problems[i].Share}, g.Problems[i].Answered)
+			row = append(row, report.Share{P: g.Problems[i].Share}, g.Problems[i].Answered)
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -327,7 +287,7 @@ func problemSplitChart(id string, l *Locale, groups []queries.ProblemSplit, grou
 	return finish(id, title, bar, t, !hasData)
 }
 
-func problemsByWorkTypeChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func problemsByWorkTypeChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	groups, err := cached(ctx, s, "problems-by-work-type", f, s.db.ProblemsByWorkType)
 	if err != nil {
 		return nil, err
@@ -335,7 +295,7 @@ func problemsByWorkTypeChart(ctx context.Context, s *Server, f queries.Filter, l
 	return problemSplitChart("problems-by-work-type", l, groups, func(g string) string { return l.T("work_type." + g) })
 }
 
-func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	groups, err := cached(ctx, s, "problems-by-gender", f, s.db.ProblemsByGender)
 	if err != nil {
 		return nil, err
@@ -351,13 +311,13 @@ func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *
 // productsShown is how many products the chart names; the rest are one bar.
 const productsShown = 15
 
-func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "respondents-by-product"
 	products, err := cached(ctx, s, "respondents-by-product", f, s.db.RespondentsByProduct)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.product"), l.T("work_type.POS"), l.T("work_type.SE"), l.T("col.total")}}
+	t := report.Table{Columns: []string{l.T("col.product"), l.T("work_type.POS"), l.T("work_type.SE"), l.T("col.total")}}
 	var names []string
 	var pos, se []int
 	for i, p := range products {
@@ -382,19 +342,19 @@ func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter,
 	return finish(id, title, bar, t, len(products) == 0)
 }
 
-func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "wage-vs-umk"
 	wages, err := cached(ctx, s, "wages-against-umk", f, s.db.WagesAgainstUMK)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
+	t := report.Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
 	var regions []string
 	var mean, umk []int64
 	for _, w := range wages {
 		regions = append(regions, w.Region)
 		mean, umk = append(mean, w.MeanWage), append(umk, w.UMK)
-		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, rupiah(w.MeanWage), rupiah(w.UMK), w.BelowUMK, share{queries.Share(w.BelowUMK, w.Respondents)}})
+		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, report.Rupiah(w.MeanWage), report.Rupiah(w.UMK), w.BelowUMK, report.Share{P: queries.Share(w.BelowUMK, w.Respondents)}})
 	}
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.rupiah_month"))
@@ -402,18 +362,16 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *Locale)
 	return finish(id, title, bar, t, len(wages) == 0)
 }
 
-func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "organizing-funnel"
 	org, err := cached(ctx, s, "organizing-funnel", f, s.db.OrganizingFunnel)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.stage"), l.T("col.groups_reached")}}
+	t := report.OrganizingFunnel(l, org).FirstColumns(2) // the share is the workbook's
 	var data []opts.FunnelData
-	for _, st := range org.Funnel {
-		name := stageName(l, st.Stage)
-		data = append(data, opts.FunnelData{Name: name, Value: st.Groups})
-		t.Rows = append(t.Rows, []any{name, st.Groups})
+	for _, row := range t.Rows {
+		data = append(data, opts.FunnelData{Name: row[0].(string), Value: row[1]})
 	}
 	title := l.T("chart." + id)
 	fn := charts.NewFunnel()
@@ -425,19 +383,15 @@ func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *
 	return finish(id, title, fn, t, org.Groups == 0)
 }
 
-func stageName(l *Locale, stage int) string {
-	return l.T("stage.n", stage, l.T("stage."+strconv.Itoa(stage)))
-}
-
-func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "groups-by-region-stage"
 	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.region")}}
+	t := report.Table{Columns: []string{l.T("col.region")}}
 	for stage := 1; stage <= 6; stage++ {
-		t.Columns = append(t.Columns, stageName(l, stage))
+		t.Columns = append(t.Columns, report.StageName(l, stage))
 	}
 	t.Columns = append(t.Columns, l.T("col.total"))
 	var regions []string
@@ -454,18 +408,18 @@ func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, 
 	title := l.T("chart." + id)
 	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.groups"))
 	for i := range atStage {
-		bar.AddSeries(stageName(l, i+1), barData(atStage[i]), stacked("s"))
+		bar.AddSeries(report.StageName(l, i+1), barData(atStage[i]), stacked("s"))
 	}
 	return finish(id, title, bar, t, len(org) == 0)
 }
 
-func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "groups-formed-by-month"
 	months, err := cached(ctx, s, "groups-formed-by-month", f, s.db.GroupsFormedByMonth)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.month"), l.T("col.formed"), l.T("col.cumulative")}}
+	t := report.Table{Columns: []string{l.T("col.month"), l.T("col.formed"), l.T("col.cumulative")}}
 	var names []string
 	var cumulative []opts.LineData
 	var formedBars []int
@@ -491,13 +445,13 @@ func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, 
 	return finish(id, title, bar, t, len(months) == 0)
 }
 
-func membersByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *Locale) (*Chart, error) {
+func membersByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "members-by-region"
 	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []string{l.T("col.region"), l.T("col.groups"), l.T("col.members")}}
+	t := report.Table{Columns: []string{l.T("col.region"), l.T("col.groups"), l.T("col.members")}}
 	var regions []string
 	var members []int
 	for _, r := range org {

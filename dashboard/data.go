@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"pantau/dashboard/report"
 	"pantau/queries"
 )
 
@@ -37,10 +38,7 @@ func (s *Server) consistently(build func() error) error {
 	}
 }
 
-const (
-	belowMinimumWage = "h" // the problem "Upah di Bawah UMR"
-	groupFormed      = 4   // the stage Pembentukan Kelompok
-)
+const belowMinimumWage = "h" // the problem "Upah di Bawah UMR"
 
 // kpis are the overview's tiles.
 type kpis struct {
@@ -49,7 +47,7 @@ type kpis struct {
 	Respondents    int
 	POSShare       *float64
 	BelowMinimum   *float64 // share answering Ya to problem h among those who answered it
-	GroupsFormed   int      // groups that reached stage 4, Pembentukan Kelompok, or beyond
+	GroupsFormed   int      // as report.GroupsFormed
 	Members        int
 }
 
@@ -72,6 +70,7 @@ func (s *Server) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
 	k := kpis{
 		Facilitators:   w.facilitators.Total,
 		RegionsCovered: len(w.regions()),
+		GroupsFormed:   report.GroupsFormed(funnel),
 		Respondents:    w.respondents.Total,
 		POSShare:       queries.Share(w.respondents.ByWorkType.POS, w.respondents.Total),
 		Members:        funnel.Members,
@@ -79,11 +78,6 @@ func (s *Server) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
 	for _, p := range problems {
 		if p.Code == belowMinimumWage {
 			k.BelowMinimum = p.Share
-		}
-	}
-	for _, st := range funnel.Funnel {
-		if st.Stage == groupFormed {
-			k.GroupsFormed = st.Groups
 		}
 	}
 	return k, nil
@@ -109,19 +103,7 @@ func (s *Server) whereData(ctx context.Context, f queries.Filter) (w dataByRegio
 
 // regions are the regions with a facilitator, a respondent or a group.
 func (w dataByRegion) regions() []string {
-	var names []string
-	for _, r := range w.facilitators.ByRegion {
-		names = append(names, r.Region)
-	}
-	for _, r := range w.respondents.ByRegion {
-		names = append(names, r.Region)
-	}
-	for _, r := range w.groups {
-		names = append(names, r.Region)
-	}
-	names = slices.DeleteFunc(names, func(n string) bool { return n == "" })
-	slices.Sort(names)
-	return slices.Compact(names)
+	return report.RegionsCovered(w.facilitators, w.respondents, w.groups)
 }
 
 // filterRegions are the regions the filter form offers: every region with

@@ -539,7 +539,7 @@ func idNum(n int) string {
 
 func loadCatalog(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	body, err := os.ReadFile(filepath.Join("locales", lang+".json"))
+	body, err := os.ReadFile(filepath.Join("locale", lang+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,8 +57,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		msg = "error.internal"
 	}
 	// Our own messages are catalog keys, shown in the page's language.
-	if text, ok := l.msgs[msg]; ok {
-		msg = text
+	if l.Has(msg) {
+		msg = l.T(msg)
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)

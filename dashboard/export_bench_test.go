@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau/dashboard/locale"
+	"pantau/dashboard/report"
 	"pantau/queries"
 )
 
@@ -27,7 +29,11 @@ func BenchmarkSummaryWorkbook(b *testing.B) {
 			for b.Loop() {
 				size = 0
 				start := time.Now()
-				if err := WriteSummaryWorkbook(context.Background(), &size, db, filter.f, "id", time.Now()); err != nil {
+				r, err := db.Report(context.Background(), filter.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := report.WriteWorkbook(&size, r, locale.Default(), time.Now()); err != nil {
 					b.Fatal(err)
 				}
 				times = append(times, time.Since(start))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,34 +55,4 @@ func filterQuery(f queries.Filter) url.Values {
 		v.Set("to", f.To.Format("2006-01-02"))
 	}
 	return v
-}
-
-// filterPart is one part of a filter, for saying which parts a figure
-// cannot be filtered by: people (participants) have no work type and no
-// survey date; organizing groups have no gender and no work type.
-type filterPart string
-
-const (
-	partGender   filterPart = "gender"
-	partWorkType filterPart = "work_type"
-	partPeriod   filterPart = "period"
-)
-
-var (
-	notForPeople = []filterPart{partWorkType, partPeriod}
-	notForGroups = []filterPart{partGender, partWorkType}
-)
-
-// notApplied names, in the page's language, the parts of f that are set but
-// that a figure ignoring ignores cannot apply ("" when none).
-func notApplied(f queries.Filter, ignores []filterPart, l *Locale) string {
-	var names []string
-	for _, p := range ignores {
-		set := p == partGender && f.Gender != "" || p == partWorkType && f.WorkType != "" ||
-			p == partPeriod && (!f.From.IsZero() || !f.To.IsZero())
-		if set {
-			names = append(names, l.T("filter.part."+string(p)))
-		}
-	}
-	return strings.Join(names, l.T("filter.and"))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -131,7 +132,7 @@ func (s *Server) handleUndo() echo.HandlerFunc {
 }
 
 // undoRefusal words why an undo was refused, in the page's language.
-func undoRefusal(err error, l *Locale) (string, bool) {
+func undoRefusal(err error, l *locale.Locale) (string, bool) {
 	var e *queries.Error
 	if !errors.As(err, &e) {
 		return "", false

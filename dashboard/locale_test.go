@@ -9,29 +9,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-)
 
-func TestCatalogsHaveTheSameKeys(t *testing.T) {
-	id, en := locales["id"], locales["en"]
-	for k := range id.msgs {
-		if _, ok := en.msgs[k]; !ok {
-			t.Errorf("key %q is in id.json, not in en.json", k)
-		}
-	}
-	for k := range en.msgs {
-		if _, ok := id.msgs[k]; !ok {
-			t.Errorf("key %q is in en.json, not in id.json", k)
-		}
-	}
-}
+	"pantau/dashboard/locale"
+	"pantau/dashboard/report"
+)
 
 // Every literal key the templates and the Go code ask for exists; keys built
 // at run time (chart ids, genders, stages, months) are checked by asking.
 func TestEveryUsedKeyExists(t *testing.T) {
 	literal := regexp.MustCompile(`\.T "([a-z_.]+)"|\bT\("([a-z_.\-]+)"[,)]`)
 	var used []string
-	for _, dir := range []string{"templates", "."} {
+	for _, dir := range []string{"templates", ".", "report"} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			name := filepath.Join(dir, e.Name())
@@ -71,8 +59,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 	slices.Sort(used)
 	for _, k := range slices.Compact(used) {
-		for _, l := range locales {
-			if _, ok := l.msgs[k]; !ok {
+		for _, lang := range locale.Languages {
+			if l, _ := locale.Get(lang); !l.Has(k) {
 				t.Errorf("%s catalog lacks %q", l.Lang, k)
 			}
 		}
@@ -81,31 +69,20 @@ func TestEveryUsedKeyExists(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-func TestNumberAndDateFormats(t *testing.T) {
+// Table cells as pages show them.
+func TestCellText(t *testing.T) {
 	half := 0.4531
-	tests := []struct {
-		lang string
-		got  string
-		want string
-	}{
-		{"id", locales["id"].Num(1234), "1.234"},
-		{"id", locales["id"].Num(1234.5), "1.234,5"},
-		{"id", locales["id"].Num(int64(1250000)), "1.250.000"},
-		{"id", locales["id"].Pct(&half), "45,3%"},
-		{"id", locales["id"].Pct(nil), "–"},
-		{"id", locales["id"].Date(time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC)), "11 September 2014"},
-		{"id", locales["id"].Date(time.Date(2014, 8, 1, 0, 0, 0, 0, time.UTC)), "1 Agustus 2014"},
-		{"id", locales["id"].Month("2014-12"), "Desember 2014"},
-		{"en", locales["en"].Num(1234.5), "1,234.5"},
-		{"en", locales["en"].Pct(&half), "45.3%"},
-		{"en", locales["en"].Date(time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC)), "11 September 2014"},
-		{"id", locales["id"].Cell(rupiah(1250000)), "Rp 1.250.000"},
-		{"id", locales["id"].Cell(share{&half}), "45,3%"},
-		{"id", locales["id"].Cell("<b>"), "<b>"}, // escaping is the template's job
+	id := locale.Default()
+	tests := []struct{ got, want string }{
+		{cellText(id, report.Rupiah(1250000)), "Rp 1.250.000"},
+		{cellText(id, report.Share{P: &half}), "45,3%"},
+		{cellText(id, report.Share{}), "–"},
+		{cellText(id, 1234), "1.234"},
+		{cellText(id, "<b>"), "<b>"}, // escaping is the template's job
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.lang, tt.got, tt.want)
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
+	"pantau/dashboard/report"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -30,8 +32,8 @@ func loadTemplates(static *staticFiles) (*pageTemplates, error) {
 		"asset": static.url,
 		"add":   func(a, b int) int { return a + b },
 		"size":  ingest.ByteSize,
-		"cell":  func(l *Locale, v any) string { return l.Cell(v) },
-		"chartArgs": func(l *Locale, cv chartView) chartArgs {
+		"cell":  func(l *locale.Locale, v any) string { return cellText(l, v) },
+		"chartArgs": func(l *locale.Locale, cv chartView) chartArgs {
 			return chartArgs{L: l, chartView: cv}
 		},
 	}
@@ -56,7 +58,7 @@ func loadTemplates(static *staticFiles) (*pageTemplates, error) {
 
 // pageBase is what the layout needs on every page.
 type pageBase struct {
-	L        *Locale
+	L        *locale.Locale
 	Page     string // the navigation entry to highlight
 	User     *queries.User
 	CSRF     string
@@ -71,7 +73,7 @@ type langURL struct {
 func (s *Server) base(c echo.Context, page string) pageBase {
 	l := localeFor(c)
 	b := pageBase{L: l, Page: page, User: currentUser(c), CSRF: csrfToken(c)}
-	for _, lang := range Languages {
+	for _, lang := range locale.Languages {
 		// Relative to the page, never to a path a link chose ("//elsewhere").
 		q := c.Request().URL.Query()
 		q.Set("lang", lang)
@@ -95,14 +97,14 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// Cell formats one table cell for a page.
-func (l *Locale) Cell(v any) string {
+// cellText formats one table cell for a page.
+func cellText(l *locale.Locale, v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
-	case share:
-		return l.Pct(x.p)
-	case rupiah:
+	case report.Share:
+		return l.Pct(x.P)
+	case report.Rupiah:
 		return "Rp " + l.Num(int64(x))
 	default:
 		return l.Num(v)
@@ -148,7 +150,7 @@ type chartView struct {
 
 // chartArgs is what the chart partial needs: the chart and the language.
 type chartArgs struct {
-	L *Locale
+	L *locale.Locale
 	chartView
 }
 
@@ -203,7 +205,7 @@ func (s *Server) dashboardPage(c echo.Context, sec section, f queries.Filter, qu
 	if page.Filter, err = s.filterView(c, f, l); err != nil {
 		return nil, err
 	}
-	page.PeopleNotApplied, page.GroupsNotApplied = notApplied(f, notForPeople, l), notApplied(f, notForGroups, l)
+	page.PeopleNotApplied, page.GroupsNotApplied = report.NotApplied(f, report.NotForPeople, l), report.NotApplied(f, report.NotForGroups, l)
 	if sec.Key == "overview" {
 		k, err := s.kpis(ctx, f)
 		if err != nil {
@@ -222,7 +224,7 @@ func (s *Server) dashboardPage(c echo.Context, sec section, f queries.Filter, qu
 			return nil, err
 		}
 		page.AllEmpty = page.AllEmpty && ch.Empty
-		page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: notApplied(f, chartByID[id].ignores, l),
+		page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: report.NotApplied(f, chartByID[id].ignores, l),
 			DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
 	}
 	return page, nil
@@ -235,7 +237,7 @@ func withQuery(path, query string) string {
 	return path + "?" + query
 }
 
-func (s *Server) filterView(c echo.Context, f queries.Filter, l *Locale) (filterView, error) {
+func (s *Server) filterView(c echo.Context, f queries.Filter, l *locale.Locale) (filterView, error) {
 	regions, err := s.filterRegions(c.Request().Context(), f)
 	if err != nil {
 		return filterView{}, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -201,7 +202,7 @@ func (s *Server) storeUpload(part *multipart.Part, owner string, now time.Time) 
 
 // uploadReadError says why a file could not be received. A failure to
 // write it (a full disk) is pantau's, an internal error.
-func uploadReadError(err error, l *Locale, limit int64) error {
+func uploadReadError(err error, l *locale.Locale, limit int64) error {
 	var tl tooLargeError
 	var mb *http.MaxBytesError
 	var pe *fs.PathError
@@ -297,7 +298,7 @@ func progressPercent(p ingest.Progress) int {
 }
 
 // progressText is "Sheet Responden: row 2,048 of 100,001".
-func progressText(p ingest.Progress, l *Locale) string {
+func progressText(p ingest.Progress, l *locale.Locale) string {
 	switch {
 	case p.Stage == "committing":
 		return l.T("upload.storing")

@@ -252,7 +252,11 @@ func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganiz
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scanRows(ctx, db.sql, "organizing by region", organizingByRegionSQL, []any{regionsArg(f), fromArg(f), toArg(f)}, func(r *RegionOrganizing) []any {
+	return organizingByRegion(ctx, db.sql, f)
+}
+
+func organizingByRegion(ctx context.Context, q querier, f Filter) ([]RegionOrganizing, error) {
+	return scanRows(ctx, q, "organizing by region", organizingByRegionSQL, []any{regionsArg(f), fromArg(f), toArg(f)}, func(r *RegionOrganizing) []any {
 		dest := []any{&r.Region, &r.Groups}
 		for i := range r.AtStage {
 			dest = append(dest, &r.AtStage[i])

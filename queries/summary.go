@@ -165,22 +165,25 @@ func (db *DB) Summary(ctx context.Context, f Filter) (*Summary, error) {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
 	defer tx.Rollback()
+	return summary(ctx, tx, f)
+}
 
-	s := &Summary{Filter: f}
+func summary(ctx context.Context, q querier, f Filter) (s *Summary, err error) {
+	s = &Summary{Filter: f}
 	s.Filter.Regions = append([]string{}, f.Regions...)
-	if s.Facilitators, err = facilitatorsByRegion(ctx, tx, f); err != nil {
+	if s.Facilitators, err = facilitatorsByRegion(ctx, q, f); err != nil {
 		return nil, err
 	}
-	if s.Respondents, err = respondentCounts(ctx, tx, f); err != nil {
+	if s.Respondents, err = respondentCounts(ctx, q, f); err != nil {
 		return nil, err
 	}
-	if s.Problems, err = problemPrevalence(ctx, tx, f); err != nil {
+	if s.Problems, err = problemPrevalence(ctx, q, f); err != nil {
 		return nil, err
 	}
-	if s.ProblemsByRegion, err = problemsByRegion(ctx, tx, f); err != nil {
+	if s.ProblemsByRegion, err = problemsByRegion(ctx, q, f); err != nil {
 		return nil, err
 	}
-	if s.Organizing, err = organizingFunnel(ctx, tx, f); err != nil {
+	if s.Organizing, err = organizingFunnel(ctx, q, f); err != nil {
 		return nil, err
 	}
 	return s, nil

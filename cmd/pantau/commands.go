@@ -14,7 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"pantau/dashboard"
+	"pantau/dashboard/locale"
+	"pantau/dashboard/report"
 	"pantau/ingest"
 	"pantau/queries"
 	"pantau/sampledata"
@@ -350,7 +351,8 @@ func (env *environment) export(ctx context.Context, args []string) error {
 		f.Usage()
 		return usageError("export: --out FILE is required")
 	}
-	if *lang != "id" && *lang != "en" {
+	l, ok := locale.Get(*lang)
+	if !ok {
 		return usageError("export: --lang must be id or en, not %q", *lang)
 	}
 	filter, err := ff.filter("export")
@@ -362,8 +364,12 @@ func (env *environment) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	r, err := db.Report(ctx, filter)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
 	err = writeFile(*out, func(w io.Writer) error {
-		return dashboard.WriteSummaryWorkbook(ctx, w, db, filter, *lang, time.Now())
+		return report.WriteWorkbook(w, r, l, time.Now())
 	})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}

@@ -1,7 +1,7 @@
-package dashboard
+package report
 
 // The summary workbook: GET /exports/summary.xlsx and `pantau export` write
-// the same .xlsx, from the same query functions as the dashboards, for one
+// the same .xlsx, from the same section tables as the dashboards, for one
 // filter: a cover sheet (Ringkasan) with the filter in words and the key
 // figures, then one sheet per dashboard section (Fasilitator, Masalah,
 // Pengorganisasian), each a formatted table with a native Excel chart
@@ -20,16 +20,14 @@ package dashboard
 // references, never by copying uploaded text into the chart.
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
+	"pantau/dashboard/locale"
 	"pantau/queries"
 )
 
@@ -45,87 +43,9 @@ const (
 // workbookSheets are the sheets, in order.
 var workbookSheets = []string{sheetCover, sheetFacilitate, sheetProblems, sheetOrganizing}
 
-// workbookData is everything the workbook shows.
-type workbookData struct {
-	filter   queries.Filter
-	sum      *queries.Summary
-	byRegion []queries.RegionOrganizing // organizing per region (queries.OrganizingByRegion)
-	latest   *queries.Import            // the latest committed import; nil when there is none
-}
-
-// WriteSummaryWorkbook writes the summary workbook for f, with labels in
-// lang ("id" or "en"), stamped as generated at now. It reads the database
-// directly (no cache); the HTTP handler writes the same workbook through the
-// server's cache. An invalid filter is an EINVALID error.
-func WriteSummaryWorkbook(ctx context.Context, w io.Writer, db *queries.DB, f queries.Filter, lang string, now time.Time) error {
-	l, ok := locales[lang]
-	if !ok {
-		return queries.Errorf(queries.EINVALID, "language %q: must be id or en", lang)
-	}
-	d := workbookData{filter: f}
-	var err error
-	if d.sum, err = db.Summary(ctx, f); err != nil {
-		return err
-	}
-	if d.byRegion, err = db.OrganizingByRegion(ctx, f); err != nil {
-		return err
-	}
-	if d.latest, err = latestImport(ctx, db); err != nil {
-		return err
-	}
-	return writeSummaryWorkbook(w, d, l, now)
-}
-
-// handleSummaryWorkbook answers GET /exports/summary.xlsx: the summary
-// workbook for the request's filter, in the request's language. It is built
-// in memory first, so that an error is a clean error response and never
-// half a file.
-func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		f, err := filterFrom(c)
-		if err != nil {
-			return err
-		}
-		ctx := c.Request().Context()
-		d := workbookData{filter: f}
-		err = s.consistently(func() (err error) { // the sheets from one state of the data
-			if d.sum, err = cached(ctx, s, "summary", f, s.db.Summary); err != nil {
-				return err
-			}
-			if d.byRegion, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion); err != nil {
-				return err
-			}
-			d.latest, err = latestImport(ctx, s.db)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		now := s.cfg.Now()
-		var buf bytes.Buffer
-		if err := writeSummaryWorkbook(&buf, d, localeFor(c), now); err != nil {
-			return err
-		}
-		return sendWorkbook(c, "pantau-ringkasan-"+now.Format(time.DateOnly)+".xlsx", buf.Bytes())
-	}
-}
-
-// latestImport is the newest import still committed, or nil.
-func latestImport(ctx context.Context, db *queries.DB) (*queries.Import, error) {
-	list, err := db.Imports(ctx) // newest first
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].Status == "committed" {
-			return &list[i], nil
-		}
-	}
-	return nil, nil
-}
-
-// writeSummaryWorkbook writes d as the workbook, in l's language.
-func writeSummaryWorkbook(w io.Writer, d workbookData, l *Locale, now time.Time) error {
+// WriteWorkbook writes the summary workbook of r, in l's language, stamped
+// as made at now.
+func WriteWorkbook(w io.Writer, r *queries.Report, l *locale.Locale, now time.Time) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	st, err := newWorkbookStyles(x)
@@ -140,7 +60,7 @@ func writeSummaryWorkbook(w io.Writer, d workbookData, l *Locale, now time.Time)
 			return err
 		}
 	}
-	b := &book{x: x, st: st, l: l, d: d}
+	b := &book{x: x, st: st, l: l, r: r, f: r.Summary.Filter}
 	for _, write := range []func() error{
 		func() error { return b.cover(now) },
 		b.facilitators,
@@ -166,8 +86,9 @@ func writeSummaryWorkbook(w io.Writer, d workbookData, l *Locale, now time.Time)
 type book struct {
 	x  *excelize.File
 	st workbookStyles
-	l  *Locale
-	d  workbookData
+	l  *locale.Locale
+	r  *queries.Report
+	f  queries.Filter
 }
 
 // workbookStyles are the cell styles, made once per file.
@@ -272,6 +193,43 @@ func (s *sheet) flush() error {
 	return nil
 }
 
+// table writes t's header and rows.
+func (s *sheet) table(t Table) {
+	s.add(s.headers(t.Columns)...)
+	for _, row := range t.Rows {
+		s.add(s.cells(row)...)
+	}
+}
+
+// headers are a table's header cells.
+func (s *sheet) headers(columns []string) []any {
+	cells := make([]any, len(columns))
+	for i, c := range columns {
+		cells[i] = text(s.b.st.header, c)
+	}
+	return cells
+}
+
+// cells are a table row's cells, each styled for its type.
+func (s *sheet) cells(row []any) []any {
+	st, cells := s.b.st, make([]any, len(row))
+	for i, v := range row {
+		switch x := v.(type) {
+		case string:
+			cells[i] = text(st.label, x)
+		case int:
+			cells[i] = num(st.num, x)
+		case Share:
+			cells[i] = pct(st.pct, x.P)
+		case Rupiah:
+			cells[i] = excelize.Cell{StyleID: st.num, Value: int64(x)}
+		default:
+			cells[i] = text(st.label, fmt.Sprint(v))
+		}
+	}
+	return cells
+}
+
 // text is a string cell: never a formula, whatever it starts with.
 func text(style int, v string) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
 
@@ -355,7 +313,7 @@ func (s *sheet) sectionHead(title string, cols int, note string) {
 // filterWords says what the filter selects, part by part: region, gender,
 // work type, period; each as label and value in the workbook's language.
 func (b *book) filterWords() [][2]string {
-	f, l := b.d.filter, b.l
+	f, l := b.f, b.l
 	regions := l.T("export.all_regions")
 	if len(f.Regions) > 0 {
 		regions = strings.Join(f.Regions, ", ")
@@ -403,7 +361,7 @@ func (b *book) when(t time.Time) string {
 // cover writes Ringkasan: the title, the filter, when the workbook was made
 // and from which data, then the key figures of every section.
 func (b *book) cover(now time.Time) error {
-	l, st, sum := b.l, b.st, b.d.sum
+	l, st, sum := b.l, b.st, b.r.Summary
 	s := b.newSheet(sheetCover, 0, 46, 48)
 	s.wide(st.title, l.T("export.title"), 2)
 	s.skip(1)
@@ -411,7 +369,7 @@ func (b *book) cover(now time.Time) error {
 		s.add(text(st.label, p[0]), text(st.label, p[1]))
 	}
 	s.add(text(st.label, l.T("export.generated")), text(st.label, b.when(now)))
-	if im := b.d.latest; im != nil {
+	if im := b.r.Latest; im != nil {
 		s.add(text(st.label, l.T("export.data_as_of")), text(st.label, l.T("export.import_n", im.ID, b.when(im.At.Local()))))
 		s.add(text(st.label, l.T("export.import_file")), text(st.label, im.FileName))
 	} else {
@@ -423,12 +381,12 @@ func (b *book) cover(now time.Time) error {
 	figure := func(label string, v int) { s.add(text(st.label, label), num(st.num, v)) }
 	share := func(label string, p *float64) { s.add(text(st.label, label), pct(st.pct, p)) }
 	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
-	genders := genderColumns(l)
+	genders := GenderColumns(l)
 	figure(l.T("export.kpi.facilitators"), fac.Total)
 	figure(l.T("export.kpi.of_facilitators", genders[0]), fac.Female)
 	figure(l.T("export.kpi.of_facilitators", genders[1]), fac.Male)
 	figure(l.T("export.kpi.of_facilitators", genders[2]), fac.Unknown)
-	figure(l.T("export.kpi.regions"), len(dataByRegion{facilitators: fac, respondents: rs, groups: b.d.byRegion}.regions()))
+	figure(l.T("export.kpi.regions"), len(RegionsCovered(fac, rs, b.r.ByRegion)))
 	figure(l.T("export.kpi.respondents"), rs.Total)
 	figure(l.T("export.kpi.of_respondents", l.T("work_type.POS")), rs.ByWorkType.POS)
 	figure(l.T("export.kpi.of_respondents", l.T("work_type.SE")), rs.ByWorkType.SE)
@@ -436,23 +394,17 @@ func (b *book) cover(now time.Time) error {
 	figure(l.T("export.kpi.of_respondents", genders[1]), rs.ByGender.Male)
 	figure(l.T("export.kpi.of_respondents", genders[2]), rs.ByGender.Unknown)
 	share(l.T("export.kpi.pos_share"), queries.Share(rs.ByWorkType.POS, rs.Total))
-	labels := problemLabels(l)
+	labels := ProblemLabels(l)
 	for i, p := range sum.Problems {
 		share(l.T("export.kpi.problem", labels[i]), p.Share)
 	}
 	figure(l.T("export.kpi.groups"), org.Groups)
-	formed := 0
-	for _, sc := range org.Funnel {
-		if sc.Stage == groupFormed {
-			formed = sc.Groups
-		}
-	}
-	figure(l.T("export.kpi.groups_formed"), formed)
+	figure(l.T("export.kpi.groups_formed"), GroupsFormed(org))
 	figure(l.T("export.kpi.members"), org.Members)
-	if n := notApplied(b.d.filter, notForPeople, l); n != "" {
+	if n := NotApplied(b.f, NotForPeople, l); n != "" {
 		s.wide(st.note, l.T("kpi.not_applied_people", n), 2)
 	}
-	if n := notApplied(b.d.filter, notForGroups, l); n != "" {
+	if n := NotApplied(b.f, NotForGroups, l); n != "" {
 		s.wide(st.note, l.T("kpi.not_applied_groups", n), 2)
 	}
 	return s.flush()
@@ -461,10 +413,10 @@ func (b *book) cover(now time.Time) error {
 // facilitators writes Fasilitator: facilitators per region by gender, a
 // totals row, and a stacked column chart of the regions.
 func (b *book) facilitators() error {
-	l, st, fac := b.l, b.st, b.d.sum.Facilitators
+	l, st, fac := b.l, b.st, b.r.Summary.Facilitators
 	const cols = 5
 	last := firstDataRow + len(fac.ByRegion) - 1
-	genders := genderColumns(l)
+	genders := GenderColumns(l)
 	if len(fac.ByRegion) > 0 {
 		var series []excelize.ChartSeries
 		for i := range genders {
@@ -476,12 +428,8 @@ func (b *book) facilitators() error {
 		}
 	}
 	s := b.newSheet(sheetFacilitate, firstDataRow, 30, 14, 14, 16, 14)
-	s.sectionHead(l.T("chart.facilitators-by-region"), cols, b.notAppliedNote(notForPeople))
-	s.add(text(st.header, l.T("col.region")), text(st.header, genders[0]), text(st.header, genders[1]),
-		text(st.header, genders[2]), text(st.header, l.T("col.total")))
-	for _, r := range fac.ByRegion {
-		s.add(text(st.label, regionName(l, r.Region)), num(st.num, r.Female), num(st.num, r.Male), num(st.num, r.Unknown), num(st.num, r.Total))
-	}
+	s.sectionHead(l.T("chart.facilitators-by-region"), cols, b.notAppliedNote(NotForPeople))
+	s.table(FacilitatorsByRegion(l, fac))
 	if len(fac.ByRegion) == 0 {
 		s.add(text(st.note, l.T("export.no_data")))
 	}
@@ -493,8 +441,7 @@ func (b *book) facilitators() error {
 // problems writes Masalah: the prevalence of the nine problems with a bar
 // chart, then the region × problem matrix of shares.
 func (b *book) problems() error {
-	l, st, sum := b.l, b.st, b.d.sum
-	labels := problemLabels(l)
+	l, st, sum := b.l, b.st, b.r.Summary
 	const cols = 4
 	last := firstDataRow + len(sum.Problems) - 1
 	series := []excelize.ChartSeries{{Name: absCell(sheetProblems, 4, headerRow),
@@ -504,34 +451,24 @@ func (b *book) problems() error {
 	}
 	s := b.newSheet(sheetProblems, firstDataRow, 34, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
 	s.sectionHead(l.T("chart.problem-prevalence"), cols, "")
-	s.add(text(st.header, l.T("col.problem")), text(st.header, l.T("col.yes")), text(st.header, l.T("col.answered")), text(st.header, l.T("col.share")))
-	for i, p := range sum.Problems {
-		s.add(text(st.label, labels[i]), num(st.num, p.Yes), num(st.num, p.Answered), pct(st.pct, p.Share))
-	}
+	s.table(ProblemPrevalence(l, sum.Problems))
 
 	// The matrix starts below the chart: one row per region, its
 	// respondents, and the share answering Ya to each problem.
 	s.skipTo(max(s.row+3, headerRow+chartRows+2))
 	s.add(text(st.subtitle, l.T("chart.problems-by-region")))
-	header := []any{text(st.header, l.T("col.region")), text(st.header, l.T("unit.respondents"))}
-	for _, label := range labels {
-		header = append(header, text(st.header, label))
-	}
-	s.add(header...)
+	// The chart's matrix with each region's respondents beside its name.
+	matrix := ProblemsByRegion(l, sum.ProblemsByRegion)
+	s.add(s.headers(append([]string{matrix.Columns[0], l.T("unit.respondents")}, matrix.Columns[1:]...))...)
 	respondents := map[string]int{}
 	for _, r := range sum.Respondents.ByRegion {
 		respondents[r.Region] = r.Total
 	}
-	byRegion := sum.ProblemsByRegion // nine entries per region, in order a..i
-	for i := 0; i+len(labels) <= len(byRegion); i += len(labels) {
-		region := byRegion[i].Region
-		row := []any{text(st.label, regionName(l, region)), num(st.num, respondents[region])}
-		for _, p := range byRegion[i : i+len(labels)] {
-			row = append(row, pct(st.pct, queries.Share(p.Yes, p.Answered)))
-		}
-		s.add(row...)
+	for _, row := range matrix.Rows {
+		region := row[0].(string)
+		s.add(s.cells(append([]any{RegionName(l, region), respondents[region]}, row[1:]...))...)
 	}
-	if len(byRegion) == 0 {
+	if len(matrix.Rows) == 0 {
 		s.add(text(st.note, l.T("export.no_data")))
 	}
 	total := []any{text(st.totalLabel, l.T("export.all_regions")), num(st.totalNum, sum.Respondents.Total)}
@@ -546,7 +483,7 @@ func (b *book) problems() error {
 // chart, the group and member totals, then the groups per region by their
 // highest stage.
 func (b *book) organizing() error {
-	l, st, org := b.l, b.st, b.d.sum.Organizing
+	l, st, org := b.l, b.st, b.r.Summary.Organizing
 	const cols = 3
 	last := firstDataRow + len(org.Funnel) - 1
 	series := []excelize.ChartSeries{{Name: absCell(sheetOrganizing, 2, headerRow),
@@ -555,11 +492,8 @@ func (b *book) organizing() error {
 		return err
 	}
 	s := b.newSheet(sheetOrganizing, firstDataRow, 30, 16, 16, 14, 14, 14, 14, 14, 14, 14)
-	s.sectionHead(l.T("chart.organizing-funnel"), cols, b.notAppliedNote(notForGroups))
-	s.add(text(st.header, l.T("col.stage")), text(st.header, l.T("col.groups_reached")), text(st.header, l.T("export.share_of_groups")))
-	for _, sc := range org.Funnel {
-		s.add(text(st.label, stageName(l, sc.Stage)), num(st.num, sc.Groups), pct(st.pct, queries.Share(sc.Groups, org.Groups)))
-	}
+	s.sectionHead(l.T("chart.organizing-funnel"), cols, b.notAppliedNote(NotForGroups))
+	s.table(OrganizingFunnel(l, org))
 	s.add(text(st.totalLabel, l.T("export.kpi.groups")), num(st.totalNum, org.Groups))
 	s.add(text(st.totalLabel, l.T("export.kpi.members")), num(st.totalNum, org.Members))
 
@@ -568,13 +502,13 @@ func (b *book) organizing() error {
 	s.add(text(st.subtitle, l.T("chart.groups-by-region-stage")))
 	header := []any{text(st.header, l.T("col.region")), text(st.header, l.T("col.groups"))}
 	for stage := 1; stage <= len(queries.StageNames)-1; stage++ {
-		header = append(header, text(st.header, stageName(l, stage)))
+		header = append(header, text(st.header, StageName(l, stage)))
 	}
 	s.add(append(header, text(st.header, l.T("col.members")))...)
 	var groups, members int
 	var atStage [6]int
-	for _, r := range b.d.byRegion {
-		row := []any{text(st.label, regionName(l, r.Region)), num(st.num, r.Groups)}
+	for _, r := range b.r.ByRegion {
+		row := []any{text(st.label, RegionName(l, r.Region)), num(st.num, r.Groups)}
 		for i, n := range r.AtStage {
 			row = append(row, num(st.num, n))
 			atStage[i] += n
@@ -582,7 +516,7 @@ func (b *book) organizing() error {
 		s.add(append(row, num(st.num, r.Members))...)
 		groups, members = groups+r.Groups, members+r.Members
 	}
-	if len(b.d.byRegion) == 0 {
+	if len(b.r.ByRegion) == 0 {
 		s.add(text(st.note, l.T("export.no_data")))
 	}
 	total := []any{text(st.totalLabel, l.T("col.total")), num(st.totalNum, groups)}
@@ -595,8 +529,8 @@ func (b *book) organizing() error {
 
 // notAppliedNote says which set parts of the filter a sheet's figures
 // cannot apply, or "".
-func (b *book) notAppliedNote(ignores []filterPart) string {
-	if n := notApplied(b.d.filter, ignores, b.l); n != "" {
+func (b *book) notAppliedNote(ignores []FilterPart) string {
+	if n := NotApplied(b.f, ignores, b.l); n != "" {
 		return b.l.T("export.not_applied", n)
 	}
 	return ""

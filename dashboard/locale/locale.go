@@ -1,23 +1,25 @@
-package dashboard
+// Package locale is pantau's two languages: one catalog per language of
+// every string a person reads, and the language's number and date formats.
+// The dashboard, the summary workbook and the command line translate with
+// it at the edge.
+package locale
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
+	"slices"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
-// Every string a page shows comes from one catalog per language; a test
-// checks both catalogs have the same keys and that every key used exists.
+// A test checks both catalogs have the same keys and that every key used
+// exists.
 //
-//go:embed locales/*.json
-var localeFiles embed.FS
+//go:embed id.json en.json
+var catalogs embed.FS
 
 // Locale is one language: its catalog and its number and date formats.
 type Locale struct {
@@ -29,23 +31,48 @@ type Locale struct {
 // Languages pantau speaks; the first is the default.
 var Languages = []string{"id", "en"}
 
-var locales = loadLocales()
+var locales = load()
 
-func loadLocales() map[string]*Locale {
+func load() map[string]*Locale {
 	tags := map[string]language.Tag{"id": language.Indonesian, "en": language.English}
 	m := map[string]*Locale{}
 	for _, lang := range Languages {
-		body, err := localeFiles.ReadFile("locales/" + lang + ".json")
+		body, err := catalogs.ReadFile(lang + ".json")
 		if err != nil {
 			panic(err)
 		}
 		l := &Locale{Lang: lang, printer: message.NewPrinter(tags[lang])}
 		if err := json.Unmarshal(body, &l.msgs); err != nil {
-			panic(fmt.Sprintf("locales/%s.json: %v", lang, err))
+			panic(fmt.Sprintf("locale/%s.json: %v", lang, err))
 		}
 		m[lang] = l
 	}
 	return m
+}
+
+// Get is the language lang ("id" or "en").
+func Get(lang string) (*Locale, bool) {
+	l, ok := locales[lang]
+	return l, ok
+}
+
+// Default is Bahasa Indonesia.
+func Default() *Locale { return locales[Languages[0]] }
+
+// Has reports whether the catalog has key.
+func (l *Locale) Has(key string) bool {
+	_, ok := l.msgs[key]
+	return ok
+}
+
+// Keys are the catalog's keys, sorted.
+func (l *Locale) Keys() []string {
+	keys := make([]string, 0, len(l.msgs))
+	for k := range l.msgs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // T returns the message for key, formatted with args when given. A missing
@@ -101,41 +128,4 @@ func (l *Locale) Month(ym string) string {
 		return ym
 	}
 	return fmt.Sprintf("%s %d", l.T(fmt.Sprintf("month.%d", t.Month())), t.Year())
-}
-
-const langCookie = "lang"
-
-const localeKey = "locale"
-
-// withLocale picks the request's language once (see pickLocale).
-func withLocale(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Set(localeKey, pickLocale(c))
-		return next(c)
-	}
-}
-
-// localeFor is the request's language.
-func localeFor(c echo.Context) *Locale {
-	if l, ok := c.Get(localeKey).(*Locale); ok {
-		return l
-	}
-	return locales[Languages[0]]
-}
-
-// pickLocale chooses the language: ?lang= (remembered in a cookie), else
-// the cookie, else Bahasa Indonesia.
-func pickLocale(c echo.Context) *Locale {
-	if lang := c.QueryParam("lang"); lang != "" {
-		if l, ok := locales[lang]; ok {
-			setCookie(c, &http.Cookie{Name: langCookie, Value: lang, MaxAge: 365 * 24 * 3600})
-			return l
-		}
-	}
-	if ck, err := c.Cookie(langCookie); err == nil {
-		if l, ok := locales[strings.TrimSpace(ck.Value)]; ok {
-			return l
-		}
-	}
-	return locales[Languages[0]]
 }

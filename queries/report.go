@@ -1,0 +1,56 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Report is what the summary workbook shows.
+type Report struct {
+	Summary  *Summary
+	ByRegion []RegionOrganizing // as OrganizingByRegion
+	Latest   *Import            // the newest import still committed; nil when there is none
+}
+
+// Report reads the summary workbook's figures for f from one snapshot of
+// the data, so that an import committing meanwhile shows in all of them or
+// in none. An invalid filter is an EINVALID error.
+func (db *DB) Report(ctx context.Context, f Filter) (*Report, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.sql.BeginTx(ctx, nil) // a snapshot, only read and rolled back
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	defer tx.Rollback()
+	r := &Report{}
+	if r.Summary, err = summary(ctx, tx, f); err != nil {
+		return nil, err
+	}
+	if r.ByRegion, err = organizingByRegion(ctx, tx, f); err != nil {
+		return nil, err
+	}
+	if r.Latest, err = latestImport(ctx, tx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// latestImport is the newest committed import without its sheet counts,
+// or nil.
+func latestImport(ctx context.Context, q querier) (*Import, error) {
+	im := Import{Sheets: []SheetCounts{}}
+	err := q.QueryRowContext(ctx, `SELECT id, file_name, sha256, size, uploaded_by, uploaded_at, status
+		FROM imports WHERE status = 'committed' ORDER BY id DESC LIMIT 1`).
+		Scan(&im.ID, &im.FileName, &im.SHA256, &im.Size, &im.By, &im.At, &im.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest import: %w", err)
+	}
+	return &im, nil
+}
