@@ -24,6 +24,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pantau/ingest"
+	"pantau/ingest/xlsx"
 	"pantau/queries"
 )
 
@@ -388,30 +389,30 @@ type hxCase struct {
 
 // hxRefused lists the files every upload path must refuse.
 func hxRefused() []hxCase {
-	xlsx := []string{".xlsx"}
+	ext := []string{".xlsx"}
 	return []hxCase{
-		{"kosong.xlsx", func(testing.TB) []byte { return nil }, 0, append(xlsx, "the file is empty")},
-		{"lama.xls", func(testing.TB) []byte { return hxCFB("Workbook") }, 0, append(xlsx, "Excel 97-2003 format (.xls)")},
-		{"terkunci-minimal.xlsx", func(testing.TB) []byte { return hxCFB("EncryptionInfo", "EncryptedPackage") }, 0, append(xlsx, "protected with a password")},
-		{"terkunci.xlsx", hxEncrypted, 0, append(xlsx, "protected with a password")},
-		{"data.csv", func(testing.TB) []byte { return []byte("Nama,Jabatan\nSarno,Div. Pengorganisasian\n") }, 0, append(xlsx, "text file (CSV?)")},
-		{"data-utf16.csv", func(testing.TB) []byte { return append([]byte{0xFF, 0xFE}, []byte("N\x00a\x00m\x00a\x00")...) }, 0, append(xlsx, "UTF-16")},
+		{"kosong.xlsx", func(testing.TB) []byte { return nil }, 0, append(ext, "the file is empty")},
+		{"lama.xls", func(testing.TB) []byte { return hxCFB("Workbook") }, 0, append(ext, "Excel 97-2003 format (.xls)")},
+		{"terkunci-minimal.xlsx", func(testing.TB) []byte { return hxCFB("EncryptionInfo", "EncryptedPackage") }, 0, append(ext, "protected with a password")},
+		{"terkunci.xlsx", hxEncrypted, 0, append(ext, "protected with a password")},
+		{"data.csv", func(testing.TB) []byte { return []byte("Nama,Jabatan\nSarno,Div. Pengorganisasian\n") }, 0, append(ext, "text file (CSV?)")},
+		{"data-utf16.csv", func(testing.TB) []byte { return append([]byte{0xFF, 0xFE}, []byte("N\x00a\x00m\x00a\x00")...) }, 0, append(ext, "UTF-16")},
 		{"web.xls", func(testing.TB) []byte {
 			return []byte("<html><body><table><tr><td>Nama</td></tr></table></body></html>")
-		}, 0, append(xlsx, "web page (HTML)")},
-		{"lembar.ods", hxODS, 0, append(xlsx, "OpenDocument format (.ods)")},
+		}, 0, append(ext, "web page (HTML)")},
+		{"lembar.ods", hxODS, 0, append(ext, "OpenDocument format (.ods)")},
 		{"laporan.xlsx", func(testing.TB) []byte {
 			return []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
-		}, 0, append(xlsx, "PDF file")},
-		{"acak.xlsx", func(testing.TB) []byte { return hxRandom(4096) }, 0, append(xlsx, "not recognised")},
-		{"terpotong.xlsx", func(t testing.TB) []byte { d := hxGood(t); return d[:len(d)/2] }, 0, append(xlsx, "corrupt or truncated")},
-		{"bukan-buku.zip", func(t testing.TB) []byte { return hxZip(t, hxPart{"foto.txt", []byte("halo")}) }, 0, append(xlsx, "no xl/workbook.xml")},
-		{"biner.xlsb", func(t testing.TB) []byte { return hxZip(t, hxPart{"xl/workbook.bin", []byte{1, 2, 3}}) }, 0, append(xlsx, ".xlsb")},
+		}, 0, append(ext, "PDF file")},
+		{"acak.xlsx", func(testing.TB) []byte { return hxRandom(4096) }, 0, append(ext, "not recognised")},
+		{"terpotong.xlsx", func(t testing.TB) []byte { d := hxGood(t); return d[:len(d)/2] }, 0, append(ext, "corrupt or truncated")},
+		{"bukan-buku.zip", func(t testing.TB) []byte { return hxZip(t, hxPart{"foto.txt", []byte("halo")}) }, 0, append(ext, "no xl/workbook.xml")},
+		{"biner.xlsb", func(t testing.TB) []byte { return hxZip(t, hxPart{"xl/workbook.bin", []byte{1, 2, 3}}) }, 0, append(ext, ".xlsb")},
 		{"besar.xlsx", hxGood, 1000, []string{"over the upload limit"}},
 
 		// Zip bombs: one that says what it unpacks to, one under the limit
 		// but inflating a thousandfold, and one whose header lies.
-		{"bom.xlsx", func(t testing.TB) []byte { return hxBomb(t, "", ingest.UnzipLimit>>20+1, 0) }, 0, []string{"refused as a zip bomb"}},
+		{"bom.xlsx", func(t testing.TB) []byte { return hxBomb(t, "", xlsx.UnzipLimit>>20+1, 0) }, 0, []string{"refused as a zip bomb"}},
 		{"bom-kecil.xlsx", func(t testing.TB) []byte { return hxBomb(t, "", 100, 0) }, 0, []string{"refused as a zip bomb", "100 MiB"}},
 		{"bom-bohong.xlsx", func(t testing.TB) []byte {
 			prefix := hxSheetXML("", hxPeserta(3))
@@ -422,7 +423,7 @@ func hxRefused() []hxCase {
 		// Broken XML.
 		{"workbook-rusak.xlsx", func(t testing.TB) []byte {
 			return hxReplace(t, hxPesertaBook(t, hxPeserta(2)), "xl/workbook.xml", []byte(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="Peserta"`))
-		}, 0, append(xlsx, "the workbook cannot be opened")},
+		}, 0, append(ext, "the workbook cannot be opened")},
 		{"sheet-sampah.xlsx", func(t testing.TB) []byte {
 			return hxBook(t, []hxSheet{{"Peserta", "\x00\x01garbage<<>>" + string(hxRandom(300))}}, nil)
 		}, 0, []string{"row 1 cannot be read", "broken before its first row"}},
@@ -625,7 +626,7 @@ func TestZipBombRefusedFast(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"honest", hxBomb(t, "", ingest.UnzipLimit>>20+1, 0), "refused as a zip bomb"},
+		{"honest", hxBomb(t, "", xlsx.UnzipLimit>>20+1, 0), "refused as a zip bomb"},
 		{"lying", hxBomb(t, prefix, 4096, uint64(len(prefix))+1000), "broken after row 4"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,12 +8,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/ingest/xlsx"
 	"pantau/queries"
 )
 
 // Limits of the xlsx format itself: more than this is not a workbook Excel made.
 const (
-	maxRows       = 1_048_576
+	maxRows       = xlsx.MaxRows
 	maxCellLength = 32_767
 	headerRows    = 20 // the header is looked for within the first rows
 )
