@@ -13,21 +13,21 @@ type Kind int
 
 // The kinds of an *Error. Sniff finds the first group, Rows the second.
 const (
-	EmptyFile          Kind = iota + 1
-	Encrypted               // an .xlsx protected with a password
-	LegacyXLS               // Excel 97-2003
-	PDF                     //
-	UTF16Text               // "Unicode Text" or a UTF-16 CSV
-	XMLSpreadsheet2003      // Excel 2003's XML format
-	HTML                    // a web page saved as .xls
-	Text                    // other text, CSV most likely
-	UnknownFormat           //
-	CorruptZip              // Err says why
-	Oversized               // unpacks to more than Limit bytes in all
-	ZipBomb                 // Part inflates from Compressed to Uncompressed bytes
-	OpenDocument            // .ods
-	BinaryWorkbook          // .xlsb
-	NotWorkbook             // a zip without xl/workbook.xml
+	EmptyFile Kind = iota + 1
+	Encrypted      // an .xlsx protected with a password
+	LegacyXLS      // Excel 97-2003
+	PDF
+	UTF16Text          // "Unicode Text" or a UTF-16 CSV
+	XMLSpreadsheet2003 // Excel 2003's XML format
+	HTML               // a web page saved as .xls
+	Text               // other text, CSV most likely
+	UnknownFormat
+	CorruptZip     // Err says why
+	Oversized      // unpacks to more than Limit bytes in all
+	ZipBomb        // Part inflates from Compressed to Uncompressed bytes
+	OpenDocument   // .ods
+	BinaryWorkbook // .xlsb
+	NotWorkbook    // a zip without xl/workbook.xml
 
 	RowNumberTooHigh // after row Row comes a row numbered above Limit
 	BrokenSheet      // the XML breaks in row Row (InRow) or after it; Err says how
@@ -45,6 +45,7 @@ var kindNames = [...]string{
 	BadSharedString: "shared string out of range", MissingSheetXML: "sheet XML missing",
 }
 
+// String names the kind in English, for logs and test failures.
 func (k Kind) String() string {
 	if k > 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -68,6 +69,7 @@ type Error struct {
 	Err                      error  // the cause, for CorruptZip and BrokenSheet
 }
 
+// Error describes e in English for logs; people are shown the caller's words.
 func (e *Error) Error() string {
 	s := "xlsx: " + e.Kind.String()
 	if e.Sheet != "" {
@@ -85,4 +87,5 @@ func (e *Error) Error() string {
 	return s
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
