@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/ingest/xlsx"
 	"pantau/queries"
 )
 
@@ -50,7 +51,7 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 	if reason := sniff(data); reason != nil {
 		return cannotAnnotate(r.File, lang, *reason)
 	}
-	wb, err := openWorkbook(data)
+	wb, err := xlsx.Open(data)
 	if err != nil {
 		return cannotAnnotate(r.File, lang, openError(err))
 	}

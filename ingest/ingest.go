@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"pantau/ingest/xlsx"
 	"pantau/queries"
 )
 
@@ -232,7 +233,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			f.fileError("", Reason{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
 		}
 	}()
-	wb, err := openWorkbook(data)
+	wb, err := xlsx.Open(data)
 	if err != nil {
 		f.fileError("", refusal("buku kerja tidak dapat dibuka: "+openError(err).ID, "the workbook cannot be opened: "+openError(err).EN))
 		return nil
@@ -275,7 +276,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			continue
 		}
 		fetched := prefetch(rows)
-		total := wb.lastRowNumber(name)
+		total := wb.LastRowNumber(name)
 		fetched.progress = func(n int) {
 			f.progress(Progress{Stage: "reading", Sheet: name, Row: n, Rows: total})
 		}
@@ -305,14 +306,6 @@ func readRecovering(f *fileCheck, k sheetKind, name string, rows rowIterator) (r
 		}
 	}()
 	return k.read(f, name, rows), nil
-}
-
-func openError(err error) Reason {
-	msg := err.Error()
-	if strings.Contains(msg, "unzip size") || strings.Contains(msg, "UnzipSizeLimit") {
-		return Reason{ID: fmt.Sprintf("isi file melebihi %d MiB setelah diekstrak", UnzipLimit>>20), EN: fmt.Sprintf("its content exceeds %d MiB once unpacked", UnzipLimit>>20)}
-	}
-	return Reason{ID: msg, EN: msg}
 }
 
 // kindOfSheet finds the sheet kind a sheet name means, or nil.

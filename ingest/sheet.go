@@ -8,12 +8,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/ingest/xlsx"
 	"pantau/queries"
 )
 
 // Limits of the xlsx format itself: more than this is not a workbook Excel made.
 const (
-	maxRows       = 1_048_576
+	maxRows       = xlsx.MaxRows
 	maxCellLength = 32_767
 	headerRows    = 20 // the header is looked for within the first rows
 )
@@ -60,17 +61,30 @@ func (s *sheetSpec[T]) columnIndex() map[string]int {
 func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetReport {
 	report := SheetReport{SheetCounts: queries.SheetCounts{Sheet: sheet, Kind: string(s.kind)}, IgnoredColumns: []string{}}
 	index := s.columnIndex()
-	raw := excelize.Options{RawCellValue: true}
+	header, headerRow := s.findHeader(f, sheet, rows, index)
+	if header == nil {
+		return report
+	}
+	cols, ok := s.mapColumns(f, sheet, header, headerRow, index, &report)
+	if !ok {
+		return report // without its columns, every row would only repeat the same error
+	}
+	s.readRows(f, sheet, rows, headerRow, cols, &report)
+	return report
+}
 
-	// The header is the first row, within the first 20, naming two known columns.
-	rowNum, headerRow := 0, 0
-	var header []string
-	for rowNum < headerRows && rows.Next() {
-		rowNum++
-		cells, err := rows.Columns(raw)
+// rawCells asks for cells as stored: dates as serial numbers, not formatted.
+var rawCells = excelize.Options{RawCellValue: true}
+
+// findHeader reads up to the header, the first row within the first 20
+// naming two known columns. It returns nil, having said why, if there is none.
+func (s *sheetSpec[T]) findHeader(f *fileCheck, sheet string, rows rowIterator, index map[string]int) (header []string, row int) {
+	for row < headerRows && rows.Next() {
+		row++
+		cells, err := rows.Columns(rawCells)
 		if err != nil {
-			f.fileError(sheet, rowReadError(rowNum, err))
-			return report
+			f.fileError(sheet, rowReadError(row, err))
+			return nil, row
 		}
 		known := 0
 		for _, c := range cells {
@@ -79,66 +93,74 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 			}
 		}
 		if known >= 2 {
-			header, headerRow = cells, rowNum
-			break
+			return cells, row
 		}
 	}
-	if header == nil {
-		f.fileError(sheet, Reason{
-			ID: fmt.Sprintf("baris judul kolom tidak ditemukan di %d baris pertama; diharapkan kolom seperti %s", headerRows, s.requiredList()),
-			EN: fmt.Sprintf("no header row found in the first %d rows; expected columns such as %s", headerRows, s.requiredList())})
-		return report
-	}
+	f.fileError(sheet, Reason{
+		ID: fmt.Sprintf("baris judul kolom tidak ditemukan di %d baris pertama; diharapkan kolom seperti %s", headerRows, s.requiredList()),
+		EN: fmt.Sprintf("no header row found in the first %d rows; expected columns such as %s", headerRows, s.requiredList())})
+	return nil, row
+}
 
-	// Which spec column each sheet column holds (-1: not ours).
-	colOf := make([]int, len(header))
-	cellOf := make([]string, len(s.columns)) // header cell of each spec column, "" if absent
+// columnMap says where the sheet's columns are.
+type columnMap struct {
+	colOf  []int    // the spec column of each sheet column, -1 if not ours
+	cellOf []string // the header cell of each spec column, "" if absent
+}
+
+// mapColumns matches the header's cells to the spec's columns, reporting
+// unknown columns as ignored and a column named twice or missing as an
+// error. ok is false when a required column is missing.
+func (s *sheetSpec[T]) mapColumns(f *fileCheck, sheet string, header []string, headerRow int, index map[string]int, report *SheetReport) (cols columnMap, ok bool) {
+	cols = columnMap{colOf: make([]int, len(header)), cellOf: make([]string, len(s.columns))}
 	for i, h := range header {
-		colOf[i] = -1
+		cols.colOf[i] = -1
 		if strings.TrimSpace(h) == "" {
 			continue
 		}
-		j, ok := index[headerKey(h)]
-		if !ok {
+		j, known := index[headerKey(h)]
+		if !known {
 			report.IgnoredColumns = append(report.IgnoredColumns, cleanText(h))
 			continue
 		}
-		if cellOf[j] != "" {
+		if cols.cellOf[j] != "" {
 			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(i, headerRow), Row: headerRow, Column: s.columns[j].header, Value: cleanText(h),
-				text: Reason{ID: fmt.Sprintf("kolom %s muncul dua kali (juga di %s)", s.columns[j].header, cellOf[j]),
-					EN: fmt.Sprintf("column %s appears twice (also at %s)", s.columns[j].header, cellOf[j])}})
+				text: Reason{ID: fmt.Sprintf("kolom %s muncul dua kali (juga di %s)", s.columns[j].header, cols.cellOf[j]),
+					EN: fmt.Sprintf("column %s appears twice (also at %s)", s.columns[j].header, cols.cellOf[j])}})
 			continue
 		}
-		colOf[i], cellOf[j] = j, cellName(i, headerRow)
+		cols.colOf[i], cols.cellOf[j] = j, cellName(i, headerRow)
 	}
-	missing := false
+	ok = true
 	for j, c := range s.columns {
-		if c.required && cellOf[j] == "" {
-			missing = true
+		if c.required && cols.cellOf[j] == "" {
+			ok = false
 			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(0, headerRow), Row: headerRow, Column: c.header,
 				text: Reason{ID: fmt.Sprintf("kolom wajib %q tidak ada di baris judul %d", c.header, headerRow),
 					EN: fmt.Sprintf("required column %q is missing from header row %d", c.header, headerRow)}})
 		}
 	}
-	if missing {
-		return report // without its columns, every row would only repeat the same error
-	}
+	return cols, ok
+}
 
+// readRows validates the rows after the header (row rowNum), skipping blank
+// and totals rows, and stages each record while the file has no error.
+func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, rowNum int, cols columnMap, report *SheetReport) {
 	keys := map[string]int{} // key -> the row that first held it
 	blanks := 0              // blank rows seen since the last data row
-	check := &rowCheck{fileCheck: f, sheet: sheet, headers: s.headers(), cells: cellOf}
+	check := &rowCheck{fileCheck: f, sheet: sheet, headers: s.headers(), cells: cols.cellOf}
 	for rows.Next() {
 		rowNum++
 		if rowNum > maxRows {
 			f.fileError(sheet, Reason{ID: fmt.Sprintf("lebih dari %d baris", maxRows), EN: fmt.Sprintf("more than %d rows", maxRows)})
 			break
 		}
-		cells, err := rows.Columns(raw)
+		cells, err := rows.Columns(rawCells)
 		if err != nil {
 			f.fileError(sheet, rowReadError(rowNum, err))
 			break
 		}
-		if isBlank(cells, colOf) {
+		if isBlank(cells, cols.colOf) {
 			blanks++
 			continue
 		}
@@ -154,35 +176,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		report.Rows++
 
 		check.row = rowNum
-		rec := s.blank
-		for i, raw := range cells {
-			if i >= len(colOf) || colOf[i] < 0 {
-				if tooLong(raw) {
-					check.cellTooLong(i, "", raw)
-				}
-				continue
-			}
-			c := &s.columns[colOf[i]]
-			if tooLong(raw) {
-				check.cellTooLong(i, c.header, raw)
-				continue
-			}
-			text := cleanText(raw)
-			if text == "" || isDash(text) {
-				continue
-			}
-			v, err := f.parse(c.kind, c.min, c.max, text)
-			if err != nil {
-				check.invalid(i, c.header, text, err)
-				continue
-			}
-			c.set(&rec, v)
-		}
-		for j, c := range s.columns {
-			if c.required && cellOf[j] != "" && !hasValue(cells, colOf, j) {
-				check.requireFor(c.header, Reason{ID: "wajib diisi", EN: "is required"})
-			}
-		}
+		rec := s.record(check, cells, cols)
 		key := s.finish(&rec, check)
 		if first, dup := keys[key]; dup {
 			check.duplicate(first)
@@ -192,7 +186,7 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		if f.errors == 0 && f.batch != nil {
 			if err := s.stage(f.batch, rec); err != nil {
 				f.internal = fmt.Errorf("stage %s row %d: %w", sheet, rowNum, err)
-				return report
+				return
 			}
 		}
 	}
@@ -200,7 +194,41 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 		f.fileError(sheet, sheetReadError(err))
 	}
 	f.flushFacilitatorWarnings(sheet)
-	return report
+}
+
+// record parses one data row's cells into a record, reporting each cell
+// that is too long, invalid, or required and blank.
+func (s *sheetSpec[T]) record(check *rowCheck, cells []string, cols columnMap) T {
+	rec := s.blank
+	for i, raw := range cells {
+		if i >= len(cols.colOf) || cols.colOf[i] < 0 {
+			if tooLong(raw) {
+				check.cellTooLong(i, "", raw)
+			}
+			continue
+		}
+		c := &s.columns[cols.colOf[i]]
+		if tooLong(raw) {
+			check.cellTooLong(i, c.header, raw)
+			continue
+		}
+		text := cleanText(raw)
+		if text == "" || isDash(text) {
+			continue
+		}
+		v, err := check.parse(c.kind, c.min, c.max, text)
+		if err != nil {
+			check.invalid(i, c.header, text, err)
+			continue
+		}
+		c.set(&rec, v)
+	}
+	for j, c := range s.columns {
+		if c.required && cols.cellOf[j] != "" && !hasValue(cells, cols.colOf, j) {
+			check.requireFor(c.header, Reason{ID: "wajib diisi", EN: "is required"})
+		}
+	}
+	return rec
 }
 
 func (s *sheetSpec[T]) headers() []string {
