@@ -362,19 +362,29 @@ func annotatedName(name string) string {
 	return strings.TrimSuffix(name, filepath.Ext(name)) + " (kesalahan).xlsx"
 }
 
-// handleUploadDecision answers POST /uploads/{id}/commit and /discard.
-func (s *Server) handleUploadDecision(commit bool) echo.HandlerFunc {
+// handleUploadCommit answers POST /uploads/{id}/commit: the commit starts
+// in the background and the page follows it.
+func (s *Server) handleUploadCommit() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u, err := s.requestedUpload(c)
 		if err != nil {
 			return err
 		}
-		if commit {
-			err = s.uploads.commit(u.ID, s.cfg.Now())
-		} else {
-			err = s.uploads.discard(u.ID, s.cfg.Now())
+		if err := s.uploads.commit(u.ID, s.cfg.Now()); err != nil {
+			return err
 		}
+		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
+	}
+}
+
+// handleUploadDiscard answers POST /uploads/{id}/discard.
+func (s *Server) handleUploadDiscard() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
 		if err != nil {
+			return err
+		}
+		if err := s.uploads.discard(u.ID, s.cfg.Now()); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
