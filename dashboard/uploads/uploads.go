@@ -1,8 +1,9 @@
 // Package uploads keeps the files sent through the dashboard's upload page,
 // from the moment they are stored until they are committed, discarded or
 // expired: their states, the hourly limit, the background checks and
-// commits, and expiry. It knows nothing of HTTP; its expected errors are
-// queries.Error values whose messages are catalog keys.
+// commits, and expiry. It knows nothing of HTTP: its expected errors are
+// queries.Error values whose messages are catalog keys, and a file over
+// the limit is a *TooLargeError, for the caller to word.
 package uploads
 
 import (
@@ -58,6 +59,7 @@ type Upload struct {
 // State is where an upload is in its life.
 type State string
 
+// The states, in the order an upload can meet them.
 const (
 	Queued     State = "queued"     // waiting for a free checker
 	Checking   State = "checking"   // the dry run is reading it
