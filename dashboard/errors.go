@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/uploads"
 	"pantau/queries"
 )
 
@@ -16,6 +17,7 @@ var statusOf = map[string]int{
 	queries.ECONFLICT:     http.StatusConflict,
 	queries.EUNAUTHORIZED: http.StatusUnauthorized,
 	queries.EINTERNAL:     http.StatusInternalServerError,
+	uploads.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 type errorPage struct {

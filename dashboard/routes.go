@@ -33,8 +33,8 @@ func (s *Server) routes() {
 	e.GET("/uploads/:id", s.handleUploadPage(), uploader)
 	e.GET("/uploads/:id/status", s.handleUploadStatus(), uploader)
 	e.GET("/uploads/:id/annotated.xlsx", s.handleAnnotated(), uploader)
-	e.POST("/uploads/:id/commit", s.handleUploadDecision(true), uploader)
-	e.POST("/uploads/:id/discard", s.handleUploadDecision(false), uploader)
+	e.POST("/uploads/:id/commit", s.handleUploadCommit(), uploader)
+	e.POST("/uploads/:id/discard", s.handleUploadDiscard(), uploader)
 
 	e.GET("/imports", s.handleImports(), uploader)
 	e.GET("/imports/:id/file", s.handleImportFile(), uploader)

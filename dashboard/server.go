@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"pantau/dashboard/uploads"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -58,7 +59,7 @@ type Server struct {
 	logins   *loginLimiter
 	pages    *pageTemplates
 	static   *staticFiles
-	uploads  *uploadStore
+	uploads  *uploads.Store
 }
 
 // New builds the server and its routes.
@@ -110,7 +111,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	uploads, err := newUploadStore(cfg)
+	store, err := uploads.New(uploads.Options{DB: cfg.DB, DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload,
+		PerHour: cfg.UploadsPerHour, TTL: cfg.UploadTTL, Workers: cfg.UploadWorkers, Now: cfg.Now, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now),
 		pages:    pages,
 		static:   static,
-		uploads:  uploads,
+		uploads:  store,
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -243,7 +245,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		if i%60 == 0 {
 			s.deleteExpiredSessions(ctx)
 		}
-		s.uploads.sweep(s.cfg.Now())
+		s.uploads.Sweep()
 		select {
 		case err := <-errc:
 			return err

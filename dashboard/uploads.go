@@ -7,9 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"mime"
-	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pantau/dashboard/locale"
+	"pantau/dashboard/uploads"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -46,7 +45,7 @@ func wantsJSON(c echo.Context) bool {
 
 type uploadsPage struct {
 	pageBase
-	Uploads   []upload
+	Uploads   []uploads.Upload
 	MaxUpload string
 	MaxBytes  int64
 	PerHour   int
@@ -57,7 +56,7 @@ func (s *Server) handleUploadsPage() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := currentUser(c)
 		return s.render(c, http.StatusOK, "uploads", &uploadsPage{pageBase: s.base(c, "uploads"),
-			Uploads:   s.uploads.list(u.Username, s.cfg.Now()),
+			Uploads:   s.uploads.List(u.Username),
 			MaxUpload: ingest.ByteSize(s.cfg.MaxUpload), MaxBytes: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour})
 	}
 }
@@ -81,15 +80,13 @@ func (s *Server) handleUpload() echo.HandlerFunc {
 		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(s.cfg.MaxUpload+1<<20))
 		stored, err := s.receiveUploads(c)
 		if err != nil {
-			for _, u := range stored {
-				os.Remove(u.path)
-			}
+			s.uploads.Remove(stored)
 			// Read what the browser is still sending (within the limit
 			// above), or it may see a broken connection instead of why.
 			io.Copy(io.Discard, req.Body)
 			return err
 		}
-		if err := s.uploads.add(stored); err != nil {
+		if err := s.uploads.Add(stored); err != nil {
 			return err
 		}
 		type created struct {
@@ -117,7 +114,7 @@ const uploadTimeout = 30 * time.Minute
 // receiveUploads reads the multipart body: the CSRF token first unless the
 // header carried it, then the files, each stored as it streams in. On an
 // error it returns the files stored so far, for the caller to remove.
-func (s *Server) receiveUploads(c echo.Context) (stored []*upload, err error) {
+func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err error) {
 	req, l, user := c.Request(), localeFor(c), currentUser(c)
 	mr, err := req.MultipartReader()
 	if err != nil {
@@ -147,11 +144,10 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*upload, err error) {
 		if len(stored) == maxFilesPerUpload {
 			return stored, echo.NewHTTPError(http.StatusBadRequest, l.T("upload.too_many", maxFilesPerUpload))
 		}
-		now := s.cfg.Now()
-		if ok, retry := s.uploads.allow(user.Username, now); !ok {
+		if ok, retry := s.uploads.Allow(user.Username); !ok {
 			return stored, echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
 		}
-		u, err := s.storeUpload(part, user.Username, now)
+		u, err := s.uploads.Receive(part, user.Username, uploadName(part.FileName()))
 		if err != nil {
 			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
 		}
@@ -166,51 +162,27 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*upload, err error) {
 	return stored, nil
 }
 
-// tooLargeError is a file over the upload limit, found while it streams in.
-type tooLargeError struct{ name string }
-
-func (e tooLargeError) Error() string { return "file too large: " + e.name }
-
-// storeUpload copies one file part into the uploads folder, stopping one
-// byte past the limit.
-func (s *Server) storeUpload(part *multipart.Part, owner string, now time.Time) (*upload, error) {
+// uploadName is the name a browser sent for a file, made fit to show.
+func uploadName(sent string) string {
 	// Only the name: a browser may send a Windows path.
-	name := filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+	name := filepath.Base(strings.ReplaceAll(sent, `\`, "/"))
 	if r := []rune(name); len(r) > 200 { // it is shown in lists and kept in the history
 		name = string(r[:200])
 	}
-	u := &upload{ID: randomToken(), Owner: owner, FileName: name, Created: now}
-	u.path = filepath.Join(s.uploads.dir, u.ID+".xlsx")
-	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	n, err := io.Copy(f, io.LimitReader(part, s.cfg.MaxUpload+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n > s.cfg.MaxUpload {
-		err = tooLargeError{name}
-	}
-	if err != nil {
-		os.Remove(u.path)
-		return nil, err
-	}
-	u.Size = n
-	return u, nil
+	return name
 }
 
 // uploadReadError says why a file could not be received. A failure to
 // write it (a full disk) is pantau's, an internal error.
 func uploadReadError(err error, l *locale.Locale, limit int64) error {
-	var tl tooLargeError
+	var tl *uploads.TooLargeError
 	var mb *http.MaxBytesError
 	var pe *fs.PathError
 	switch {
 	case errors.As(err, &pe):
 		return err
 	case errors.As(err, &tl):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.name, ingest.ByteSize(limit)))
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.Name, ingest.ByteSize(limit)))
 	case errors.As(err, &mb):
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.body_too_large", ingest.ByteSize(limit)))
 	}
@@ -228,7 +200,7 @@ const errorsPerPage = 100
 
 type uploadPage struct {
 	pageBase
-	U            upload
+	U            uploads.Upload
 	Errors       []ingest.Problem // this page of them
 	Warnings     []ingest.Problem
 	Listed       int  // errors the report kept (the first 1,000)
@@ -332,26 +304,8 @@ func (s *Server) handleAnnotated() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if u.State != uploadInvalid {
-			return echo.NewHTTPError(http.StatusConflict, "upload.no_errors")
-		}
-		// Annotating loads the workbook: one of the upload workers does it,
-		// so that many clicks cannot take the memory of many workbooks.
-		release, err := s.uploads.worker(c.Request().Context())
-		if err != nil {
-			return err
-		}
-		defer release()
-		data, err := os.ReadFile(u.path)
-		if errors.Is(err, fs.ErrNotExist) { // discarded or expired meanwhile
-			return echo.NewHTTPError(http.StatusConflict, "upload.not_waiting")
-		} else if err != nil {
-			return err
-		}
 		var buf bytes.Buffer
-		lang := localeFor(c).Lang
-		// A file that cannot be opened is an EINVALID error saying so.
-		if err := ingest.Annotate(&buf, data, localized(u.Report, lang), lang); err != nil {
+		if err := s.uploads.Annotate(c.Request().Context(), &buf, u, localeFor(c).Lang); err != nil {
 			return err
 		}
 		return sendWorkbook(c, annotatedName(u.FileName), buf.Bytes())
@@ -363,19 +317,29 @@ func annotatedName(name string) string {
 	return strings.TrimSuffix(name, filepath.Ext(name)) + " (kesalahan).xlsx"
 }
 
-// handleUploadDecision answers POST /uploads/{id}/commit and /discard.
-func (s *Server) handleUploadDecision(commit bool) echo.HandlerFunc {
+// handleUploadCommit answers POST /uploads/{id}/commit: the commit starts
+// in the background and the page follows it.
+func (s *Server) handleUploadCommit() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u, err := s.requestedUpload(c)
 		if err != nil {
 			return err
 		}
-		if commit {
-			err = s.uploads.commit(u.ID, s.cfg.Now())
-		} else {
-			err = s.uploads.discard(u.ID, s.cfg.Now())
+		if err := s.uploads.Commit(u.ID); err != nil {
+			return err
 		}
+		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
+	}
+}
+
+// handleUploadDiscard answers POST /uploads/{id}/discard.
+func (s *Server) handleUploadDiscard() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.requestedUpload(c)
 		if err != nil {
+			return err
+		}
+		if err := s.uploads.Discard(u.ID); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
@@ -384,10 +348,10 @@ func (s *Server) handleUploadDecision(commit bool) echo.HandlerFunc {
 
 // requestedUpload is the upload {id}, if the user may see it. Another
 // user's upload is not found, like one that never was.
-func (s *Server) requestedUpload(c echo.Context) (upload, error) {
-	u, ok := s.uploads.get(c.Param("id"), currentUser(c), s.cfg.Now())
+func (s *Server) requestedUpload(c echo.Context) (uploads.Upload, error) {
+	u, ok := s.uploads.Get(c.Param("id"), currentUser(c))
 	if !ok {
-		return upload{}, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
+		return uploads.Upload{}, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
 	}
 	return u, nil
 }
