@@ -69,7 +69,7 @@ func (s *Server) handleUserDisable() echo.HandlerFunc {
 	return s.userChanged("disabled", func(c echo.Context) (string, error) {
 		name := c.Param("name")
 		if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
-			return name, queries.Errorf(queries.EINVALID, "%s", localeFor(c).T("users.err_self"))
+			return name, failure(queries.EINVALID, "users.err_self")
 		}
 		return name, s.db.SetDisabled(c.Request().Context(), name, true)
 	})
@@ -103,7 +103,8 @@ func (s *Server) userChanged(done string, change func(echo.Context) (string, err
 				return perr
 			}
 			// The reason, as the queries package gives it, after a line in the page's language.
-			p.Error = p.L.T("users.err_"+code, err.Error())
+			why, _ := queries.MessageOf(err)
+			p.Error = p.L.T("users.err_"+code, why.In(p.L.Lang))
 			p.Form.Username, p.Form.Role = c.FormValue("username"), c.FormValue("role")
 			return s.render(c, statusOf[code], "users", p)
 		}

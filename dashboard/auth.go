@@ -112,12 +112,12 @@ func requireRole(need queries.Role) echo.MiddlewareFunc {
 			u := currentUser(c)
 			if u == nil {
 				if m := c.Request().Method; isAPI(c) || m != http.MethodGet && m != http.MethodHead {
-					return queries.Errorf(queries.EUNAUTHORIZED, "error.login_required")
+					return failure(queries.EUNAUTHORIZED, "error.login_required")
 				}
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			if !u.Role.Allows(need) {
-				return echo.NewHTTPError(http.StatusForbidden, "error.forbidden")
+				return httpError(http.StatusForbidden, "error.forbidden")
 			}
 			return next(c)
 		}
@@ -150,7 +150,7 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				sent = c.FormValue(csrfField)
 			}
 			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				return echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+				return httpError(http.StatusForbidden, "error.csrf")
 			}
 		}
 		if token == "" {

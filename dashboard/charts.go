@@ -60,7 +60,7 @@ var chartByID = func() map[string]chartDef {
 func (s *Server) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	def, ok := chartByID[id]
 	if !ok {
-		return nil, queries.Errorf(queries.ENOTFOUND, "no chart %q", id)
+		return nil, failure(queries.ENOTFOUND, "chart.not_found", id)
 	}
 	return get(s.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*Chart, error) {
 		return def.build(context.WithoutCancel(ctx), s, f, l)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/dashboard/uploads"
 	"pantau/queries"
 )
@@ -27,40 +28,40 @@ type errorPage struct {
 }
 
 // handleError is the one place errors become responses. Expected errors
-// (pantau's typed errors, echo's HTTP errors) show their message; anything
-// else is logged and shown as an internal error without its text.
+// (pantau's typed errors, echo's HTTP errors) show their message in the
+// request's language; anything else is logged and shown as an internal
+// error without its text.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	l := localeFor(c)
 	status, msg := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	var pe *queries.Error
 	switch {
 	case errors.As(err, &pe):
-		status, msg = statusOf[pe.Code], pe.Message
+		status, msg = statusOf[pe.Code], pe.Message.In(l.Lang)
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
 	case errors.As(err, &he):
 		status = he.Code
-		if m, ok := he.Message.(string); ok {
+		switch m := he.Message.(type) {
+		case queries.Message: // ours, from httpError
+			msg = m.In(l.Lang)
+		case string: // echo's own
 			msg = m
-		} else {
+		default:
 			msg = http.StatusText(status)
 		}
 	}
 	if errors.Is(err, echo.ErrNotFound) {
-		msg = "error.not_found"
+		msg = l.T("error.not_found")
 	}
-	l := localeFor(c)
 	if status >= 500 {
 		s.log.Error("internal error", "path", c.Request().URL.Path, "error", err)
-		msg = "error.internal"
-	}
-	// Our own messages are catalog keys, shown in the page's language.
-	if l.Has(msg) {
-		msg = l.T(msg)
+		msg = l.T("error.internal")
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)
@@ -74,4 +75,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if rerr := s.render(c, status, "error", page); rerr != nil {
 		c.String(status, msg)
 	}
+}
+
+// httpError is an expected error whose status pantau's error codes lack
+// (403, 413, 429): the message key with args, said in the request's language.
+func httpError(status int, key string, args ...any) error {
+	return &echo.HTTPError{Code: status, Message: locale.Msg(key, args...)}
+}
+
+// failure is an expected error with one of pantau's codes, saying the
+// message key with args in the request's language.
+func failure(code, key string, args ...any) error {
+	return queries.Fail(code, locale.Msg(key, args...))
 }

@@ -2,11 +2,11 @@ package dashboard
 
 import (
 	"encoding/json"
-	"errors"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -18,13 +18,11 @@ func filterFrom(c echo.Context) (queries.Filter, error) {
 	q := c.QueryParams()
 	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
 	if err != nil {
-		l := localeFor(c)
-		msg := err.Error()
-		var r *ingest.Reason
-		if errors.As(err, &r) {
-			msg = r.In(l.Lang)
+		why, ok := queries.MessageOf(err)
+		if !ok {
+			return f, err
 		}
-		return f, queries.Errorf(queries.EINVALID, "%s", l.T("filter.invalid", msg))
+		return f, queries.Fail(queries.EINVALID, locale.Wrap("filter.invalid", why))
 	}
 	return f, nil
 }

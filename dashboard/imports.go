@@ -45,7 +45,7 @@ func (s *Server) handleImports() echo.HandlerFunc {
 func (s *Server) requestedImport(c echo.Context) (queries.Import, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return queries.Import{}, queries.Errorf(queries.ENOTFOUND, "imports.not_found")
+		return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
 	}
 	list, err := s.db.Imports(c.Request().Context())
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Server) requestedImport(c echo.Context) (queries.Import, error) {
 			return im, nil
 		}
 	}
-	return queries.Import{}, queries.Errorf(queries.ENOTFOUND, "imports.not_found")
+	return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
 }
 
 // handleImportFile answers GET /imports/{id}/file: the file as uploaded.
@@ -69,7 +69,7 @@ func (s *Server) handleImportFile() echo.HandlerFunc {
 		// The name is the hash the database holds, never a name a user typed.
 		data, err := os.ReadFile(filepath.Join(s.cfg.DataDir, im.SHA256+".xlsx"))
 		if os.IsNotExist(err) {
-			return queries.Errorf(queries.ENOTFOUND, "imports.file_missing")
+			return failure(queries.ENOTFOUND, "imports.file_missing")
 		} else if err != nil {
 			return err
 		}
@@ -104,8 +104,8 @@ func (s *Server) handleUndoConfirm() echo.HandlerFunc {
 		}
 		p := &undoPage{pageBase: s.base(c, "imports"), Import: im}
 		p.Effects, err = s.db.UndoPreview(c.Request().Context(), im.ID)
-		if why, ok := undoRefusal(err, p.L); ok {
-			p.Refusal, err = why, nil
+		if why, ok := undoRefusal(err); ok {
+			p.Refusal, err = why.In(p.L.Lang), nil
 		}
 		if err != nil {
 			return err
@@ -122,8 +122,8 @@ func (s *Server) handleUndo() echo.HandlerFunc {
 			return err
 		}
 		if err := s.db.Undo(c.Request().Context(), im.ID, currentUser(c).Username); err != nil {
-			if why, ok := undoRefusal(err, localeFor(c)); ok {
-				return echo.NewHTTPError(http.StatusConflict, localeFor(c).T("undo.refused", why))
+			if why, ok := undoRefusal(err); ok {
+				return queries.Fail(queries.ECONFLICT, locale.Wrap("undo.refused", why))
 			}
 			return err
 		}
@@ -131,26 +131,26 @@ func (s *Server) handleUndo() echo.HandlerFunc {
 	}
 }
 
-// undoRefusal words why an undo was refused, in the page's language.
-func undoRefusal(err error, l *locale.Locale) (string, bool) {
+// undoRefusal words why an undo was refused, the pages' way.
+func undoRefusal(err error) (queries.Message, bool) {
 	var e *queries.Error
 	if !errors.As(err, &e) {
-		return "", false
+		return queries.Message{}, false
 	}
 	why, ok := e.Detail.(queries.UndoRefusal)
 	switch {
 	case !ok:
-		return "", false
+		return queries.Message{}, false
 	case why.AlreadyUndone:
-		return l.T("undo.already"), true
+		return locale.Msg("undo.already"), true
 	case len(why.Later) > 0:
 		ids := make([]string, len(why.Later))
 		for i, id := range why.Later {
 			ids[i] = "#" + strconv.FormatInt(id, 10)
 		}
-		return l.T("undo.later", strings.Join(ids, ", ")), true
+		return locale.Msg("undo.later", strings.Join(ids, ", ")), true
 	}
-	return l.T("undo.regions", strings.Join(why.Regions, ", ")), true
+	return locale.Msg("undo.regions", strings.Join(why.Regions, ", ")), true
 }
 
 // handleTemplate answers GET /templates/{kind}.xlsx: the blank workbook of

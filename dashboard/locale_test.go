@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,21 +16,21 @@ import (
 // Every literal key the templates and the Go code ask for exists; keys built
 // at run time (chart ids, genders, stages, months) are checked by asking.
 func TestEveryUsedKeyExists(t *testing.T) {
-	literal := regexp.MustCompile(`\.T "([a-z_.]+)"|\bT\("([a-z_.\-]+)"[,)]`)
+	literal := regexp.MustCompile(`\.T "([a-z_.]+)"|\b(?:T|Msg|Wrap)\("([a-z_.\-]+)"[,)]|\b(?:failure|httpError)\([\w.]+, "([a-z_.\-]+)"[,)]`)
 	var used []string
-	for _, dir := range []string{"templates", ".", "report"} {
+	for _, dir := range []string{"templates", ".", "report", "uploads", "../cmd/pantau"} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			name := filepath.Join(dir, e.Name())
 			if e.IsDir() || !(strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".go")) || strings.HasSuffix(name, "_test.go") {
 				continue
 			}
-			body, err := fs.ReadFile(os.DirFS("."), name)
+			body, err := os.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, m := range literal.FindAllStringSubmatch(string(body), -1) {
-				used = append(used, m[1]+m[2])
+				used = append(used, m[1]+m[2]+m[3])
 			}
 		}
 	}

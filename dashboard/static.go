@@ -78,7 +78,7 @@ func (sf *staticFiles) handle() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, ok := sf.files[c.Param("*")]
 		if !ok || f.hash != c.Param("hash") {
-			return echo.NewHTTPError(http.StatusNotFound, "no such file")
+			return echo.ErrNotFound
 		}
 		h := c.Response().Header()
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -68,7 +68,7 @@ func (s *Server) handleUpload() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if !isMultipart(req) {
-			return echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
+			return httpError(http.StatusBadRequest, "upload.not_multipart")
 		}
 		// A big file on a slow link takes longer than the server's usual
 		// request timeouts.
@@ -118,7 +118,7 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 	req, l, user := c.Request(), localeFor(c), currentUser(c)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "upload.not_multipart")
+		return nil, httpError(http.StatusBadRequest, "upload.not_multipart")
 	}
 	csrfChecked := req.Header.Get(csrfHeader) != "" // the middleware compared it
 	for {
@@ -132,7 +132,7 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 		if !csrfChecked {
 			// A form without script sends the token as its first field.
 			if part.FormName() != csrfField || !sameToken(part, csrfToken(c)) {
-				return stored, echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+				return stored, httpError(http.StatusForbidden, "error.csrf")
 			}
 			csrfChecked = true
 			continue
@@ -142,10 +142,10 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 			continue
 		}
 		if len(stored) == maxFilesPerUpload {
-			return stored, echo.NewHTTPError(http.StatusBadRequest, l.T("upload.too_many", maxFilesPerUpload))
+			return stored, httpError(http.StatusBadRequest, "upload.too_many", maxFilesPerUpload)
 		}
 		if ok, retry := s.uploads.Allow(user.Username); !ok {
-			return stored, echo.NewHTTPError(http.StatusTooManyRequests, l.T("upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry)))
+			return stored, httpError(http.StatusTooManyRequests, "upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry))
 		}
 		u, err := s.uploads.Receive(part, user.Username, uploadName(part.FileName()))
 		if err != nil {
@@ -154,10 +154,10 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 		stored = append(stored, u)
 	}
 	if !csrfChecked {
-		return stored, echo.NewHTTPError(http.StatusForbidden, "error.csrf")
+		return stored, httpError(http.StatusForbidden, "error.csrf")
 	}
 	if len(stored) == 0 {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "upload.no_file")
+		return nil, httpError(http.StatusBadRequest, "upload.no_file")
 	}
 	return stored, nil
 }
@@ -182,11 +182,11 @@ func uploadReadError(err error, l *locale.Locale, limit int64) error {
 	case errors.As(err, &pe):
 		return err
 	case errors.As(err, &tl):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.too_large", tl.Name, ingest.ByteSize(limit)))
+		return httpError(http.StatusRequestEntityTooLarge, "upload.too_large", tl.Name, ingest.ByteSize(limit))
 	case errors.As(err, &mb):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, l.T("upload.body_too_large", ingest.ByteSize(limit)))
+		return httpError(http.StatusRequestEntityTooLarge, "upload.body_too_large", ingest.ByteSize(limit))
 	}
-	return echo.NewHTTPError(http.StatusBadRequest, l.T("upload.broken", err.Error()))
+	return httpError(http.StatusBadRequest, "upload.broken", err.Error())
 }
 
 // sameToken reads a small form field and compares it with the CSRF token.
@@ -351,7 +351,7 @@ func (s *Server) handleUploadDiscard() echo.HandlerFunc {
 func (s *Server) requestedUpload(c echo.Context) (uploads.Upload, error) {
 	u, ok := s.uploads.Get(c.Param("id"), currentUser(c))
 	if !ok {
-		return uploads.Upload{}, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
+		return uploads.Upload{}, failure(queries.ENOTFOUND, "upload.not_found")
 	}
 	return u, nil
 }

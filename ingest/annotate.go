@@ -49,17 +49,17 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 		return fmt.Errorf("ingest: annotate %s: the report is of another file", r.File) // it would mark the wrong cells
 	}
 	if reason := sniff(data); reason != nil {
-		return cannotAnnotate(r.File, lang, *reason)
+		return cannotAnnotate(r.File, *reason)
 	}
 	wb, err := xlsx.Open(data)
 	if err != nil {
-		return cannotAnnotate(r.File, lang, openError(err))
+		return cannotAnnotate(r.File, openError(err))
 	}
 	defer wb.Close()
 	defer func() {
 		// As when ingesting: whatever excelize does with a corrupt file, it is the file's error.
 		if p := recover(); p != nil {
-			err = cannotAnnotate(r.File, lang, Reason{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
+			err = cannotAnnotate(r.File, queries.Message{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
 		}
 	}()
 	a := &annotator{f: wb.File, lang: lang, red: map[int]int{}, plain: map[int]int{}}
@@ -72,9 +72,9 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 	return nil
 }
 
-func cannotAnnotate(name, lang string, why Reason) error {
-	msg := Reason{ID: "file ini tidak dapat dianotasi: " + why.ID, EN: "this file cannot be annotated: " + why.EN}
-	return fmt.Errorf("ingest: annotate %s: %w", name, queries.Errorf(queries.EINVALID, "%s", msg.In(lang)))
+func cannotAnnotate(name string, why queries.Message) error {
+	msg := queries.Message{ID: "file ini tidak dapat dianotasi: " + why.ID, EN: "this file cannot be annotated: " + why.EN}
+	return fmt.Errorf("ingest: annotate %s: %w", name, queries.Fail(queries.EINVALID, msg))
 }
 
 type annotator struct {
@@ -92,7 +92,7 @@ func (a *annotator) check(err error) {
 	}
 }
 
-func (a *annotator) in(id, en string) string { return Reason{ID: id, EN: en}.In(a.lang) }
+func (a *annotator) in(id, en string) string { return queries.Message{ID: id, EN: en}.In(a.lang) }
 
 func (a *annotator) annotate(r *Report) error {
 	old, err := a.unmark()
@@ -140,9 +140,9 @@ func (a *annotator) unmark() (old string, err error) {
 			return "", err
 		}
 		if len(rows) == 0 || len(rows[0]) < 3 || rows[0][0] != "No" || (rows[0][2] != "Sel" && rows[0][2] != "Cell") {
-			return "", queries.Errorf(queries.EINVALID, "%s", a.in(
-				fmt.Sprintf("file ini tidak dapat dianotasi: sheet %q bukan buatan pantau; ganti namanya lalu unggah lagi", sheet),
-				fmt.Sprintf("this file cannot be annotated: its sheet %q was not written by pantau; rename it and upload again", sheet)))
+			return "", queries.Errorf(queries.EINVALID,
+				"file ini tidak dapat dianotasi: sheet %q bukan buatan pantau; ganti namanya lalu unggah lagi",
+				"this file cannot be annotated: its sheet %q was not written by pantau; rename it and upload again", sheet)
 		}
 		for _, row := range rows[1:] {
 			if len(row) > 2 && row[1] != "" && row[2] != "" {
@@ -256,7 +256,7 @@ func (a *annotator) mark(problems []Problem) error {
 // message is the problem's reason in the annotation's language; a report
 // that came through JSON has only the message it was localised to.
 func (a *annotator) message(p Problem) string {
-	if p.text == (Reason{}) {
+	if p.text == (queries.Message{}) {
 		return p.Message
 	}
 	return p.text.In(a.lang)

@@ -409,7 +409,7 @@ func TestAnnotateRefused(t *testing.T) {
 	} {
 		err := ingest.Annotate(&bytes.Buffer{}, c.data, c.r, "en")
 		var qe *queries.Error
-		if !errors.As(err, &qe) || qe.Code != queries.EINVALID || !strings.HasPrefix(qe.Message, c.want) {
+		if !errors.As(err, &qe) || qe.Code != queries.EINVALID || !strings.HasPrefix(qe.Message.EN, c.want) {
 			t.Errorf("%s: Annotate = %v, want an EINVALID error starting %q", name, err, c.want)
 		}
 	}

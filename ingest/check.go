@@ -27,7 +27,7 @@ type Problem struct {
 	Value    string `json:"value"`
 	Message  string `json:"message"` // in the report's language; see Report.Localize
 
-	text Reason
+	text queries.Message
 }
 
 // Where is "Responden!C6", "Responden" or "" for the whole file.
@@ -73,7 +73,7 @@ func (f *fileCheck) add(p Problem) {
 }
 
 // fileError is a problem of a whole sheet (or, with sheet "", of the file).
-func (f *fileCheck) fileError(sheet string, r Reason) {
+func (f *fileCheck) fileError(sheet string, r queries.Message) {
 	f.add(Problem{Severity: SeverityError, Sheet: sheet, text: r})
 }
 
@@ -105,7 +105,7 @@ func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, err
 		if len(f.regions.byBare[lettersOnly(text)]) > 1 {
 			return value{}, err // a bare "Malang": say it is ambiguous
 		}
-		return value{}, &Reason{ID: `bukan nama wilayah; tulis "Kab. X" atau "Kota X"`, EN: `is not a region name; write "Kab. X" or "Kota X"`}
+		return value{}, &queries.Message{ID: `bukan nama wilayah; tulis "Kab. X" atau "Kota X"`, EN: `is not a region name; write "Kab. X" or "Kota X"`}
 	case Money:
 		n, err := parseMoney(text)
 		return value{num: n}, err
@@ -193,32 +193,32 @@ func (c *rowCheck) cellIn(header string, row int) string {
 // invalid reports a value its column refuses: `Wilayah "Kab. Malng" tidak dikenal; ...`.
 func (c *rowCheck) invalid(col0 int, header, text string, err error) {
 	c.refused(header)
-	var r *Reason
+	var r *queries.Message
 	if !errors.As(err, &r) {
-		r = &Reason{ID: err.Error(), EN: err.Error()}
+		r = &queries.Message{ID: err.Error(), EN: err.Error()}
 	}
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(text),
-		text: Reason{ID: fmt.Sprintf("%s %q %s", header, clip(text), r.ID), EN: fmt.Sprintf("%s %q %s", header, clip(text), r.EN)}})
+		text: queries.Message{ID: fmt.Sprintf("%s %q %s", header, clip(text), r.ID), EN: fmt.Sprintf("%s %q %s", header, clip(text), r.EN)}})
 }
 
 // requireFor reports that a column lacks a value this row needs.
-func (c *rowCheck) requireFor(header string, r Reason) {
+func (c *rowCheck) requireFor(header string, r queries.Message) {
 	if c.failed(header) {
 		return // the value given is already reported as refused
 	}
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
-		text: Reason{ID: header + " " + r.ID, EN: header + " " + r.EN}})
+		text: queries.Message{ID: header + " " + r.ID, EN: header + " " + r.EN}})
 }
 
 // warn reports something worth a look that does not block the upload.
-func (c *rowCheck) warn(header, value string, r Reason) {
+func (c *rowCheck) warn(header, value string, r queries.Message) {
 	c.add(Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(value), text: r})
 }
 
 func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
 	c.refused(header)
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: cellName(col0, c.row), Row: c.row, Column: header, Value: clip(raw),
-		text: Reason{ID: fmt.Sprintf("sel berisi %d karakter; paling banyak %d", len([]rune(raw)), maxCellLength),
+		text: queries.Message{ID: fmt.Sprintf("sel berisi %d karakter; paling banyak %d", len([]rune(raw)), maxCellLength),
 			EN: fmt.Sprintf("cell holds %d characters; at most %d are allowed", len([]rune(raw)), maxCellLength)}})
 }
 
@@ -227,7 +227,7 @@ func (c *rowCheck) cellTooLong(col0 int, header, raw string) {
 func (c *rowCheck) duplicate(first int) {
 	header, earlier := c.keyHeader, c.cellIn(c.keyHeader, first)
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(c.keyValue),
-		text: Reason{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, earlier),
+		text: queries.Message{ID: fmt.Sprintf("kunci baris ini sama dengan baris %d (%s!%s); setiap baris harus unik", first, c.sheet, earlier),
 			EN: fmt.Sprintf("this row's key duplicates row %d (%s!%s); every row must be unique", first, c.sheet, earlier)}})
 }
 
@@ -245,7 +245,7 @@ func (c *rowCheck) knownFacilitator(header, name string) {
 		return
 	}
 	c.unknown[key] = &unknownName{rows: 1, first: Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(name),
-		text: Reason{ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
+		text: queries.Message{ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
 			EN: fmt.Sprintf("%s %q matches no participant", header, clip(name))}}}
 	c.unknownOrder = append(c.unknownOrder, key)
 }

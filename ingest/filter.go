@@ -9,7 +9,7 @@ import (
 
 // ParseFilter reads a dashboard filter as a person writes it (any spelling
 // the workbooks accept), for the CLI flags and the dashboard's query string.
-// A refused part is a *Reason naming it, in both languages.
+// A refused part is a *message naming it, in both languages.
 func ParseFilter(regions []string, gender, workType, from, to string) (queries.Filter, error) {
 	var f queries.Filter
 	known := builtinRegions
@@ -24,7 +24,7 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 			// canonical spelling is enough to filter by.
 			var ok bool
 			if r, ok = canonicalRegion(text); !ok {
-				return f, filterProblem(Reason{"wilayah", "region"}, text, err)
+				return f, filterProblem(queries.Message{ID: "wilayah", EN: "region"}, text, err)
 			}
 		}
 		f.Regions = append(f.Regions, r)
@@ -32,27 +32,27 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 	var err error
 	if gender = cleanText(gender); gender != "" {
 		if f.Gender, err = parseGender(gender); err != nil {
-			return f, filterProblem(Reason{"jenis kelamin", "gender"}, gender, err)
+			return f, filterProblem(queries.Message{ID: "jenis kelamin", EN: "gender"}, gender, err)
 		}
 	}
 	if workType = cleanText(workType); workType != "" {
 		if f.WorkType, err = parseWorkType(workType); err != nil {
-			return f, filterProblem(Reason{"jenis pekerjaan", "work type"}, workType, err)
+			return f, filterProblem(queries.Message{ID: "jenis pekerjaan", EN: "work type"}, workType, err)
 		}
 	}
 	if from = cleanText(from); from != "" {
 		if f.From, err = parseDate(from, false); err != nil {
-			return f, filterProblem(Reason{"dari", "from"}, from, err)
+			return f, filterProblem(queries.Message{ID: "dari", EN: "from"}, from, err)
 		}
 	}
 	if to = cleanText(to); to != "" {
 		if f.To, err = parseDate(to, false); err != nil {
-			return f, filterProblem(Reason{"sampai", "to"}, to, err)
+			return f, filterProblem(queries.Message{ID: "sampai", EN: "to"}, to, err)
 		}
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		to, from := f.To.Format("2006-01-02"), f.From.Format("2006-01-02")
-		return f, &Reason{ID: fmt.Sprintf("periode berakhir (%s) sebelum dimulai (%s)", to, from),
+		return f, &queries.Message{ID: fmt.Sprintf("periode berakhir (%s) sebelum dimulai (%s)", to, from),
 			EN: fmt.Sprintf("the period ends (%s) before it starts (%s)", to, from)}
 	}
 	// Sorted and deduplicated: one filter, one cache key, one URL, one output.
@@ -62,7 +62,7 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 }
 
 // filterProblem names the part of a filter that was refused, and why.
-func filterProblem(part Reason, value string, err error) error {
+func filterProblem(part queries.Message, value string, err error) error {
 	why := reasonOf(err)
-	return &Reason{ID: fmt.Sprintf("%s %q %s", part.ID, value, why.ID), EN: fmt.Sprintf("%s %q %s", part.EN, value, why.EN)}
+	return &queries.Message{ID: fmt.Sprintf("%s %q %s", part.ID, value, why.ID), EN: fmt.Sprintf("%s %q %s", part.EN, value, why.EN)}
 }

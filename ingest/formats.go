@@ -17,14 +17,14 @@ import (
 type workbookDoc struct {
 	title   string // the heading, e.g. "Peserta"
 	en      string // what it is, in English
-	purpose Reason
+	purpose queries.Message
 }
 
 var workbookDocs = map[string]workbookDoc{
-	"peserta": {title: "Peserta", en: "participants workbook", purpose: Reason{
+	"peserta": {title: "Peserta", en: "participants workbook", purpose: queries.Message{
 		ID: "Daftar peserta kegiatan program MAMPU: staf program dan fasilitator lapang, dengan kegiatan (pelatihan) yang diikuti.",
 		EN: "The participants of the MAMPU program's activities: program staff and field facilitators, with the training they attended."}},
-	"survei": {title: "Survei", en: "field-survey workbook", purpose: Reason{
+	"survei": {title: "Survei", en: "field-survey workbook", purpose: queries.Message{
 		ID: "Hasil survei lapang pekerja rumahan, kemajuan pengorganisasian kelompok, dan (opsional) wilayah tambahan beserta UMK-nya.",
 		EN: "The field survey of home workers, the progress of organizing their groups, and (optionally) added regions with their minimum wages."}},
 }
@@ -98,47 +98,47 @@ func conditional(c ColumnInfo) bool {
 
 // accepts describes what a column's cells may hold: Indonesian for the
 // template, English for the README. The forms listed are those values.go reads.
-func accepts(c ColumnInfo) Reason {
+func accepts(c ColumnInfo) queries.Message {
 	regions := len(builtinRegions.Names())
 	switch c.Kind {
 	case Text:
-		return Reason{ID: "teks", EN: "text"}
+		return queries.Message{ID: "teks", EN: "text"}
 	case Date:
-		return Reason{
+		return queries.Message{
 			ID: fmt.Sprintf("tanggal, hari dulu: 11/09/2014, 11-09-2014, 2014-09-11, 11 September 2014, 11 Agt 2014, atau sel tanggal Excel; tahun %d–%d", minDate.Year(), maxDate.Year()),
 			EN: fmt.Sprintf("date, day first: 11/09/2014, 11-09-2014, 2014-09-11, 11 September 2014, 11 Agt 2014, 11 Aug 2014, or an Excel date; years %d–%d", minDate.Year(), maxDate.Year())}
 	case YesNo:
-		return Reason{
+		return queries.Message{
 			ID: "ya/tidak: Ya, Y, Yes, 1, TRUE, ✓, x atau Tidak, Tdk, T, No, N, 0, FALSE; kosong = tidak dijawab",
 			EN: "yes/no: Ya, Y, Yes, 1, TRUE, ✓, x or Tidak, Tdk, T, No, N, 0, FALSE; blank = not answered"}
 	case Gender:
-		return Reason{
+		return queries.Message{
 			ID: "jenis kelamin: P (Perempuan, W, Wanita, F, Female) atau L (Laki-laki, Laki, Pria, M, Male); kosong = tidak diketahui",
 			EN: "gender: P (Perempuan, W, Wanita, F, Female) or L (Laki-laki, Laki, Pria, M, Male); blank = not known"}
 	case Region:
-		return Reason{
+		return queries.Message{
 			ID: fmt.Sprintf(`wilayah: "Kab. X" atau "Kota X" (juga "Kabupaten X", "KAB X", "Kotamadya X"), salah satu dari %d kabupaten/kota Jawa Timur atau yang ditambahkan lewat sheet %s`, regions, regionSheet.name),
 			EN: fmt.Sprintf(`region: "Kab. X" or "Kota X" ("Kabupaten X", "KAB X", "Kotamadya X" are read too), one of the %d kabupaten/kota of Jawa Timur or one added through a %s sheet; a bare name ("Jember") only when it is one region`, regions, regionSheet.name)}
 	case NewRegion:
-		return Reason{
+		return queries.Message{
 			ID: `wilayah: yang sudah dikenal, atau "Kab. X"/"Kota X" baru, yang lalu ditambahkan`,
 			EN: `region: a known one, or a new "Kab. X" or "Kota X", which is then added`}
 	case Money:
-		return Reason{
+		return queries.Message{
 			ID: "rupiah penuh: 1250000, 1.250.000, 1,250,000 atau Rp 1.250.000",
 			EN: "money, whole rupiah: 1250000, 1.250.000, 1,250,000 or Rp 1.250.000"}
 	case WholeNumber:
-		return Reason{
+		return queries.Message{
 			ID: fmt.Sprintf("bilangan bulat %d–%d", c.Min, c.Max),
 			EN: fmt.Sprintf("whole number %d–%d", c.Min, c.Max)}
 	case WorkType:
-		return Reason{
+		return queries.Message{
 			ID: "jenis pekerjaan: POS (Putting-Out System, Putting-Out) atau SE (Self-Employed, Mandiri)",
 			EN: "work type: POS (Putting-Out System, Putting-Out) or SE (Self-Employed, Mandiri)"}
 	case Stage:
 		list := strings.Join(vocabulary(Stage), ", ")
 		example := fmt.Sprintf("%q, %q, %q", "3", stageNames[3], stageLabel(3))
-		return Reason{
+		return queries.Message{
 			ID: "tahap, dengan nomor, nama atau keduanya (" + example + "): " + list,
 			EN: "stage, by number, name or both (" + example + "): " + list}
 	}

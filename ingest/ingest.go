@@ -79,14 +79,6 @@ func (r *Report) Localize(lang string) {
 	}
 }
 
-// In returns the reason in lang: "en" for English, Indonesian otherwise.
-func (r Reason) In(lang string) string {
-	if lang == "en" {
-		return r.EN
-	}
-	return r.ID
-}
-
 // sheetKinds lists the known sheets in the order they are validated: Wilayah
 // first, since it adds regions the others may use, then Peserta, whose names
 // the survey's facilitator columns are checked against.
@@ -107,9 +99,9 @@ func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Repor
 	if err != nil {
 		r, f := newReport(name, opt), &fileCheck{}
 		if errors.Is(err, os.ErrNotExist) {
-			f.fileError("", Reason{ID: "file tidak ada: " + path, EN: "no such file: " + path})
+			f.fileError("", queries.Message{ID: "file tidak ada: " + path, EN: "no such file: " + path})
 		} else {
-			f.fileError("", Reason{ID: "file tidak dapat dibaca: " + err.Error(), EN: "the file cannot be read: " + err.Error()})
+			f.fileError("", queries.Message{ID: "file tidak dapat dibaca: " + err.Error(), EN: "the file cannot be read: " + err.Error()})
 		}
 		r.finish(f)
 		return r, nil
@@ -128,7 +120,7 @@ func tooLarge(name string, size int64, opt Options) *Report {
 	r := newReport(name, opt)
 	r.Size = size
 	f := &fileCheck{}
-	f.fileError("", Reason{
+	f.fileError("", queries.Message{
 		ID: fmt.Sprintf("file berukuran %s, melebihi batas unggah %s", ByteSize(size), ByteSize(limit)),
 		EN: fmt.Sprintf("the file is %s, over the upload limit of %s", ByteSize(size), ByteSize(limit))})
 	r.finish(f)
@@ -230,7 +222,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 	defer func() {
 		// The last guard: whatever excelize does with a corrupt file, it is the file's error.
 		if p := recover(); p != nil {
-			f.fileError("", Reason{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
+			f.fileError("", queries.Message{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
 		}
 	}()
 	wb, err := xlsx.Open(data)
@@ -252,7 +244,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			continue
 		}
 		if other, dup := found[k]; dup {
-			f.fileError(name, Reason{
+			f.fileError(name, queries.Message{
 				ID: fmt.Sprintf("sheet %q dan %q sama-sama sheet %s; hapus atau ganti nama salah satunya", other, name, k.info().Name),
 				EN: fmt.Sprintf("sheets %q and %q are both a %s sheet; delete or rename one", other, name, k.info().Name)})
 			continue
@@ -260,7 +252,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 		found[k] = name
 	}
 	if len(found) == 0 {
-		f.fileError("", Reason{
+		f.fileError("", queries.Message{
 			ID: fmt.Sprintf("tidak ada sheet yang dikenal (ada: %s); diharapkan Peserta, Responden, Kelompok atau Wilayah", strings.Join(names, ", ")),
 			EN: fmt.Sprintf("no known sheet (found: %s); expected Peserta, Responden, Kelompok or Wilayah", strings.Join(names, ", "))})
 		return nil
@@ -284,7 +276,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 		fetched.stop()
 		rows.Close()
 		if err != nil {
-			f.fileError(name, Reason{ID: "sheet rusak: " + err.Error(), EN: "the sheet is corrupt: " + err.Error()})
+			f.fileError(name, queries.Message{ID: "sheet rusak: " + err.Error(), EN: "the sheet is corrupt: " + err.Error()})
 		}
 		r.Sheets = append(r.Sheets, report)
 		if f.internal != nil {

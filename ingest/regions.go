@@ -114,7 +114,7 @@ func regionKey(canon string) string {
 	return canon[:len(canon)-len(splitPrefix(canon))] + lettersOnly(splitPrefix(canon))
 }
 
-// Normalize returns the canonical known region that raw means, or a Reason:
+// Normalize returns the canonical known region that raw means, or a message:
 // unknown (with suggestions) or ambiguous (a bare name that is both a Kab. and a Kota).
 func (r *Regions) Normalize(raw string) (string, error) {
 	s := cleanText(raw)

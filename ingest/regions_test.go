@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"pantau/queries"
 )
 
 func TestRegionCanonical(t *testing.T) {
@@ -87,9 +89,9 @@ func TestRegionAmbiguous(t *testing.T) {
 	for _, n := range ambiguousBareNames {
 		for _, in := range []string{n, strings.ToUpper(n), " " + strings.ToLower(n) + " "} {
 			got, err := r.Normalize(in)
-			var reason *Reason
+			var reason *queries.Message
 			if !errors.As(err, &reason) {
-				t.Errorf("Normalize(%q) = %q, %v; want an ambiguity Reason", in, got, err)
+				t.Errorf("Normalize(%q) = %q, %v; want an ambiguity queries.Message", in, got, err)
 				continue
 			}
 			wantID := `ambigu: tulis "Kab. ` + n + `" atau "Kota ` + n + `"`
@@ -132,9 +134,9 @@ func TestRegionUnknown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := r.Normalize(tt.in)
-		var reason *Reason
+		var reason *queries.Message
 		if !errors.As(err, &reason) {
-			t.Errorf("Normalize(%q) = %q, %v; want a Reason", tt.in, got, err)
+			t.Errorf("Normalize(%q) = %q, %v; want a queries.Message", tt.in, got, err)
 			continue
 		}
 		if !strings.HasPrefix(reason.ID, tt.wantID) || !strings.HasPrefix(reason.EN, tt.wantEN) {
@@ -212,7 +214,7 @@ func TestRegionAdd(t *testing.T) {
 		}
 	}
 	_, err := r.Normalize("Semarang")
-	var reason *Reason
+	var reason *queries.Message
 	if !errors.As(err, &reason) || reason.ID != `ambigu: tulis "Kab. Semarang" atau "Kota Semarang"` {
 		t.Errorf("Normalize(Semarang) = %v; want ambiguous", err)
 	}

@@ -96,7 +96,7 @@ func (s *sheetSpec[T]) findHeader(f *fileCheck, sheet string, rows rowIterator, 
 			return cells, row
 		}
 	}
-	f.fileError(sheet, Reason{
+	f.fileError(sheet, queries.Message{
 		ID: fmt.Sprintf("baris judul kolom tidak ditemukan di %d baris pertama; diharapkan kolom seperti %s", headerRows, s.requiredList()),
 		EN: fmt.Sprintf("no header row found in the first %d rows; expected columns such as %s", headerRows, s.requiredList())})
 	return nil, row
@@ -125,7 +125,7 @@ func (s *sheetSpec[T]) mapColumns(f *fileCheck, sheet string, header []string, h
 		}
 		if cols.cellOf[j] != "" {
 			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(i, headerRow), Row: headerRow, Column: s.columns[j].header, Value: cleanText(h),
-				text: Reason{ID: fmt.Sprintf("kolom %s muncul dua kali (juga di %s)", s.columns[j].header, cols.cellOf[j]),
+				text: queries.Message{ID: fmt.Sprintf("kolom %s muncul dua kali (juga di %s)", s.columns[j].header, cols.cellOf[j]),
 					EN: fmt.Sprintf("column %s appears twice (also at %s)", s.columns[j].header, cols.cellOf[j])}})
 			continue
 		}
@@ -136,7 +136,7 @@ func (s *sheetSpec[T]) mapColumns(f *fileCheck, sheet string, header []string, h
 		if c.required && cols.cellOf[j] == "" {
 			ok = false
 			f.add(Problem{Severity: SeverityError, Sheet: sheet, Cell: cellName(0, headerRow), Row: headerRow, Column: c.header,
-				text: Reason{ID: fmt.Sprintf("kolom wajib %q tidak ada di baris judul %d", c.header, headerRow),
+				text: queries.Message{ID: fmt.Sprintf("kolom wajib %q tidak ada di baris judul %d", c.header, headerRow),
 					EN: fmt.Sprintf("required column %q is missing from header row %d", c.header, headerRow)}})
 		}
 	}
@@ -152,7 +152,7 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 	for rows.Next() {
 		rowNum++
 		if rowNum > maxRows {
-			f.fileError(sheet, Reason{ID: fmt.Sprintf("lebih dari %d baris", maxRows), EN: fmt.Sprintf("more than %d rows", maxRows)})
+			f.fileError(sheet, queries.Message{ID: fmt.Sprintf("lebih dari %d baris", maxRows), EN: fmt.Sprintf("more than %d rows", maxRows)})
 			break
 		}
 		cells, err := rows.Columns(rawCells)
@@ -168,7 +168,7 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 			report.Skipped += blanks + 1
 			blanks = 0
 			f.add(Problem{Severity: SeverityWarning, Sheet: sheet, Cell: cellName(col, rowNum), Row: rowNum, Value: clip(first),
-				text: Reason{ID: "baris total dilewati", EN: "totals row skipped"}})
+				text: queries.Message{ID: "baris total dilewati", EN: "totals row skipped"}})
 			continue
 		}
 		report.Skipped += blanks
@@ -225,7 +225,7 @@ func (s *sheetSpec[T]) record(check *rowCheck, cells []string, cols columnMap) T
 	}
 	for j, c := range s.columns {
 		if c.required && cols.cellOf[j] != "" && !hasValue(cells, cols.colOf, j) {
-			check.requireFor(c.header, Reason{ID: "wajib diisi", EN: "is required"})
+			check.requireFor(c.header, queries.Message{ID: "wajib diisi", EN: "is required"})
 		}
 	}
 	return rec

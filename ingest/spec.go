@@ -89,7 +89,7 @@ var participantSheet = &sheetSpec[queries.Participant]{
 		if p.FieldFacilitator {
 			p.Role = "Fasilitator Lapang"
 			if p.Region == "" {
-				c.requireFor("Wilayah", Reason{
+				c.requireFor("Wilayah", queries.Message{
 					ID: "wajib diisi untuk fasilitator lapang",
 					EN: "is required for a field facilitator"})
 			}
@@ -230,12 +230,12 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 			r.Province = "Jawa Timur"
 		}
 		if r.UMK >= 0 && r.Year == 0 {
-			c.requireFor("Tahun", Reason{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
+			c.requireFor("Tahun", queries.Message{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
 		}
 		r.Added = !builtinRegions.Known(r.Region)
 		if r.Region != "" && !c.regions.Known(r.Region) {
 			if near := c.regions.suggest(r.Region, 3); len(near) > 0 {
-				c.warn("Wilayah", r.Region, Reason{
+				c.warn("Wilayah", r.Region, queries.Message{
 					ID: fmt.Sprintf("Wilayah %q ditambahkan sebagai wilayah baru; salah ketik %s?", r.Region, quoteList(near, "atau")),
 					EN: fmt.Sprintf("Wilayah %q is added as a new region; a typo of %s?", r.Region, quoteList(near, "or"))})
 			}

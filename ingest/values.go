@@ -9,17 +9,15 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"pantau/queries"
 )
 
-// Reason says why a cell value was refused, in Indonesian (ID) and English (EN).
-// It reads after the column name and the quoted value: `Wilayah "Kab. Malng" tidak dikenal; maksud Anda "Kab. Malang"?`
-type Reason struct{ ID, EN string }
-
-func (r *Reason) Error() string { return r.EN }
-
-// refuse builds a *Reason as an error. Callers return it directly so that
+// refuse says why a cell value was refused, as an error. The message reads
+// after the column name and the quoted value: `Wilayah "Kab. Malng" tidak
+// dikenal; maksud Anda "Kab. Malang"?`. Callers return it directly so that
 // a successful parse always returns a plain nil error.
-func refuse(id, en string) error { return &Reason{ID: id, EN: en} }
+func refuse(id, en string) error { return &queries.Message{ID: id, EN: en} }
 
 // cleanText trims s and folds every run of whitespace (including NBSP and
 // newlines, which unicode.IsSpace covers) to a single space.

@@ -6,22 +6,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pantau/queries"
 )
 
-// checkReason fails unless err is a *Reason with both texts set and an ID
+// checkReason fails unless err is a *message with both texts set and an ID
 // text that contains idHas, the part saying what was expected.
 func checkReason(t *testing.T, input string, err error, idHas string) {
 	t.Helper()
-	var r *Reason
+	var r *queries.Message
 	if !errors.As(err, &r) {
-		t.Errorf("%q: want a *Reason, got %v", input, err)
+		t.Errorf("%q: want a *queries.Message, got %v", input, err)
 		return
 	}
 	if r.ID == "" || r.EN == "" {
-		t.Errorf("%q: Reason has an empty text: %+v", input, r)
+		t.Errorf("%q: queries.Message has an empty text: %+v", input, r)
 	}
 	if !strings.Contains(r.ID, idHas) {
-		t.Errorf("%q: Reason ID %q does not contain %q", input, r.ID, idHas)
+		t.Errorf("%q: queries.Message ID %q does not contain %q", input, r.ID, idHas)
 	}
 	if r.Error() != r.EN {
 		t.Errorf("%q: Error() = %q, want the EN text", input, r.Error())

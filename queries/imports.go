@@ -122,12 +122,12 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 	var status string
 	err = tx.QueryRowContext(ctx, `SELECT status FROM imports WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "import %d does not exist", id)
+		return nil, Errorf(ENOTFOUND, "impor %d tidak ada", "import %d does not exist", id)
 	} else if err != nil {
 		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	if status == "undone" {
-		e := Errorf(ECONFLICT, "import %d is already undone", id)
+		e := Errorf(ECONFLICT, "impor %d sudah dibatalkan", "import %d is already undone", id)
 		e.Detail = UndoRefusal{AlreadyUndone: true}
 		return nil, e
 	}
@@ -136,15 +136,19 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 		return nil, err
 	}
 	if len(later) > 0 {
-		e := Errorf(ECONFLICT, "import %d cannot be undone: later import %s changed the same rows; undo %s first",
-			id, joinIDs(later, ", "), joinIDs(later, " and "))
+		e := Fail(ECONFLICT, Message{
+			ID: fmt.Sprintf("impor %d tidak dapat dibatalkan: impor yang lebih baru %s mengubah baris yang sama; batalkan %s dulu",
+				id, joinIDs(later, ", "), joinIDs(later, " dan ")),
+			EN: fmt.Sprintf("import %d cannot be undone: later import %s changed the same rows; undo %s first",
+				id, joinIDs(later, ", "), joinIDs(later, " and "))})
 		e.Detail = UndoRefusal{Later: later}
 		return nil, e
 	}
 	if regions, err := orphanedRegions(ctx, tx, id); err != nil {
 		return nil, err
 	} else if len(regions) > 0 {
-		e := Errorf(ECONFLICT, "import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
+		e := Errorf(ECONFLICT, "impor %d tidak dapat dibatalkan: impor ini menambahkan wilayah %s, yang dipakai baris dari impor yang lebih baru; batalkan impor itu dulu",
+			"import %d cannot be undone: it added region %s, which rows of later imports use; undo those imports first",
 			id, quoteAll(regions))
 		e.Detail = UndoRefusal{Regions: regions}
 		return nil, e

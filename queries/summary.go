@@ -104,15 +104,15 @@ func (f Filter) validate() error {
 	switch f.Gender {
 	case "", "P", "L":
 	default:
-		return Errorf(EINVALID, "gender filter %q: must be P, L or empty", f.Gender)
+		return Errorf(EINVALID, "filter jenis kelamin %q: harus P, L atau kosong", "gender filter %q: must be P, L or empty", f.Gender)
 	}
 	switch f.WorkType {
 	case "", "POS", "SE":
 	default:
-		return Errorf(EINVALID, "work type filter %q: must be POS, SE or empty", f.WorkType)
+		return Errorf(EINVALID, "filter jenis pekerjaan %q: harus POS, SE atau kosong", "work type filter %q: must be POS, SE or empty", f.WorkType)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && formatFilterDate(f.From) > formatFilterDate(f.To) {
-		return Errorf(EINVALID, "period filter: from %s is after to %s", formatFilterDate(f.From), formatFilterDate(f.To))
+		return Errorf(EINVALID, "filter periode: tanggal mulai %s sesudah tanggal akhir %s", "period filter: from %s is after to %s", formatFilterDate(f.From), formatFilterDate(f.To))
 	}
 	return nil
 }

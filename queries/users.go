@@ -34,7 +34,7 @@ var roleRank = map[Role]int{Viewer: 1, Uploader: 2, Admin: 3}
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToLower(strings.TrimSpace(s)))
 	if _, ok := roleRank[r]; !ok {
-		return "", Errorf(EINVALID, "role %q: must be viewer, uploader or admin", s)
+		return "", Errorf(EINVALID, "peran %q: harus viewer, uploader atau admin", "role %q: must be viewer, uploader or admin", s)
 	}
 	return r, nil
 }
@@ -82,7 +82,8 @@ func normUsername(s string) (name string, ok bool) {
 func validUsername(s string) (string, error) {
 	name, ok := normUsername(s)
 	if !ok {
-		return "", Errorf(EINVALID, "username %q: must be 1 to %d characters of a-z, 0-9, dot, underscore or hyphen", s, maxUsernameChars)
+		return "", Errorf(EINVALID, "nama pengguna %q: harus 1 sampai %d karakter a-z, 0-9, titik, garis bawah atau tanda hubung",
+			"username %q: must be 1 to %d characters of a-z, 0-9, dot, underscore or hyphen", s, maxUsernameChars)
 	}
 	return name, nil
 }
@@ -90,10 +91,11 @@ func validUsername(s string) (string, error) {
 // hashPassword checks the password rules and returns the bcrypt hash.
 func hashPassword(password string) (string, error) {
 	if n := utf8.RuneCountInString(password); n < minPasswordChars {
-		return "", Errorf(EINVALID, "password must be at least %d characters; this one has %d", minPasswordChars, n)
+		return "", Errorf(EINVALID, "kata sandi minimal %d karakter; yang ini %d", "password must be at least %d characters; this one has %d", minPasswordChars, n)
 	}
 	if n := len(password); n > maxPasswordBytes {
-		return "", Errorf(EINVALID, "password must be at most %d bytes (the limit of bcrypt); this one has %d", maxPasswordBytes, n)
+		return "", Errorf(EINVALID, "kata sandi paling banyak %d byte (batas bcrypt); yang ini %d",
+			"password must be at most %d bytes (the limit of bcrypt); this one has %d", maxPasswordBytes, n)
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
 	if err != nil {
@@ -117,7 +119,7 @@ func (db *DB) AddUser(ctx context.Context, username string, role Role, password 
 		return err
 	}
 	if _, ok := roleRank[role]; !ok {
-		return Errorf(EINVALID, "role %q: must be viewer, uploader or admin", role)
+		return Errorf(EINVALID, "peran %q: harus viewer, uploader atau admin", "role %q: must be viewer, uploader or admin", role)
 	}
 	hash, err := hashPassword(password) // slow: before the lock
 	if err != nil {
@@ -126,7 +128,7 @@ func (db *DB) AddUser(ctx context.Context, username string, role Role, password 
 	db.accounts.Lock()
 	defer db.accounts.Unlock()
 	if _, err := db.user(ctx, name); err == nil {
-		return Errorf(ECONFLICT, "user %q already exists", name)
+		return Errorf(ECONFLICT, "pengguna %q sudah ada", "user %q already exists", name)
 	} else if ErrorCode(err) != ENOTFOUND {
 		return fmt.Errorf("add user: %w", err)
 	}
@@ -164,11 +166,11 @@ func (db *DB) user(ctx context.Context, username string) (userRow, error) {
 	var u userRow
 	name, ok := normUsername(username)
 	if !ok {
-		return u, Errorf(ENOTFOUND, "user %q does not exist", username)
+		return u, Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", username)
 	}
 	err := db.sql.QueryRowContext(ctx, userSQL, sql.Named("username", name)).Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, Errorf(ENOTFOUND, "user %q does not exist", name)
+		return u, Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", name)
 	} else if err != nil {
 		return u, fmt.Errorf("user %q: %w", name, err)
 	}
@@ -221,7 +223,7 @@ func enabledAdmins(ctx context.Context, tx *sql.Tx) (int, error) {
 func (db *DB) changeUser(ctx context.Context, what, username string, dropSessions bool, query string, args ...any) error {
 	name, ok := normUsername(username)
 	if !ok {
-		return Errorf(ENOTFOUND, "user %q does not exist", username)
+		return Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", username)
 	}
 	db.accounts.Lock()
 	defer db.accounts.Unlock()
@@ -241,13 +243,14 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	} else if n == 0 {
-		return Errorf(ENOTFOUND, "user %q does not exist", name)
+		return Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", name)
 	}
 	// Nobody could manage users any more: refused, from the CLI as from the dashboard.
 	if adminsAfter, err := enabledAdmins(ctx, tx); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	} else if adminsBefore > 0 && adminsAfter == 0 {
-		return Errorf(ECONFLICT, "%s is the last enabled admin: add or enable another admin first", name)
+		return Errorf(ECONFLICT, "%s adalah admin aktif terakhir: tambahkan atau aktifkan admin lain dulu",
+			"%s is the last enabled admin: add or enable another admin first", name)
 	}
 	if dropSessions {
 		if _, err := tx.ExecContext(ctx, deleteUserSessions, sql.Named("username", name)); err != nil {
@@ -262,7 +265,9 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 
 // errSignIn is the one answer to every failed sign-in, so that it does not
 // tell which usernames exist or are disabled.
-func errSignIn() error { return Errorf(EUNAUTHORIZED, "wrong username or password") }
+func errSignIn() error {
+	return Errorf(EUNAUTHORIZED, "nama pengguna atau kata sandi salah", "wrong username or password")
+}
 
 var (
 	dummyHashOnce sync.Once
@@ -307,7 +312,7 @@ VALUES ($token_hash, $username, $now, $expires)`
 // EUNAUTHORIZED, and a ttl that is not positive EINVALID.
 func (db *DB) CreateSession(ctx context.Context, username string, now time.Time, ttl time.Duration) (token string, expires time.Time, err error) {
 	if ttl <= 0 {
-		return "", time.Time{}, Errorf(EINVALID, "session lifetime %s: must be positive", ttl)
+		return "", time.Time{}, Errorf(EINVALID, "masa sesi %s: harus positif", "session lifetime %s: must be positive", ttl)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -322,7 +327,7 @@ func (db *DB) CreateSession(ctx context.Context, username string, now time.Time,
 		return "", time.Time{}, err
 	}
 	if u.Disabled {
-		return "", time.Time{}, Errorf(EUNAUTHORIZED, "user %q is disabled", u.Username)
+		return "", time.Time{}, Errorf(EUNAUTHORIZED, "pengguna %q dinonaktifkan", "user %q is disabled", u.Username)
 	}
 	// Microseconds: what TIMESTAMPTZ keeps, so the expiry returned is the one stored.
 	now = now.UTC().Truncate(time.Microsecond)
@@ -343,7 +348,7 @@ WHERE s.token_hash = $token_hash`
 // expires. A token that is unknown, expired (it expires at or before now),
 // or whose user is disabled or removed, is EUNAUTHORIZED.
 func (db *DB) SessionUser(ctx context.Context, token string, now time.Time) (User, time.Time, error) {
-	refused := Errorf(EUNAUTHORIZED, "not signed in, or the session has expired: sign in again")
+	refused := Errorf(EUNAUTHORIZED, "belum masuk, atau sesi sudah berakhir: silakan masuk lagi", "not signed in, or the session has expired: sign in again")
 	if token == "" {
 		return User{}, time.Time{}, refused
 	}

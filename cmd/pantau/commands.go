@@ -103,7 +103,8 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 		f.Usage()
 		return usageError("ingest: no file given")
 	}
-	if *lang != "id" && *lang != "en" {
+	l, ok := locale.Get(*lang)
+	if !ok {
 		return usageError("ingest: --lang must be id or en, not %q", *lang)
 	}
 	db, err := f.openDB(ctx)
@@ -126,7 +127,7 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 		out.OK = out.OK && r.OK
 		out.Files = append(out.Files, r)
 		if !f.json {
-			printReport(env.stdout, r, *lang)
+			printReport(env.stdout, r, l)
 		}
 	}
 	if f.json {
@@ -140,34 +141,34 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 	return nil
 }
 
-// printReport writes an ingest report for people, in lang.
-func printReport(w io.Writer, r *ingest.Report, lang string) {
-	t := texts[lang]
+// printReport writes an ingest report for people, in l's language.
+func printReport(w io.Writer, r *ingest.Report, l *locale.Locale) {
 	switch {
 	case r.IdenticalTo != 0:
-		fmt.Fprintf(w, t.identical+"\n", r.File, r.IdenticalTo)
+		fmt.Fprintln(w, l.T("cli.identical", r.File, r.IdenticalTo))
 		return
 	case !r.OK:
-		fmt.Fprintf(w, t.refused+"\n", r.File, r.ErrorCount)
+		fmt.Fprintln(w, l.T("cli.refused", r.File, r.ErrorCount))
 	case r.DryRun:
-		fmt.Fprintf(w, t.dryRun+"\n", r.File)
+		fmt.Fprintln(w, l.T("cli.dry_run", r.File))
 	default:
-		fmt.Fprintf(w, t.committed+"\n", r.File, *r.ImportID)
+		fmt.Fprintln(w, l.T("cli.committed", r.File, *r.ImportID))
 	}
 	if len(r.Sheets) > 0 {
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\t%s\t\n", t.sheet, t.rows, t.new, t.updated, t.unchanged, t.skipped)
+		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l.T("cli.sheet"), l.T("cli.rows"), l.T("cli.new"),
+			l.T("cli.updated"), l.T("cli.unchanged"), l.T("cli.skipped"))
 		for _, s := range r.Sheets {
 			fmt.Fprintf(tw, "\t%s\t%d\t%d\t%d\t%d\t%d\t\n", s.Sheet, s.Rows, s.New, s.Updated, s.Unchanged, s.Skipped)
 		}
 		tw.Flush()
 	}
 	if len(r.IgnoredSheets) > 0 {
-		fmt.Fprintf(w, "  %s: %s\n", t.ignoredSheets, strings.Join(r.IgnoredSheets, ", "))
+		fmt.Fprintf(w, "  %s: %s\n", l.T("cli.ignored_sheets"), strings.Join(r.IgnoredSheets, ", "))
 	}
 	for _, s := range r.Sheets {
 		if len(s.IgnoredColumns) > 0 {
-			fmt.Fprintf(w, "  %s %s: %s\n", t.ignoredColumns, s.Sheet, strings.Join(s.IgnoredColumns, ", "))
+			fmt.Fprintf(w, "  %s %s: %s\n", l.T("cli.ignored_columns"), s.Sheet, strings.Join(s.IgnoredColumns, ", "))
 		}
 	}
 	for _, p := range r.Problems {
@@ -175,41 +176,15 @@ func printReport(w io.Writer, r *ingest.Report, lang string) {
 		if where == "" {
 			where = r.File
 		}
-		label := t.errorLabel
+		label := l.T("cli.error")
 		if p.Severity == ingest.SeverityWarning {
-			label = t.warningLabel
+			label = l.T("cli.warning")
 		}
 		fmt.Fprintf(w, "  %s %s: %s\n", label, where, p.Message)
 	}
 	if more := r.ProblemCount - len(r.Problems); more > 0 {
-		fmt.Fprintf(w, "  "+t.more+"\n", more)
+		fmt.Fprintln(w, "  "+l.T("cli.more", more))
 	}
-}
-
-// texts is the catalog of the CLI's own words, per language.
-var texts = map[string]struct {
-	identical, refused, dryRun, committed                         string
-	sheet, rows, new, updated, unchanged, skipped                 string
-	ignoredSheets, ignoredColumns, errorLabel, warningLabel, more string
-}{
-	"id": {
-		identical: "%s: sama persis dengan impor #%d; tidak ada yang berubah",
-		refused:   "%s: DITOLAK, %d kesalahan; tidak ada yang disimpan",
-		dryRun:    "%s: uji coba (tidak disimpan); bila diimpor:",
-		committed: "%s: diimpor sebagai impor #%d",
-		sheet:     "sheet", rows: "baris", new: "baru", updated: "diubah", unchanged: "tetap", skipped: "dilewati",
-		ignoredSheets: "sheet diabaikan", ignoredColumns: "kolom diabaikan di", errorLabel: "KESALAHAN", warningLabel: "peringatan",
-		more: "... dan %d masalah lagi",
-	},
-	"en": {
-		identical: "%s: identical to import #%d; nothing changed",
-		refused:   "%s: REFUSED, %d errors; nothing stored",
-		dryRun:    "%s: dry run (nothing stored); an import would do:",
-		committed: "%s: imported as import #%d",
-		sheet:     "sheet", rows: "rows", new: "new", updated: "updated", unchanged: "unchanged", skipped: "skipped",
-		ignoredSheets: "ignored sheets", ignoredColumns: "ignored columns in", errorLabel: "ERROR", warningLabel: "warning",
-		more: "... and %d more problems",
-	},
 }
 
 func (env *environment) imports(ctx context.Context, args []string) error {

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"pantau/queries"
 )
 
 // A test checks both catalogs have the same keys and that every key used
@@ -128,4 +130,16 @@ func (l *Locale) Month(ym string) string {
 		return ym
 	}
 	return fmt.Sprintf("%s %d", l.T(fmt.Sprintf("month.%d", t.Month())), t.Year())
+}
+
+// Msg is the message key, with args, in both languages: how the dashboard
+// words an error that is translated later, at the edge.
+func Msg(key string, args ...any) queries.Message {
+	return queries.Message{ID: locales["id"].T(key, args...), EN: locales["en"].T(key, args...)}
+}
+
+// Wrap is the message key around m: key's text in each language with m in
+// that language as its one argument ("Tidak disimpan: %s").
+func Wrap(key string, m queries.Message) queries.Message {
+	return queries.Message{ID: locales["id"].T(key, m.ID), EN: locales["en"].T(key, m.EN)}
 }

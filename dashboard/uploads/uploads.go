@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"pantau/dashboard/locale"
 	"pantau/ingest"
 	"pantau/queries"
 )
@@ -29,7 +30,7 @@ import (
 const EUNAVAILABLE = "unavailable"
 
 // ErrClosing is returned once Close has begun.
-var ErrClosing = &queries.Error{Code: EUNAVAILABLE, Message: "upload.closing"}
+var ErrClosing = &queries.Error{Code: EUNAVAILABLE, Message: locale.Msg("upload.closing")}
 
 // TooLargeError is a file over the upload limit, found while it streams in.
 type TooLargeError struct{ Name string }
@@ -281,11 +282,11 @@ func (s *Store) decide(id string, next State) (*Upload, error) {
 	u := s.byID[id]
 	switch {
 	case u == nil:
-		return nil, queries.Errorf(queries.ENOTFOUND, "upload.not_found")
+		return nil, queries.Fail(queries.ENOTFOUND, locale.Msg("upload.not_found"))
 	case next == Committing && u.State != Ready:
-		return nil, queries.Errorf(queries.ECONFLICT, "upload.not_ready")
+		return nil, queries.Fail(queries.ECONFLICT, locale.Msg("upload.not_ready"))
 	case !u.State.Waiting():
-		return nil, queries.Errorf(queries.ECONFLICT, "upload.not_waiting")
+		return nil, queries.Fail(queries.ECONFLICT, locale.Msg("upload.not_waiting"))
 	}
 	u.State = next
 	if next == Discarded {
@@ -299,7 +300,7 @@ func (s *Store) decide(id string, next State) (*Upload, error) {
 // workers, so that many requests cannot take the memory of many workbooks.
 func (s *Store) Annotate(ctx context.Context, w io.Writer, u Upload, lang string) error {
 	if u.State != Invalid {
-		return queries.Errorf(queries.ECONFLICT, "upload.no_errors")
+		return queries.Fail(queries.ECONFLICT, locale.Msg("upload.no_errors"))
 	}
 	release, err := s.worker(ctx)
 	if err != nil {
@@ -308,7 +309,7 @@ func (s *Store) Annotate(ctx context.Context, w io.Writer, u Upload, lang string
 	defer release()
 	data, err := os.ReadFile(u.path)
 	if errors.Is(err, fs.ErrNotExist) { // discarded or expired meanwhile
-		return queries.Errorf(queries.ECONFLICT, "upload.not_waiting")
+		return queries.Fail(queries.ECONFLICT, locale.Msg("upload.not_waiting"))
 	} else if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/dashboard/locale"
 	"pantau/dashboard/uploads"
 	"pantau/queries"
 	"pantau/sampledata"
@@ -133,12 +134,13 @@ func badSurvey(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// wantError checks err is a queries.Error with code and message.
-func wantError(t *testing.T, what string, err error, code, msg string) {
+// wantError checks err is a queries.Error with code and the message of
+// catalog key.
+func wantError(t *testing.T, what string, err error, code, key string) {
 	t.Helper()
 	var qe *queries.Error
-	if !errors.As(err, &qe) || qe.Code != code || qe.Message != msg {
-		t.Errorf("%s: error %v, want %s %q", what, err, code, msg)
+	if !errors.As(err, &qe) || qe.Code != code || qe.Message != locale.Msg(key) {
+		t.Errorf("%s: error %v, want %s %q", what, err, code, key)
 	}
 }
 
