@@ -20,19 +20,19 @@ type usersPage struct {
 	Current string
 }
 
-func (s *Server) usersPage(c echo.Context) (*usersPage, error) {
-	users, err := s.db.Users(c.Request().Context())
+func newUsersPage(c echo.Context, db *queries.DB) (*usersPage, error) {
+	users, err := db.Users(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
-	p := &usersPage{pageBase: s.base(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin}}
+	p := &usersPage{pageBase: newPageBase(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin}}
 	p.Current = currentUser(c).Username
 	return p, nil
 }
 
-func (s *Server) handleUsers() echo.HandlerFunc {
+func handleUsers(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p, err := s.usersPage(c)
+		p, err := newUsersPage(c, db)
 		if err != nil {
 			return err
 		}
@@ -46,7 +46,7 @@ func (s *Server) handleUsers() echo.HandlerFunc {
 				}
 			}
 		}
-		return s.render(c, http.StatusOK, "users", p)
+		return pages.render(c, http.StatusOK, "users", p)
 	}
 }
 
@@ -54,38 +54,38 @@ func (s *Server) handleUsers() echo.HandlerFunc {
 // user it concerns, and userChanged shows the outcome. No handler shares
 // state with another or with its own earlier requests.
 
-func (s *Server) handleUserAdd() echo.HandlerFunc {
-	return s.userChanged("added", func(c echo.Context) (string, error) {
+func handleUserAdd(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
+	return userChanged(pages, db, sessions, "added", func(c echo.Context) (string, error) {
 		name := c.FormValue("username")
 		role, err := queries.ParseRole(c.FormValue("role"))
 		if err != nil {
 			return name, err
 		}
-		return name, s.db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
+		return name, db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
 	})
 }
 
-func (s *Server) handleUserDisable() echo.HandlerFunc {
-	return s.userChanged("disabled", func(c echo.Context) (string, error) {
+func handleUserDisable(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
+	return userChanged(pages, db, sessions, "disabled", func(c echo.Context) (string, error) {
 		name := c.Param("name")
 		if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
 			return name, failure(queries.EINVALID, "users.err_self")
 		}
-		return name, s.db.SetDisabled(c.Request().Context(), name, true)
+		return name, db.SetDisabled(c.Request().Context(), name, true)
 	})
 }
 
-func (s *Server) handleUserEnable() echo.HandlerFunc {
-	return s.userChanged("enabled", func(c echo.Context) (string, error) {
+func handleUserEnable(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
+	return userChanged(pages, db, sessions, "enabled", func(c echo.Context) (string, error) {
 		name := c.Param("name")
-		return name, s.db.SetDisabled(c.Request().Context(), name, false)
+		return name, db.SetDisabled(c.Request().Context(), name, false)
 	})
 }
 
-func (s *Server) handlePasswordReset() echo.HandlerFunc {
-	return s.userChanged("reset", func(c echo.Context) (string, error) {
+func handlePasswordReset(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
+	return userChanged(pages, db, sessions, "reset", func(c echo.Context) (string, error) {
 		name := c.Param("name")
-		return name, s.db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
+		return name, db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
 	})
 }
 
@@ -93,12 +93,12 @@ func (s *Server) handlePasswordReset() echo.HandlerFunc {
 // user or an old password is refused at once), then redirects to the list
 // announcing done. An expected error (a taken name, a short password) is
 // shown on the page with the form kept.
-func (s *Server) userChanged(done string, change func(echo.Context) (string, error)) echo.HandlerFunc {
+func userChanged(pages *pageTemplates, db *queries.DB, sessions *sessionCache, done string, change func(echo.Context) (string, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		name, err := change(c)
-		s.sessions.forgetAll()
+		sessions.forgetAll()
 		if code := queries.ErrorCode(err); code == queries.EINVALID || code == queries.ECONFLICT || code == queries.ENOTFOUND {
-			p, perr := s.usersPage(c)
+			p, perr := newUsersPage(c, db)
 			if perr != nil {
 				return perr
 			}
@@ -106,7 +106,7 @@ func (s *Server) userChanged(done string, change func(echo.Context) (string, err
 			why, _ := queries.MessageOf(err)
 			p.Error = p.L.T("users.err_"+code, why.In(p.L.Lang))
 			p.Form.Username, p.Form.Role = c.FormValue("username"), c.FormValue("role")
-			return s.render(c, statusOf[code], "users", p)
+			return pages.render(c, statusOf[code], "users", p)
 		}
 		if err != nil {
 			return err

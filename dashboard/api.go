@@ -17,13 +17,13 @@ import (
 
 // handleSummary answers GET /api/v1/summary: byte for byte what
 // `pantau summary --json` prints for the same filter.
-func (s *Server) handleSummary() echo.HandlerFunc {
+func handleSummary(fig *figures) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, err := filterFrom(c)
 		if err != nil {
 			return err
 		}
-		sum, err := cached(c.Request().Context(), s, "summary", f, s.db.Summary)
+		sum, err := cached(c.Request().Context(), fig.cache, "summary", f, fig.db.Summary)
 		if err != nil {
 			return err
 		}
@@ -39,9 +39,9 @@ func (s *Server) handleSummary() echo.HandlerFunc {
 
 // handleChart answers GET /api/v1/charts/{id}: the chart's ECharts option,
 // its title and whether it has data.
-func (s *Server) handleChart() echo.HandlerFunc {
+func handleChart(fig *figures) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ch, err := s.requestedChart(c)
+		ch, err := requestedChart(c, fig)
 		if err != nil {
 			return err
 		}
@@ -50,18 +50,18 @@ func (s *Server) handleChart() echo.HandlerFunc {
 }
 
 // requestedChart is the chart {id} for the request's filter and language.
-func (s *Server) requestedChart(c echo.Context) (*Chart, error) {
+func requestedChart(c echo.Context, fig *figures) (*Chart, error) {
 	f, err := filterFrom(c)
 	if err != nil {
 		return nil, err
 	}
-	return s.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+	return fig.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
 }
 
 // handleChartCSV answers GET /api/v1/charts/{id}/csv: the chart's table.
-func (s *Server) handleChartCSV() echo.HandlerFunc {
+func handleChartCSV(fig *figures) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ch, err := s.requestedChart(c)
+		ch, err := requestedChart(c, fig)
 		if err != nil {
 			return err
 		}
@@ -114,17 +114,17 @@ func csvCell(v any) string {
 // workbook for the request's filter, in the request's language, from one
 // snapshot of the data. It is built in memory first, so that an error is a
 // clean error response and never half a file.
-func (s *Server) handleSummaryWorkbook() echo.HandlerFunc {
+func handleSummaryWorkbook(fig *figures, now func() time.Time) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, err := filterFrom(c)
 		if err != nil {
 			return err
 		}
-		r, err := cached(c.Request().Context(), s, "report", f, s.db.Report)
+		r, err := cached(c.Request().Context(), fig.cache, "report", f, fig.db.Report)
 		if err != nil {
 			return err
 		}
-		now := s.cfg.Now()
+		now := now()
 		var buf bytes.Buffer
 		if err := report.WriteWorkbook(&buf, r, localeFor(c), now); err != nil {
 			return err

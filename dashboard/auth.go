@@ -1,9 +1,11 @@
 package dashboard
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +34,7 @@ const (
 type sessionCache struct {
 	db  *queries.DB
 	now func() time.Time
+	ttl time.Duration // how long a new login lasts
 	mu  sync.Mutex
 	m   map[string]cachedSession
 }
@@ -44,8 +47,13 @@ type cachedSession struct {
 
 const sessionRecheck = 30 * time.Second
 
-func newSessionCache(db *queries.DB, now func() time.Time) *sessionCache {
-	return &sessionCache{db: db, now: now, m: map[string]cachedSession{}}
+func newSessionCache(db *queries.DB, now func() time.Time, ttl time.Duration) *sessionCache {
+	return &sessionCache{db: db, now: now, ttl: ttl, m: map[string]cachedSession{}}
+}
+
+// create starts a session for username: its token and when it ends.
+func (sc *sessionCache) create(ctx context.Context, username string) (string, time.Time, error) {
+	return sc.db.CreateSession(ctx, username, sc.now(), sc.ttl)
 }
 
 func (sc *sessionCache) user(c echo.Context, token string) (*queries.User, error) {
@@ -84,17 +92,19 @@ func (sc *sessionCache) forgetAll() {
 }
 
 // loadSession puts the logged-in user, if any, in the context.
-func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			if u, err := s.sessions.user(c, ck.Value); err == nil {
-				c.Set(userKey, u)
-				c.Set(sessionKey, ck.Value)
-			} else if queries.ErrorCode(err) != queries.EUNAUTHORIZED {
-				return err
+func loadSession(sessions *sessionCache) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+				if u, err := sessions.user(c, ck.Value); err == nil {
+					c.Set(userKey, u)
+					c.Set(sessionKey, ck.Value)
+				} else if queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+					return err
+				}
 			}
+			return next(c)
 		}
-		return next(c)
 	}
 }
 
@@ -249,41 +259,41 @@ type loginPage struct {
 	Error    string
 }
 
-func (s *Server) handleLoginForm() echo.HandlerFunc {
+func handleLoginForm(pages *pageTemplates) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) != nil {
 			return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 		}
-		return s.render(c, http.StatusOK, "login", &loginPage{pageBase: s.base(c, "login"), Next: safeNext(c.QueryParam("next"))})
+		return pages.render(c, http.StatusOK, "login", &loginPage{pageBase: newPageBase(c, "login"), Next: safeNext(c.QueryParam("next"))})
 	}
 }
 
-func (s *Server) handleLogin() echo.HandlerFunc {
+func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCache, log *slog.Logger) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		username, password := c.FormValue("username"), c.FormValue("password")
-		page := &loginPage{pageBase: s.base(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
-		if !s.logins.allow(username, c.RealIP()) {
+		page := &loginPage{pageBase: newPageBase(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
+		if !logins.allow(username, c.RealIP()) {
 			page.Error = page.L.T("login.limited")
-			return s.render(c, http.StatusTooManyRequests, "login", page)
+			return pages.render(c, http.StatusTooManyRequests, "login", page)
 		}
 		ctx := c.Request().Context()
-		u, err := s.db.Authenticate(ctx, username, password)
+		u, err := sessions.db.Authenticate(ctx, username, password)
 		if queries.ErrorCode(err) == queries.EUNAUTHORIZED {
-			s.log.Warn("login failed", "user", username, "remote", c.RealIP())
+			log.Warn("login failed", "user", username, "remote", c.RealIP())
 			page.Error = page.L.T("login.failed")
-			return s.render(c, http.StatusUnauthorized, "login", page)
+			return pages.render(c, http.StatusUnauthorized, "login", page)
 		}
 		if err != nil {
 			return err
 		}
 		// Logging in again (perhaps as someone else) ends the session before.
 		if old, _ := c.Get(sessionKey).(string); old != "" {
-			s.sessions.forget(old)
-			if err := s.db.DeleteSession(ctx, old); err != nil {
+			sessions.forget(old)
+			if err := sessions.db.DeleteSession(ctx, old); err != nil {
 				return err
 			}
 		}
-		token, expires, err := s.db.CreateSession(ctx, u.Username, s.cfg.Now(), s.cfg.SessionTTL)
+		token, expires, err := sessions.create(ctx, u.Username)
 		if err != nil {
 			return err
 		}
@@ -293,11 +303,11 @@ func (s *Server) handleLogin() echo.HandlerFunc {
 	}
 }
 
-func (s *Server) handleLogout() echo.HandlerFunc {
+func handleLogout(sessions *sessionCache) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if token, _ := c.Get(sessionKey).(string); token != "" {
-			s.sessions.forget(token)
-			if err := s.db.DeleteSession(c.Request().Context(), token); err != nil {
+			sessions.forget(token)
+			if err := sessions.db.DeleteSession(c.Request().Context(), token); err != nil {
 				return err
 			}
 		}

@@ -114,7 +114,7 @@ func benchFilter() queries.Filter {
 // ms/median is the median over the iterations (the target is 50 ms).
 func BenchmarkChartUncached(b *testing.B) {
 	db := benchDB(b)
-	s := benchServer(b, db)
+	fig := newFigures(db)
 	l := locale.Default()
 	for _, filter := range []struct {
 		name string
@@ -124,9 +124,9 @@ func BenchmarkChartUncached(b *testing.B) {
 			b.Run(filter.name+"/"+def.id, func(b *testing.B) {
 				var times []time.Duration
 				for b.Loop() {
-					s.cache = newResultCache(db, 4096)
+					fig.cache = newResultCache(db, 4096)
 					start := time.Now()
-					if _, err := s.chart(context.Background(), def.id, filter.f, l); err != nil {
+					if _, err := fig.chart(context.Background(), def.id, filter.f, l); err != nil {
 						b.Fatal(err)
 					}
 					times = append(times, time.Since(start))
@@ -141,18 +141,18 @@ func BenchmarkChartUncached(b *testing.B) {
 // BenchmarkChartCached asks for charts already in the cache (target: 1 ms).
 func BenchmarkChartCached(b *testing.B) {
 	db := benchDB(b)
-	s := benchServer(b, db)
+	fig := newFigures(db)
 	l := locale.Default()
 	ctx := context.Background()
 	for _, def := range chartDefs {
-		if _, err := s.chart(ctx, def.id, benchFilter(), l); err != nil {
+		if _, err := fig.chart(ctx, def.id, benchFilter(), l); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if _, err := s.chart(ctx, chartDefs[i%len(chartDefs)].id, benchFilter(), l); err != nil {
+		if _, err := fig.chart(ctx, chartDefs[i%len(chartDefs)].id, benchFilter(), l); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -29,7 +29,7 @@ type Chart struct {
 // built from the named queries.
 type chartDef struct {
 	id      string
-	build   func(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error)
+	build   func(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error)
 	ignores []report.FilterPart // what its data cannot be filtered by
 }
 
@@ -57,13 +57,13 @@ var chartByID = func() map[string]chartDef {
 }()
 
 // chart builds (or takes from the cache) one chart for a filter and a language.
-func (s *Server) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	def, ok := chartByID[id]
 	if !ok {
 		return nil, failure(queries.ENOTFOUND, "chart.not_found", id)
 	}
-	return get(s.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*Chart, error) {
-		return def.build(context.WithoutCancel(ctx), s, f, l)
+	return get(fig.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*Chart, error) {
+		return def.build(context.WithoutCancel(ctx), fig, f, l)
 	})
 }
 
@@ -154,16 +154,16 @@ func stacked(stack string) charts.SeriesOpts {
 	return charts.WithBarChartOpts(opts.BarChart{Stack: stack})
 }
 
-func facilitatorsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	fac, err := cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion)
+func facilitatorsByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
+	fac, err := cached(ctx, fig.cache, "facilitators-by-region", f, fig.db.FacilitatorsByRegion)
 	if err != nil {
 		return nil, err
 	}
 	return genderBars("facilitators-by-region", l, report.FacilitatorsByRegion(l, fac))
 }
 
-func staffByRoleChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	roles, err := cached(ctx, s, "staff-by-role", f, s.db.StaffByRole)
+func staffByRoleChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
+	roles, err := cached(ctx, fig.cache, "staff-by-role", f, fig.db.StaffByRole)
 	if err != nil {
 		return nil, err
 	}
@@ -203,9 +203,9 @@ func answeredAny(ps []queries.ProblemShare) bool {
 	return false
 }
 
-func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func problemPrevalenceChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "problem-prevalence"
-	problems, err := cached(ctx, s, "problem-prevalence", f, s.db.ProblemPrevalence)
+	problems, err := cached(ctx, fig.cache, "problem-prevalence", f, fig.db.ProblemPrevalence)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +223,9 @@ func problemPrevalenceChart(ctx context.Context, s *Server, f queries.Filter, l 
 	return finish(id, title, bar, t, !answeredAny(problems))
 }
 
-func problemsByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func problemsByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "problems-by-region"
-	list, err := cached(ctx, s, "problems-by-region", f, s.db.ProblemsByRegion)
+	list, err := cached(ctx, fig.cache, "problems-by-region", f, fig.db.ProblemsByRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -287,16 +287,16 @@ func problemSplitChart(id string, l *locale.Locale, groups []queries.ProblemSpli
 	return finish(id, title, bar, t, !hasData)
 }
 
-func problemsByWorkTypeChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	groups, err := cached(ctx, s, "problems-by-work-type", f, s.db.ProblemsByWorkType)
+func problemsByWorkTypeChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
+	groups, err := cached(ctx, fig.cache, "problems-by-work-type", f, fig.db.ProblemsByWorkType)
 	if err != nil {
 		return nil, err
 	}
 	return problemSplitChart("problems-by-work-type", l, groups, func(g string) string { return l.T("work_type." + g) })
 }
 
-func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	groups, err := cached(ctx, s, "problems-by-gender", f, s.db.ProblemsByGender)
+func problemsByGenderChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
+	groups, err := cached(ctx, fig.cache, "problems-by-gender", f, fig.db.ProblemsByGender)
 	if err != nil {
 		return nil, err
 	}
@@ -311,9 +311,9 @@ func problemsByGenderChart(ctx context.Context, s *Server, f queries.Filter, l *
 // productsShown is how many products the chart names; the rest are one bar.
 const productsShown = 15
 
-func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func respondentsByProductChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "respondents-by-product"
-	products, err := cached(ctx, s, "respondents-by-product", f, s.db.RespondentsByProduct)
+	products, err := cached(ctx, fig.cache, "respondents-by-product", f, fig.db.RespondentsByProduct)
 	if err != nil {
 		return nil, err
 	}
@@ -342,9 +342,9 @@ func respondentsByProductChart(ctx context.Context, s *Server, f queries.Filter,
 	return finish(id, title, bar, t, len(products) == 0)
 }
 
-func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func wageVsUMKChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "wage-vs-umk"
-	wages, err := cached(ctx, s, "wages-against-umk", f, s.db.WagesAgainstUMK)
+	wages, err := cached(ctx, fig.cache, "wages-against-umk", f, fig.db.WagesAgainstUMK)
 	if err != nil {
 		return nil, err
 	}
@@ -362,9 +362,9 @@ func wageVsUMKChart(ctx context.Context, s *Server, f queries.Filter, l *locale.
 	return finish(id, title, bar, t, len(wages) == 0)
 }
 
-func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func organizingFunnelChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "organizing-funnel"
-	org, err := cached(ctx, s, "organizing-funnel", f, s.db.OrganizingFunnel)
+	org, err := cached(ctx, fig.cache, "organizing-funnel", f, fig.db.OrganizingFunnel)
 	if err != nil {
 		return nil, err
 	}
@@ -383,9 +383,9 @@ func organizingFunnelChart(ctx context.Context, s *Server, f queries.Filter, l *
 	return finish(id, title, fn, t, org.Groups == 0)
 }
 
-func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func groupsByRegionStageChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "groups-by-region-stage"
-	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	org, err := cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -413,9 +413,9 @@ func groupsByRegionStageChart(ctx context.Context, s *Server, f queries.Filter, 
 	return finish(id, title, bar, t, len(org) == 0)
 }
 
-func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func groupsFormedByMonthChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "groups-formed-by-month"
-	months, err := cached(ctx, s, "groups-formed-by-month", f, s.db.GroupsFormedByMonth)
+	months, err := cached(ctx, fig.cache, "groups-formed-by-month", f, fig.db.GroupsFormedByMonth)
 	if err != nil {
 		return nil, err
 	}
@@ -445,9 +445,9 @@ func groupsFormedByMonthChart(ctx context.Context, s *Server, f queries.Filter, 
 	return finish(id, title, bar, t, len(months) == 0)
 }
 
-func membersByRegionChart(ctx context.Context, s *Server, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func membersByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
 	const id = "members-by-region"
-	org, err := cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	org, err := cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,22 @@ import (
 	"pantau/queries"
 )
 
+// figures reads what the dashboards show: the database's named queries
+// through the result cache, and the charts built from them.
+type figures struct {
+	db    *queries.DB
+	cache *resultCache
+}
+
+func newFigures(db *queries.DB) *figures {
+	return &figures{db: db, cache: newResultCache(db, 4096)}
+}
+
 // cached runs one named query for f through the result cache. The query
 // runs without the request's cancellation: other requests may be waiting on
 // the same result.
-func cached[T any](ctx context.Context, s *Server, name string, f queries.Filter, query func(context.Context, queries.Filter) (T, error)) (T, error) {
-	return get(s.cache, name+"|"+filterKey(f), func() (T, error) {
+func cached[T any](ctx context.Context, cache *resultCache, name string, f queries.Filter, query func(context.Context, queries.Filter) (T, error)) (T, error) {
+	return get(cache, name+"|"+filterKey(f), func() (T, error) {
 		return query(context.WithoutCancel(ctx), f)
 	})
 }
@@ -24,15 +35,15 @@ func cached[T any](ctx context.Context, s *Server, name string, f queries.Filter
 // from after. A commit lands in an instant (the version is odd meanwhile,
 // and build waits it out, up to a second); a retry is rare, and after a few
 // the last build stands.
-func (s *Server) consistently(build func() error) error {
+func (fig *figures) consistently(build func() error) error {
 	for attempt := 1; ; attempt++ {
-		v := s.db.DataVersion()
+		v := fig.db.DataVersion()
 		for wait := 0; !queries.Settled(v) && wait < 200; wait++ {
 			time.Sleep(5 * time.Millisecond)
-			v = s.db.DataVersion()
+			v = fig.db.DataVersion()
 		}
 		err := build()
-		if err != nil || (queries.Settled(v) && s.db.DataVersion() == v) || attempt == 5 {
+		if err != nil || (queries.Settled(v) && fig.db.DataVersion() == v) || attempt == 5 {
 			return err
 		}
 	}
@@ -54,16 +65,16 @@ type kpis struct {
 // kpis reads the same cached queries as the overview's charts
 // (facilitators, prevalence, funnel), so a page load runs each query once;
 // the whole Summary is only for the API.
-func (s *Server) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
-	w, err := s.whereData(ctx, f)
+func (fig *figures) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
+	w, err := fig.whereData(ctx, f)
 	if err != nil {
 		return kpis{}, err
 	}
-	problems, err := cached(ctx, s, "problem-prevalence", f, s.db.ProblemPrevalence)
+	problems, err := cached(ctx, fig.cache, "problem-prevalence", f, fig.db.ProblemPrevalence)
 	if err != nil {
 		return kpis{}, err
 	}
-	funnel, err := cached(ctx, s, "organizing-funnel", f, s.db.OrganizingFunnel)
+	funnel, err := cached(ctx, fig.cache, "organizing-funnel", f, fig.db.OrganizingFunnel)
 	if err != nil {
 		return kpis{}, err
 	}
@@ -90,14 +101,14 @@ type dataByRegion struct {
 	groups       []queries.RegionOrganizing
 }
 
-func (s *Server) whereData(ctx context.Context, f queries.Filter) (w dataByRegion, err error) {
-	if w.facilitators, err = cached(ctx, s, "facilitators-by-region", f, s.db.FacilitatorsByRegion); err != nil {
+func (fig *figures) whereData(ctx context.Context, f queries.Filter) (w dataByRegion, err error) {
+	if w.facilitators, err = cached(ctx, fig.cache, "facilitators-by-region", f, fig.db.FacilitatorsByRegion); err != nil {
 		return w, err
 	}
-	if w.respondents, err = cached(ctx, s, "respondent-counts", f, s.db.RespondentCounts); err != nil {
+	if w.respondents, err = cached(ctx, fig.cache, "respondent-counts", f, fig.db.RespondentCounts); err != nil {
 		return w, err
 	}
-	w.groups, err = cached(ctx, s, "organizing-by-region", f, s.db.OrganizingByRegion)
+	w.groups, err = cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
 	return w, err
 }
 
@@ -108,8 +119,8 @@ func (w dataByRegion) regions() []string {
 
 // filterRegions are the regions the filter form offers: every region with
 // data, whatever the current filter, plus any the filter names.
-func (s *Server) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
-	w, err := s.whereData(ctx, queries.Filter{})
+func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
+	w, err := fig.whereData(ctx, queries.Filter{})
 	if err != nil {
 		return nil, err
 	}

@@ -71,8 +71,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, map[string]any{"error": map[string]any{"status": status, "message": msg}})
 		return
 	}
-	page := &errorPage{pageBase: s.base(c, "error"), Status: status, Message: msg}
-	if rerr := s.render(c, status, "error", page); rerr != nil {
+	page := &errorPage{pageBase: newPageBase(c, "error"), Status: status, Message: msg}
+	if rerr := s.pages.render(c, status, "error", page); rerr != nil {
 		c.String(status, msg)
 	}
 }

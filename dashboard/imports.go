@@ -23,13 +23,13 @@ type importsPage struct {
 }
 
 // handleImports answers GET /imports: the import history, newest first.
-func (s *Server) handleImports() echo.HandlerFunc {
+func handleImports(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		list, err := s.db.Imports(c.Request().Context())
+		list, err := db.Imports(c.Request().Context())
 		if err != nil {
 			return err
 		}
-		p := &importsPage{pageBase: s.base(c, "imports"), Imports: list}
+		p := &importsPage{pageBase: newPageBase(c, "imports"), Imports: list}
 		if id, err := strconv.ParseInt(c.QueryParam("undone"), 10, 64); err == nil {
 			for _, im := range list {
 				if im.ID == id && im.Status == "undone" {
@@ -37,17 +37,17 @@ func (s *Server) handleImports() echo.HandlerFunc {
 				}
 			}
 		}
-		return s.render(c, http.StatusOK, "imports", p)
+		return pages.render(c, http.StatusOK, "imports", p)
 	}
 }
 
 // requestedImport is the import {id} of the history.
-func (s *Server) requestedImport(c echo.Context) (queries.Import, error) {
+func requestedImport(c echo.Context, db *queries.DB) (queries.Import, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
 	}
-	list, err := s.db.Imports(c.Request().Context())
+	list, err := db.Imports(c.Request().Context())
 	if err != nil {
 		return queries.Import{}, err
 	}
@@ -60,14 +60,14 @@ func (s *Server) requestedImport(c echo.Context) (queries.Import, error) {
 }
 
 // handleImportFile answers GET /imports/{id}/file: the file as uploaded.
-func (s *Server) handleImportFile() echo.HandlerFunc {
+func handleImportFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		im, err := s.requestedImport(c)
+		im, err := requestedImport(c, db)
 		if err != nil {
 			return err
 		}
 		// The name is the hash the database holds, never a name a user typed.
-		data, err := os.ReadFile(filepath.Join(s.cfg.DataDir, im.SHA256+".xlsx"))
+		data, err := os.ReadFile(filepath.Join(dataDir, im.SHA256+".xlsx"))
 		if os.IsNotExist(err) {
 			return failure(queries.ENOTFOUND, "imports.file_missing")
 		} else if err != nil {
@@ -96,32 +96,32 @@ func (p *undoPage) Changes() bool {
 
 // handleUndoConfirm answers GET /imports/{id}/undo: what undoing the import
 // would change, or why it cannot be undone, and the button to do it.
-func (s *Server) handleUndoConfirm() echo.HandlerFunc {
+func handleUndoConfirm(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		im, err := s.requestedImport(c)
+		im, err := requestedImport(c, db)
 		if err != nil {
 			return err
 		}
-		p := &undoPage{pageBase: s.base(c, "imports"), Import: im}
-		p.Effects, err = s.db.UndoPreview(c.Request().Context(), im.ID)
+		p := &undoPage{pageBase: newPageBase(c, "imports"), Import: im}
+		p.Effects, err = db.UndoPreview(c.Request().Context(), im.ID)
 		if why, ok := undoRefusal(err); ok {
 			p.Refusal, err = why.In(p.L.Lang), nil
 		}
 		if err != nil {
 			return err
 		}
-		return s.render(c, http.StatusOK, "undo", p)
+		return pages.render(c, http.StatusOK, "undo", p)
 	}
 }
 
 // handleUndo answers POST /imports/{id}/undo, as `pantau undo ID` does.
-func (s *Server) handleUndo() echo.HandlerFunc {
+func handleUndo(db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		im, err := s.requestedImport(c)
+		im, err := requestedImport(c, db)
 		if err != nil {
 			return err
 		}
-		if err := s.db.Undo(c.Request().Context(), im.ID, currentUser(c).Username); err != nil {
+		if err := db.Undo(c.Request().Context(), im.ID, currentUser(c).Username); err != nil {
 			if why, ok := undoRefusal(err); ok {
 				return queries.Fail(queries.ECONFLICT, locale.Wrap("undo.refused", why))
 			}

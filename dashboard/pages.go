@@ -70,7 +70,7 @@ type langURL struct {
 	Current   bool
 }
 
-func (s *Server) base(c echo.Context, page string) pageBase {
+func newPageBase(c echo.Context, page string) pageBase {
 	l := localeFor(c)
 	b := pageBase{L: l, Page: page, User: currentUser(c), CSRF: csrfToken(c)}
 	for _, lang := range locale.Languages {
@@ -84,8 +84,8 @@ func (s *Server) base(c echo.Context, page string) pageBase {
 
 // render executes a page into a buffer first, so that a template error is
 // a clean 500 and never half a page.
-func (s *Server) render(c echo.Context, status int, page string, data any) error {
-	t, ok := s.pages.sets[page]
+func (pt *pageTemplates) render(c echo.Context, status int, page string, data any) error {
+	t, ok := pt.sets[page]
 	if !ok {
 		return fmt.Errorf("dashboard: no template %q", page)
 	}
@@ -172,7 +172,7 @@ type regionOption struct {
 
 type choice struct{ Value, Label string }
 
-func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
+func handleDashboard(pages *pageTemplates, fig *figures, sec section) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, err := filterFrom(c)
 		if err != nil {
@@ -184,42 +184,42 @@ func (s *Server) handleDashboard(sec section) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
 		}
 		var page *dashboardPage
-		err = s.consistently(func() (err error) {
-			page, err = s.dashboardPage(c, sec, f, query)
+		err = fig.consistently(func() (err error) {
+			page, err = dashboardPageFor(c, fig, sec, f, query)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		return s.render(c, http.StatusOK, "dashboard", page)
+		return pages.render(c, http.StatusOK, "dashboard", page)
 	}
 }
 
 // dashboardPage gathers what section sec shows for filter f.
-func (s *Server) dashboardPage(c echo.Context, sec section, f queries.Filter, query string) (*dashboardPage, error) {
+func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filter, query string) (*dashboardPage, error) {
 	ctx := c.Request().Context()
-	page := &dashboardPage{pageBase: s.base(c, sec.Key), Section: sec, AllEmpty: true,
+	page := &dashboardPage{pageBase: newPageBase(c, sec.Key), Section: sec, AllEmpty: true,
 		ExportURL: withQuery("/exports/summary.xlsx", query)}
 	l := page.L
 	var err error
-	if page.Filter, err = s.filterView(c, f, l); err != nil {
+	if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
 		return nil, err
 	}
 	page.PeopleNotApplied, page.GroupsNotApplied = report.NotApplied(f, report.NotForPeople, l), report.NotApplied(f, report.NotForGroups, l)
 	if sec.Key == "overview" {
-		k, err := s.kpis(ctx, f)
+		k, err := fig.kpis(ctx, f)
 		if err != nil {
 			return nil, err
 		}
 		page.KPIs = &k
 	}
 	if sec.Key == "facilitators" {
-		if page.Roster, err = cached(ctx, s, "facilitator-roster", f, s.db.FacilitatorRoster); err != nil {
+		if page.Roster, err = cached(ctx, fig.cache, "facilitator-roster", f, fig.db.FacilitatorRoster); err != nil {
 			return nil, err
 		}
 	}
 	for _, id := range sec.Charts {
-		ch, err := s.chart(ctx, id, f, l)
+		ch, err := fig.chart(ctx, id, f, l)
 		if err != nil {
 			return nil, err
 		}
@@ -237,8 +237,8 @@ func withQuery(path, query string) string {
 	return path + "?" + query
 }
 
-func (s *Server) filterView(c echo.Context, f queries.Filter, l *locale.Locale) (filterView, error) {
-	regions, err := s.filterRegions(c.Request().Context(), f)
+func newFilterView(c echo.Context, fig *figures, f queries.Filter, l *locale.Locale) (filterView, error) {
+	regions, err := fig.filterRegions(c.Request().Context(), f)
 	if err != nil {
 		return filterView{}, err
 	}
@@ -277,15 +277,15 @@ type helpPage struct {
 	Sheets []ingest.SheetInfo
 }
 
-func (s *Server) handleHelp() echo.HandlerFunc {
+func handleHelp(pages *pageTemplates) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		return s.render(c, http.StatusOK, "help", &helpPage{pageBase: s.base(c, "help"), Sheets: ingest.Sheets()})
+		return pages.render(c, http.StatusOK, "help", &helpPage{pageBase: newPageBase(c, "help"), Sheets: ingest.Sheets()})
 	}
 }
 
-func (s *Server) handleHealth() echo.HandlerFunc {
+func handleHealth(db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := s.db.SQL().PingContext(c.Request().Context()); err != nil {
+		if err := db.SQL().PingContext(c.Request().Context()); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

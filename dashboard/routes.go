@@ -2,48 +2,50 @@ package dashboard
 
 import "pantau/queries"
 
-// routes lists every route the server answers.
+// routes lists every route the server answers. Each handler is made with
+// exactly what it uses.
 func (s *Server) routes() {
-	e := s.echo
+	e, db, pages, fig, store, sessions := s.echo, s.db, s.pages, s.figures, s.uploads, s.sessions
 	viewer, uploader, admin := requireRole(queries.Viewer), requireRole(queries.Uploader), requireRole(queries.Admin)
+	limits := uploadLimits{MaxUpload: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour}
 
-	e.GET("/healthz", s.handleHealth())
-	e.HEAD("/healthz", s.handleHealth())
+	e.GET("/healthz", handleHealth(db))
+	e.HEAD("/healthz", handleHealth(db))
 	e.GET("/static/:hash/*", s.static.handle())
 
-	e.GET("/login", s.handleLoginForm())
-	e.POST("/login", s.handleLogin())
-	e.POST("/logout", s.handleLogout())
+	e.GET("/login", handleLoginForm(pages))
+	e.POST("/login", handleLogin(pages, s.logins, sessions, s.log))
+	e.POST("/logout", handleLogout(sessions))
 
 	for _, sec := range sections {
-		e.GET(sec.Path, s.handleDashboard(sec), viewer)
+		e.GET(sec.Path, handleDashboard(pages, fig, sec), viewer)
 	}
-	e.GET("/help", s.handleHelp(), viewer)
+	e.GET("/help", handleHelp(pages), viewer)
 
-	e.GET("/api/v1/summary", s.handleSummary(), viewer)
-	e.GET("/api/v1/charts/:id", s.handleChart(), viewer)
-	e.GET("/api/v1/charts/:id/csv", s.handleChartCSV(), viewer)
-	e.GET("/exports/summary.xlsx", s.handleSummaryWorkbook(), viewer)
+	e.GET("/api/v1/summary", handleSummary(fig), viewer)
+	e.GET("/api/v1/charts/:id", handleChart(fig), viewer)
+	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer)
+	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)
 
 	e.GET("/templates/peserta.xlsx", handleTemplate("peserta"), viewer)
 	e.GET("/templates/survei.xlsx", handleTemplate("survei"), viewer)
 
-	e.GET("/uploads", s.handleUploadsPage(), uploader)
-	e.POST("/uploads", s.handleUpload(), uploader)
-	e.GET("/uploads/:id", s.handleUploadPage(), uploader)
-	e.GET("/uploads/:id/status", s.handleUploadStatus(), uploader)
-	e.GET("/uploads/:id/annotated.xlsx", s.handleAnnotated(), uploader)
-	e.POST("/uploads/:id/commit", s.handleUploadCommit(), uploader)
-	e.POST("/uploads/:id/discard", s.handleUploadDiscard(), uploader)
+	e.GET("/uploads", handleUploadsPage(pages, store, limits), uploader)
+	e.POST("/uploads", handleUpload(store, limits), uploader)
+	e.GET("/uploads/:id", handleUploadPage(pages, store), uploader)
+	e.GET("/uploads/:id/status", handleUploadStatus(store), uploader)
+	e.GET("/uploads/:id/annotated.xlsx", handleAnnotated(store), uploader)
+	e.POST("/uploads/:id/commit", handleUploadCommit(store), uploader)
+	e.POST("/uploads/:id/discard", handleUploadDiscard(store), uploader)
 
-	e.GET("/imports", s.handleImports(), uploader)
-	e.GET("/imports/:id/file", s.handleImportFile(), uploader)
-	e.GET("/imports/:id/undo", s.handleUndoConfirm(), uploader)
-	e.POST("/imports/:id/undo", s.handleUndo(), uploader)
+	e.GET("/imports", handleImports(pages, db), uploader)
+	e.GET("/imports/:id/file", handleImportFile(db, s.cfg.DataDir), uploader)
+	e.GET("/imports/:id/undo", handleUndoConfirm(pages, db), uploader)
+	e.POST("/imports/:id/undo", handleUndo(db), uploader)
 
-	e.GET("/admin/users", s.handleUsers(), admin)
-	e.POST("/admin/users", s.handleUserAdd(), admin)
-	e.POST("/admin/users/:name/disable", s.handleUserDisable(), admin)
-	e.POST("/admin/users/:name/enable", s.handleUserEnable(), admin)
-	e.POST("/admin/users/:name/password", s.handlePasswordReset(), admin)
+	e.GET("/admin/users", handleUsers(pages, db), admin)
+	e.POST("/admin/users", handleUserAdd(pages, db, sessions), admin)
+	e.POST("/admin/users/:name/disable", handleUserDisable(pages, db, sessions), admin)
+	e.POST("/admin/users/:name/enable", handleUserEnable(pages, db, sessions), admin)
+	e.POST("/admin/users/:name/password", handlePasswordReset(pages, db, sessions), admin)
 }

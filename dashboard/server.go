@@ -54,7 +54,7 @@ type Server struct {
 	echo     *echo.Echo
 	db       *queries.DB
 	log      *slog.Logger
-	cache    *resultCache
+	figures  *figures
 	sessions *sessionCache
 	logins   *loginLimiter
 	pages    *pageTemplates
@@ -120,8 +120,8 @@ func New(cfg Config) (*Server, error) {
 		cfg:      cfg,
 		db:       cfg.DB,
 		log:      cfg.Logger,
-		cache:    newResultCache(cfg.DB, 4096),
-		sessions: newSessionCache(cfg.DB, cfg.Now),
+		figures:  newFigures(cfg.DB),
+		sessions: newSessionCache(cfg.DB, cfg.Now, cfg.SessionTTL),
 		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now),
 		pages:    pages,
 		static:   static,
@@ -155,7 +155,7 @@ func New(cfg Config) (*Server, error) {
 		// An upload streams its file to disk under its own limit (uploads.go).
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
 		withLocale,
-		s.loadSession,
+		loadSession(s.sessions),
 		csrf,
 	)
 	s.echo = e

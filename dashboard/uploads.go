@@ -22,6 +22,13 @@ import (
 	"pantau/queries"
 )
 
+// uploadLimits are the upload page's limits: the largest file and the
+// uploads one user may send in an hour.
+type uploadLimits struct {
+	MaxUpload int64
+	PerHour   int
+}
+
 // maxFilesPerUpload bounds the files of one POST /uploads (the page sends
 // one per request; a form without script may send several).
 const maxFilesPerUpload = 10
@@ -52,19 +59,19 @@ type uploadsPage struct {
 }
 
 // handleUploadsPage answers GET /uploads: the upload form and the user's uploads.
-func (s *Server) handleUploadsPage() echo.HandlerFunc {
+func handleUploadsPage(pages *pageTemplates, store *uploads.Store, limits uploadLimits) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := currentUser(c)
-		return s.render(c, http.StatusOK, "uploads", &uploadsPage{pageBase: s.base(c, "uploads"),
-			Uploads:   s.uploads.List(u.Username),
-			MaxUpload: ingest.ByteSize(s.cfg.MaxUpload), MaxBytes: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour})
+		return pages.render(c, http.StatusOK, "uploads", &uploadsPage{pageBase: newPageBase(c, "uploads"),
+			Uploads:   store.List(u.Username),
+			MaxUpload: ingest.ByteSize(limits.MaxUpload), MaxBytes: limits.MaxUpload, PerHour: limits.PerHour})
 	}
 }
 
 // handleUpload answers POST /uploads: each part named "file" is streamed
 // into the uploads folder, within the size limit, and its check starts. The
 // request is all or nothing: a refused file removes the ones before it.
-func (s *Server) handleUpload() echo.HandlerFunc {
+func handleUpload(store *uploads.Store, limits uploadLimits) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if !isMultipart(req) {
@@ -77,16 +84,16 @@ func (s *Server) handleUpload() echo.HandlerFunc {
 		rc.SetWriteDeadline(time.Now().Add(uploadTimeout))
 		// The parts' headers and the CSRF field are small; the files are
 		// counted one by one.
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(s.cfg.MaxUpload+1<<20))
-		stored, err := s.receiveUploads(c)
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(limits.MaxUpload+1<<20))
+		stored, err := receiveUploads(c, store, limits)
 		if err != nil {
-			s.uploads.Remove(stored)
+			store.Remove(stored)
 			// Read what the browser is still sending (within the limit
 			// above), or it may see a broken connection instead of why.
 			io.Copy(io.Discard, req.Body)
 			return err
 		}
-		if err := s.uploads.Add(stored); err != nil {
+		if err := store.Add(stored); err != nil {
 			return err
 		}
 		type created struct {
@@ -114,7 +121,7 @@ const uploadTimeout = 30 * time.Minute
 // receiveUploads reads the multipart body: the CSRF token first unless the
 // header carried it, then the files, each stored as it streams in. On an
 // error it returns the files stored so far, for the caller to remove.
-func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err error) {
+func receiveUploads(c echo.Context, store *uploads.Store, limits uploadLimits) (stored []*uploads.Upload, err error) {
 	req, l, user := c.Request(), localeFor(c), currentUser(c)
 	mr, err := req.MultipartReader()
 	if err != nil {
@@ -127,7 +134,7 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 			break
 		}
 		if err != nil {
-			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
+			return stored, uploadReadError(err, l, limits.MaxUpload)
 		}
 		if !csrfChecked {
 			// A form without script sends the token as its first field.
@@ -144,12 +151,12 @@ func (s *Server) receiveUploads(c echo.Context) (stored []*uploads.Upload, err e
 		if len(stored) == maxFilesPerUpload {
 			return stored, httpError(http.StatusBadRequest, "upload.too_many", maxFilesPerUpload)
 		}
-		if ok, retry := s.uploads.Allow(user.Username); !ok {
-			return stored, httpError(http.StatusTooManyRequests, "upload.rate_limited", s.cfg.UploadsPerHour, l.Time(retry))
+		if ok, retry := store.Allow(user.Username); !ok {
+			return stored, httpError(http.StatusTooManyRequests, "upload.rate_limited", limits.PerHour, l.Time(retry))
 		}
-		u, err := s.uploads.Receive(part, user.Username, uploadName(part.FileName()))
+		u, err := store.Receive(part, user.Username, uploadName(part.FileName()))
 		if err != nil {
-			return stored, uploadReadError(err, l, s.cfg.MaxUpload)
+			return stored, uploadReadError(err, l, limits.MaxUpload)
 		}
 		stored = append(stored, u)
 	}
@@ -214,16 +221,16 @@ type uploadPage struct {
 
 // handleUploadPage answers GET /uploads/{id}: the check's progress, then
 // its preview, then what the commit did.
-func (s *Server) handleUploadPage() echo.HandlerFunc {
+func handleUploadPage(pages *pageTemplates, store *uploads.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.requestedUpload(c)
+		u, err := requestedUpload(c, store)
 		if err != nil {
 			return err
 		}
 		if u.Report != nil {
 			u.Report = localized(u.Report, localeFor(c).Lang)
 		}
-		p := &uploadPage{pageBase: s.base(c, "uploads"), U: u,
+		p := &uploadPage{pageBase: newPageBase(c, "uploads"), U: u,
 			Percent: progressPercent(u.Progress), ProgressText: progressText(u.Progress, localeFor(c))}
 		if u.Report != nil {
 			var errs []ingest.Problem
@@ -245,7 +252,7 @@ func (s *Server) handleUploadPage() echo.HandlerFunc {
 			from := (p.PageNo - 1) * errorsPerPage
 			p.Errors, p.First = errs[from:min(from+errorsPerPage, len(errs))], from+1
 		}
-		return s.render(c, http.StatusOK, "upload", p)
+		return pages.render(c, http.StatusOK, "upload", p)
 	}
 }
 
@@ -284,9 +291,9 @@ func progressText(p ingest.Progress, l *locale.Locale) string {
 
 // handleUploadStatus answers GET /uploads/{id}/status for the page's script,
 // which follows the check and reloads the page when it is done.
-func (s *Server) handleUploadStatus() echo.HandlerFunc {
+func handleUploadStatus(store *uploads.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.requestedUpload(c)
+		u, err := requestedUpload(c, store)
 		if err != nil {
 			return err
 		}
@@ -298,14 +305,14 @@ func (s *Server) handleUploadStatus() echo.HandlerFunc {
 
 // handleAnnotated answers GET /uploads/{id}/annotated.xlsx: the uploaded
 // workbook with its bad cells marked and a first sheet listing the errors.
-func (s *Server) handleAnnotated() echo.HandlerFunc {
+func handleAnnotated(store *uploads.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.requestedUpload(c)
+		u, err := requestedUpload(c, store)
 		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := s.uploads.Annotate(c.Request().Context(), &buf, u, localeFor(c).Lang); err != nil {
+		if err := store.Annotate(c.Request().Context(), &buf, u, localeFor(c).Lang); err != nil {
 			return err
 		}
 		return sendWorkbook(c, annotatedName(u.FileName), buf.Bytes())
@@ -319,13 +326,13 @@ func annotatedName(name string) string {
 
 // handleUploadCommit answers POST /uploads/{id}/commit: the commit starts
 // in the background and the page follows it.
-func (s *Server) handleUploadCommit() echo.HandlerFunc {
+func handleUploadCommit(store *uploads.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.requestedUpload(c)
+		u, err := requestedUpload(c, store)
 		if err != nil {
 			return err
 		}
-		if err := s.uploads.Commit(u.ID); err != nil {
+		if err := store.Commit(u.ID); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
@@ -333,13 +340,13 @@ func (s *Server) handleUploadCommit() echo.HandlerFunc {
 }
 
 // handleUploadDiscard answers POST /uploads/{id}/discard.
-func (s *Server) handleUploadDiscard() echo.HandlerFunc {
+func handleUploadDiscard(store *uploads.Store) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.requestedUpload(c)
+		u, err := requestedUpload(c, store)
 		if err != nil {
 			return err
 		}
-		if err := s.uploads.Discard(u.ID); err != nil {
+		if err := store.Discard(u.ID); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)
@@ -348,8 +355,8 @@ func (s *Server) handleUploadDiscard() echo.HandlerFunc {
 
 // requestedUpload is the upload {id}, if the user may see it. Another
 // user's upload is not found, like one that never was.
-func (s *Server) requestedUpload(c echo.Context) (uploads.Upload, error) {
-	u, ok := s.uploads.Get(c.Param("id"), currentUser(c))
+func requestedUpload(c echo.Context, store *uploads.Store) (uploads.Upload, error) {
+	u, ok := store.Get(c.Param("id"), currentUser(c))
 	if !ok {
 		return uploads.Upload{}, failure(queries.ENOTFOUND, "upload.not_found")
 	}
