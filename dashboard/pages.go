@@ -285,7 +285,7 @@ func (s *Server) handleHelp() echo.HandlerFunc {
 
 func (s *Server) handleHealth() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := s.db.SQL().PingContext(c.Request().Context()); err != nil {
+		if err := s.db.Ping(c.Request().Context()); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
