@@ -17,91 +17,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 	"pantau/queries/querytest"
 )
 
 // ---------------------------------------------------------------- workbooks
 
-// serial is a number cell with a date format: what Excel stores for a typed date.
-type serial float64
-
-// layout is what a workbook has besides its cells.
-type layout struct {
-	date1904 bool
-	merges   [][3]string // sheet, first cell, last cell
-	order    []string    // sheet order; default: sorted names
-}
-
-// book writes sheets (name → rows; a nil row is left empty, a nil cell too) to .xlsx bytes.
+// book writes sheets (name → rows; a nil row is left empty, a nil cell
+// too) to .xlsx bytes, in the order of their names.
 func book(t testing.TB, sheets map[string][][]any) []byte {
 	t.Helper()
-	return bookWith(t, layout{}, sheets)
-}
-
-func bookWith(t testing.TB, l layout, sheets map[string][][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	if l.date1904 {
-		yes := true
-		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
-			t.Fatal(err)
-		}
+	var tabs []xlsxtest.Tab
+	for _, name := range slices.Sorted(maps.Keys(sheets)) {
+		tabs = append(tabs, xlsxtest.Tab{Name: name, Rows: sheets[name]})
 	}
-	names := l.order
-	if names == nil {
-		for name := range sheets {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-	}
-	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range names {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[name] {
-			for c, v := range row {
-				if v == nil {
-					continue
-				}
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				switch v := v.(type) {
-				case serial:
-					err = f.SetCellFloat(name, cell, float64(v), -1, 64)
-					if err == nil {
-						err = f.SetCellStyle(name, cell, cell, dateStyle)
-					}
-				default:
-					err = f.SetCellValue(name, cell, v)
-				}
-				if err != nil {
-					t.Fatalf("%s!%s = %v: %v", name, cell, v, err)
-				}
-			}
-		}
-	}
-	for _, m := range l.merges {
-		if err := f.MergeCell(m[0], m[1], m[2]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return xlsxtest.Workbook(t, tabs...)
 }
 
 // rows builds a sheet: a header, then data rows.
@@ -314,7 +246,7 @@ func TestHeaderBelowTitleRows(t *testing.T) {
 		resp("R1", "Kab. Jember"),
 		resp("R2", "Kota Batu"),
 	}
-	data := bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet})
+	data := xlsxtest.Workbook(t, xlsxtest.Tab{Name: "Responden", Rows: sheet, Merge: []string{"A1:D1"}})
 	r := e.commit("judul.xlsx", data)
 	s := sheetReport(t, r, "Responden")
 	equal(t, "rows", s.Rows, 2)
@@ -323,7 +255,7 @@ func TestHeaderBelowTitleRows(t *testing.T) {
 
 	// A problem of the data is located by the sheet's own row numbers.
 	sheet = append(sheet, resp("R3", "Kab. Malng"))
-	r = e.refused("judul2.xlsx", bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet}))
+	r = e.refused("judul2.xlsx", xlsxtest.Workbook(t, xlsxtest.Tab{Name: "Responden", Rows: sheet, Merge: []string{"A1:D1"}}))
 	if _, ok := problemAt(r, "Responden", "C7"); !ok {
 		t.Errorf("want a problem at Responden!C7\n%s", problems(r))
 	}
@@ -369,19 +301,19 @@ func TestHeaderWithinTwentyRows(t *testing.T) {
 func TestSheetNamesAndColumns(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	data := bookWith(t, layout{order: []string{"Catatan", "  daftar PESERTA ", "SURVEY", "Sheet3"}}, map[string][][]any{
-		"Catatan": {{"hanya catatan"}},
-		"  daftar PESERTA ": {
+	data := xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Catatan", Rows: [][]any{{"hanya catatan"}}},
+		xlsxtest.Tab{Name: "  daftar PESERTA ", Rows: [][]any{
 			// English names, another order, a unit, an unknown column.
 			{"role", "GENDER", "full_name?", "Region", "Name", "Participant_ID", "Date (hari pertama)"},
 			{"Faslap", "L", "x", "KAB MALANG", "Budi", "P-1", "11/09/2014"},
-		},
-		"SURVEY": {
+		}},
+		xlsxtest.Tab{Name: "SURVEY", Rows: [][]any{
 			{"Respondent ID", "catatan petugas", "Monthly Wage (Rp)", "type", "kab/kota", "Survey Date", "Umur (tahun)", "masalah_a", "No. HP"},
 			{"R1", "ramah", "Rp 1.250.000", "self-employed", "Kota Malang", "2014-09-12", 41, "ya", "0812"},
-		},
-		"Sheet3": {},
-	})
+		}},
+		xlsxtest.Tab{Name: "Sheet3"},
+	)
 	r := e.commit("alias.xlsx", data)
 	equalList(t, "ignored sheets", r.IgnoredSheets, []string{"Catatan", "Sheet3"})
 	equal(t, "sheets", len(r.Sheets), 2)
@@ -426,11 +358,11 @@ func TestSheetAliases(t *testing.T) {
 	}
 	e := newEnv(t)
 	for _, file := range files {
-		book := map[string][][]any{}
+		named := map[string][][]any{}
 		for name, kind := range file {
-			book[name] = sheets[kind]
+			named[name] = sheets[kind]
 		}
-		r := e.upload("x.xlsx", bookWith(t, layout{}, book), ingest.Options{DryRun: true})
+		r := e.upload("x.xlsx", book(t, named), ingest.Options{DryRun: true})
 		got := map[string]string{}
 		for _, s := range r.Sheets {
 			got[s.Sheet] = s.Kind
@@ -601,10 +533,10 @@ func TestColumnAliases(t *testing.T) {
 func TestTwoSheetsOfOneKind(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.refused("dua.xlsx", bookWith(t, layout{order: []string{"Responden", "Survey"}}, map[string][][]any{
-		"Responden": rows(respHeader, resp("R1", "Kab. Jember")),
-		"Survey":    rows(respHeader, resp("R2", "Kab. Jember")),
-	}))
+	r := e.refused("dua.xlsx", xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Responden", Rows: rows(respHeader, resp("R1", "Kab. Jember"))},
+		xlsxtest.Tab{Name: "Survey", Rows: rows(respHeader, resp("R2", "Kab. Jember"))},
+	))
 	p, ok := problemAt(r, "Survey", "")
 	if !ok {
 		t.Fatalf("want a problem of sheet Survey\n%s", problems(r))
@@ -725,13 +657,13 @@ func TestDatesStored(t *testing.T) {
 	}
 	tests := map[bool][]form{
 		false: append(slices.Clone(text),
-			form{serial(41893), "2014-09-11"}, form{serial(41893.75), "2014-09-11"}, form{41893, "2014-09-11"},
-			form{"41893", "2014-09-11"}, form{serial(42429), "2016-02-29"},
+			form{xlsxtest.Serial(41893), "2014-09-11"}, form{xlsxtest.Serial(41893.75), "2014-09-11"}, form{41893, "2014-09-11"},
+			form{"41893", "2014-09-11"}, form{xlsxtest.Serial(42429), "2016-02-29"},
 			form{time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC), "2014-09-11"}),
 		// In the 1904 system the same day is 1462 lower.
 		true: append(slices.Clone(text),
-			form{serial(40431), "2014-09-11"}, form{serial(40431.75), "2014-09-11"}, form{40431, "2014-09-11"},
-			form{"40431", "2014-09-11"}, form{serial(40967), "2016-02-29"},
+			form{xlsxtest.Serial(40431), "2014-09-11"}, form{xlsxtest.Serial(40431.75), "2014-09-11"}, form{40431, "2014-09-11"},
+			form{"40431", "2014-09-11"}, form{xlsxtest.Serial(40967), "2016-02-29"},
 			form{time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC), "2014-09-11"}),
 	}
 	for _, date1904 := range []bool{false, true} {
@@ -741,7 +673,7 @@ func TestDatesStored(t *testing.T) {
 			for i, f := range tests[date1904] {
 				sheet = append(sheet, []any{fmt.Sprintf("R%02d", i), f.cell, "Kab. Jember", "POS"})
 			}
-			e.commit("tanggal.xlsx", bookWith(t, layout{date1904: date1904}, map[string][][]any{"Responden": sheet}))
+			e.commit("tanggal.xlsx", xlsxtest.WorkbookWith(t, xlsxtest.Options{Date1904: date1904}, xlsxtest.Tab{Name: "Responden", Rows: sheet}))
 			got := e.rowsBy("respondents", []string{"respondent_id"}, "survey_date")
 			for i, f := range tests[date1904] {
 				if i >= len(got) || got[i] != f.want {

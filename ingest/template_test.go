@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 	"pantau/queries/querytest"
 )
@@ -58,12 +59,7 @@ func openTemplate(t *testing.T, workbook string) *excelize.File {
 	if err := ingest.WriteTemplate(&buf, workbook); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
+	return xlsxtest.Open(t, buf.Bytes())
 }
 
 func TestWriteTemplateUnknownWorkbook(t *testing.T) {
