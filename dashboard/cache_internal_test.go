@@ -2,20 +2,16 @@ package dashboard
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 func TestResultCache(t *testing.T) {
 	ctx := context.Background()
-	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "pantau.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := querytest.Open(t)
 	c := newResultCache(db, 3)
 	builds := 0
 	build := func() (int, error) { builds++; return builds, nil }

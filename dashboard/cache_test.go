@@ -1,16 +1,14 @@
 package dashboard_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 )
 
 // An import, and its undo, show at once on every cached view: the cache is
@@ -42,15 +40,11 @@ func TestImportAndUndoReachTheCache(t *testing.T) {
 		t.Fatalf("two looks without an import differ: %+v / %+v", before, again)
 	}
 
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "Peserta")
-	f.SetSheetRow("Peserta", "A1", &[]any{"Nama", "Jenis Kelamin", "Jabatan", "Wilayah"})
-	f.SetSheetRow("Peserta", "A2", &[]any{"Sari Wulandari", "P", "Fasilitator Lapang", "Kab. Jember"})
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	r, err := ingest.Bytes(context.Background(), env.DB, "tambahan.xlsx", buf.Bytes(), ingest.Options{By: "test", DataDir: t.TempDir()})
+	data := xlsxtest.Workbook(t, xlsxtest.Tab{Name: "Peserta", Rows: [][]any{
+		{"Nama", "Jenis Kelamin", "Jabatan", "Wilayah"},
+		{"Sari Wulandari", "P", "Fasilitator Lapang", "Kab. Jember"},
+	}})
+	r, err := ingest.Bytes(context.Background(), env.DB, "tambahan.xlsx", data, ingest.Options{By: "test", DataDir: t.TempDir()})
 	if err != nil || !r.OK || r.ImportID == nil {
 		t.Fatalf("ingest: %v %+v", err, r)
 	}

@@ -21,6 +21,7 @@ import (
 	"pantau/dashboard"
 	"pantau/ingest"
 	"pantau/queries"
+	"pantau/queries/querytest"
 	"pantau/sampledata"
 )
 
@@ -476,28 +477,13 @@ func ccySame[T any](t *testing.T, name string, f queries.Filter, live, seq func(
 	}
 }
 
-// ccyTable is every row of a table, each written as text, in order.
+// ccyTable is every row of a table, every column, each written as text,
+// sorted by the columns in the table's order.
 func ccyTable(t *testing.T, db *queries.DB, table string) []string {
 	t.Helper()
-	rows, err := db.SQL().QueryContext(context.Background(), "SELECT * FROM "+table+" ORDER BY ALL")
-	if err != nil {
-		t.Fatalf("%s: %v", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cols := querytest.Columns(t, db, table)
 	var list []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
+	for _, vals := range querytest.Stored(t, db, table, cols...) {
 		var b strings.Builder
 		for i, v := range vals {
 			if i > 0 {
@@ -509,9 +495,6 @@ func ccyTable(t *testing.T, db *queries.DB, table string) []string {
 			fmt.Fprintf(&b, "%s=%v", cols[i], v)
 		}
 		list = append(list, b.String())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", table, err)
 	}
 	return list
 }

@@ -14,7 +14,6 @@ package dashboard_test
 // (PANTAU_SCREENSHOTS=/some/dir writes them there.)
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,7 +32,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/xuri/excelize/v2"
+
+	"pantau/ingest/xlsx/xlsxtest"
 )
 
 const (
@@ -479,49 +479,26 @@ func (b *e2eBrowser) checkCharts(ctx context.Context, page string, sum e2eSummar
 // addHostileData uploads a small workbook whose text is markup and script.
 func addHostileData(t *testing.T, env *testEnv) {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sheets := map[string][][]any{
-		"Peserta": {
+	data := xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Peserta", Rows: [][]any{
 			{"Nama", "Jenis Kelamin", "Jabatan", "Wilayah"},
 			{evilName, "P", "Fasilitator Lapang", "Kota Malang"},
-		},
-		"Responden": {
+		}},
+		xlsxtest.Tab{Name: "Responden", Rows: [][]any{
 			{"ID Responden", "Tanggal Survei", "Wilayah", "Jenis Pekerjaan", "Produk", "Upah per Bulan", "Upah di Bawah UMR"},
 			{"EVIL-1", "2014-10-01", "Kota Malang", "POS", evilProduct, 900000, "Ya"},
 			{"EVIL-2", "2014-10-02", evilRegion, "SE", evilProduct, 800000, "Ya"},
-		},
-		"Kelompok": {
+		}},
+		xlsxtest.Tab{Name: "Kelompok", Rows: [][]any{
 			{"Kode Kelompok", "Nama Kelompok", "Wilayah", "Tahap", "Tanggal", "Jumlah Anggota"},
 			{"EVIL-G", evilGroup, evilRegion, "4", "2014-10-05", 12},
-		},
-		"Wilayah": {
+		}},
+		xlsxtest.Tab{Name: "Wilayah", Rows: [][]any{
 			{"Wilayah", "Provinsi", "Tahun", "UMK"},
 			{evilRegion, "Jawa Timur", 2014, 1000000},
-		},
-	}
-	first := true
-	for _, name := range []string{"Peserta", "Responden", "Kelompok", "Wilayah"} {
-		if first {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-			first = false
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for i, row := range sheets[name] {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := f.SetSheetRow(name, cell, &row); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	ingestBytes(t, env.DB, t.TempDir(), "hostile.xlsx", buf.Bytes())
+		}},
+	)
+	ingestBytes(t, env.DB, t.TempDir(), "hostile.xlsx", data)
 }
 
 // idNum writes n as Bahasa Indonesia does: 2.000.

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 )
 
@@ -49,72 +49,14 @@ func (e *testEnv) htWorkbook(c *http.Client, query string) (*excelize.File, []by
 		e.t.Errorf("workbook: Cache-Control %q", cc)
 	}
 	body := []byte(r.body)
-	x, err := excelize.OpenReader(bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatalf("workbook ?%s: %v", query, err)
-	}
-	e.t.Cleanup(func() { x.Close() })
-	return x, body
-}
-
-// wbRows reads a sheet's rows with raw values (numbers unformatted).
-func wbRows(t *testing.T, x *excelize.File, sheet string) [][]string {
-	t.Helper()
-	rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		t.Fatalf("%s: %v", sheet, err)
-	}
-	return rows
-}
-
-// wbCell is cell i of a row, "" past its end (GetRows trims empty cells).
-func wbCell(row []string, i int) string {
-	if i < len(row) {
-		return row[i]
-	}
-	return ""
-}
-
-// wbCheck compares a row's cells from column from on with want: a string
-// exactly, an int as a whole number, a *float64 as a share (nil: blank).
-func wbCheck(t *testing.T, where string, row []string, from int, want ...any) {
-	t.Helper()
-	for i, w := range want {
-		got := wbCell(row, from+i)
-		ok := true
-		switch w := w.(type) {
-		case string:
-			ok = got == w
-		case int:
-			ok = got == strconv.Itoa(w)
-		case *float64:
-			if w == nil {
-				ok = got == ""
-			} else {
-				v, err := strconv.ParseFloat(got, 64)
-				ok = err == nil && math.Abs(v-*w) < 1e-12
-			}
-		default:
-			t.Fatalf("%s: cannot compare %T", where, w)
-		}
-		if !ok {
-			t.Errorf("%s, column %d: got %q, want %v", where, from+i+1, got, htShow(w))
-		}
-	}
-}
-
-func htShow(v any) any {
-	if p, ok := v.(*float64); ok && p != nil {
-		return *p
-	}
-	return v
+	return xlsxtest.Open(e.t, body), body
 }
 
 // wbFind is the index of the first row at or after from whose first cell is first.
 func wbFind(t *testing.T, rows [][]string, from int, first string) int {
 	t.Helper()
 	for i := from; i < len(rows); i++ {
-		if wbCell(rows[i], 0) == first {
+		if xlsxtest.Cell(rows[i], 0) == first {
 			return i
 		}
 	}
@@ -136,7 +78,7 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
 
 	// Ringkasan: the key figures, in order, under their header.
-	cover := wbRows(t, x, "Ringkasan")
+	cover := xlsxtest.RawRows(t, x, "Ringkasan")
 	k := wbFind(t, cover, 0, "Angka utama") + 1
 	want := []any{fac.Total, fac.Female, fac.Male, fac.Unknown, regionsCovered,
 		rs.Total, rs.ByWorkType.POS, rs.ByWorkType.SE, rs.ByGender.Female, rs.ByGender.Male, rs.ByGender.Unknown,
@@ -152,32 +94,32 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 	}
 	want = append(want, org.Groups, formed, org.Members)
 	for i, w := range want {
-		if wbCell(cover[k+i], 0) == "" {
+		if xlsxtest.Cell(cover[k+i], 0) == "" {
 			t.Errorf("Ringkasan row %d: no label", k+i+1)
 		}
-		wbCheck(t, fmt.Sprintf("Ringkasan row %d (%s)", k+i+1, wbCell(cover[k+i], 0)), cover[k+i], 1, w)
+		xlsxtest.CellsAre(t, fmt.Sprintf("Ringkasan row %d (%s)", k+i+1, xlsxtest.Cell(cover[k+i], 0)), cover[k+i], 1, w)
 	}
 
 	// Fasilitator: one row per region, then the totals.
-	rows := wbRows(t, x, "Fasilitator")
-	wbCheck(t, "Fasilitator header", rows[3], 0, "Wilayah", "Perempuan", "Laki-laki", "Tidak diketahui", "Jumlah")
+	rows := xlsxtest.RawRows(t, x, "Fasilitator")
+	xlsxtest.CellsAre(t, "Fasilitator header", rows[3], 0, "Wilayah", "Perempuan", "Laki-laki", "Tidak diketahui", "Jumlah")
 	for i, r := range fac.ByRegion {
-		wbCheck(t, "Fasilitator "+r.Region, rows[4+i], 0, wbRegion(r.Region), r.Female, r.Male, r.Unknown, r.Total)
+		xlsxtest.CellsAre(t, "Fasilitator "+r.Region, rows[4+i], 0, wbRegion(r.Region), r.Female, r.Male, r.Unknown, r.Total)
 	}
 	end := 4 + len(fac.ByRegion)
 	if len(fac.ByRegion) == 0 {
 		end++ // the no-data line
 	}
-	wbCheck(t, "Fasilitator totals", rows[end], 0, "Jumlah", fac.Female, fac.Male, fac.Unknown, fac.Total)
+	xlsxtest.CellsAre(t, "Fasilitator totals", rows[end], 0, "Jumlah", fac.Female, fac.Male, fac.Unknown, fac.Total)
 	if len(rows) != end+1 {
 		t.Errorf("Fasilitator: %d rows, want %d", len(rows), end+1)
 	}
 
 	// Masalah: the nine problems, then the region × problem matrix.
-	rows = wbRows(t, x, "Masalah")
-	wbCheck(t, "Masalah header", rows[3], 0, "Masalah", "Ya", "Dijawab", "Persentase")
+	rows = xlsxtest.RawRows(t, x, "Masalah")
+	xlsxtest.CellsAre(t, "Masalah header", rows[3], 0, "Masalah", "Ya", "Dijawab", "Persentase")
 	for i, p := range sum.Problems {
-		wbCheck(t, "Masalah "+p.Code, rows[4+i], 1, p.Yes, p.Answered, p.Share)
+		xlsxtest.CellsAre(t, "Masalah "+p.Code, rows[4+i], 1, p.Yes, p.Answered, p.Share)
 	}
 	m := wbFind(t, rows, 4+len(sum.Problems), "Wilayah") + 1
 	respondents := map[string]int{}
@@ -191,7 +133,7 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 		for _, p := range sum.ProblemsByRegion[i : i+9] {
 			want = append(want, queries.Share(p.Yes, p.Answered))
 		}
-		wbCheck(t, "Masalah matrix "+region, rows[m+n], 0, want...)
+		xlsxtest.CellsAre(t, "Masalah matrix "+region, rows[m+n], 0, want...)
 		n++
 	}
 	if n == 0 {
@@ -201,15 +143,15 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 	for _, p := range sum.Problems {
 		total = append(total, p.Share)
 	}
-	wbCheck(t, "Masalah matrix totals", rows[m+n], 0, total...)
+	xlsxtest.CellsAre(t, "Masalah matrix totals", rows[m+n], 0, total...)
 
 	// Pengorganisasian: the funnel, the totals, then the groups per region.
-	rows = wbRows(t, x, "Pengorganisasian")
+	rows = xlsxtest.RawRows(t, x, "Pengorganisasian")
 	for i, st := range org.Funnel {
-		wbCheck(t, "Pengorganisasian stage "+st.Name, rows[4+i], 0, fmt.Sprintf("%d. %s", st.Stage, st.Name), st.Groups, queries.Share(st.Groups, org.Groups))
+		xlsxtest.CellsAre(t, "Pengorganisasian stage "+st.Name, rows[4+i], 0, fmt.Sprintf("%d. %s", st.Stage, st.Name), st.Groups, queries.Share(st.Groups, org.Groups))
 	}
-	wbCheck(t, "Pengorganisasian groups", rows[4+len(org.Funnel)], 0, "Kelompok", org.Groups)
-	wbCheck(t, "Pengorganisasian members", rows[5+len(org.Funnel)], 0, "Anggota kelompok", org.Members)
+	xlsxtest.CellsAre(t, "Pengorganisasian groups", rows[4+len(org.Funnel)], 0, "Kelompok", org.Groups)
+	xlsxtest.CellsAre(t, "Pengorganisasian members", rows[5+len(org.Funnel)], 0, "Anggota kelompok", org.Members)
 	g := wbFind(t, rows, 6+len(org.Funnel), "Wilayah") + 1
 	var groups, members int
 	for i, r := range byRegion {
@@ -217,7 +159,7 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 		for _, n := range r.AtStage {
 			want = append(want, n)
 		}
-		wbCheck(t, "Pengorganisasian "+r.Region, rows[g+i], 0, append(want, r.Members)...)
+		xlsxtest.CellsAre(t, "Pengorganisasian "+r.Region, rows[g+i], 0, append(want, r.Members)...)
 		groups, members = groups+r.Groups, members+r.Members
 	}
 	if groups != org.Groups || members != org.Members {
@@ -227,8 +169,8 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 	if len(byRegion) == 0 {
 		end++
 	}
-	wbCheck(t, "Pengorganisasian region totals", rows[end], 0, "Jumlah", org.Groups)
-	wbCheck(t, "Pengorganisasian region totals", rows[end], 8, org.Members)
+	xlsxtest.CellsAre(t, "Pengorganisasian region totals", rows[end], 0, "Jumlah", org.Groups)
+	xlsxtest.CellsAre(t, "Pengorganisasian region totals", rows[end], 8, org.Members)
 }
 
 var kpiRegions = regexp.MustCompile(`data-kpi="regions"><span class="value">([0-9.]+)</span>`)
@@ -274,7 +216,7 @@ func TestExportCover(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true})
 	c := env.login("viewer")
 	x, _ := env.htWorkbook(c, "")
-	cover := wbRows(t, x, "Ringkasan")
+	cover := xlsxtest.RawRows(t, x, "Ringkasan")
 	text := func(rows [][]string) string {
 		var b strings.Builder
 		for _, r := range rows {
@@ -296,7 +238,7 @@ func TestExportCover(t *testing.T) {
 	}
 
 	x, _ = env.htWorkbook(c, "region=Kab.+Jember&from=2014-10-01&gender=P&lang=en")
-	got = text(wbRows(t, x, "Ringkasan")) + text(wbRows(t, x, "Fasilitator")) + text(wbRows(t, x, "Pengorganisasian"))
+	got = text(xlsxtest.RawRows(t, x, "Ringkasan")) + text(xlsxtest.RawRows(t, x, "Fasilitator")) + text(xlsxtest.RawRows(t, x, "Pengorganisasian"))
 	for _, want := range []string{"pantau programme summary", "Region | Kab. Jember", "Gender | Female", "Survey period | from 1 October 2014",
 		"Filter: Kab. Jember · Female · All work types · from 1 October 2014",
 		"The survey period filter does not apply to the figures on this sheet.", // facilitators
@@ -313,7 +255,7 @@ func TestExportCover(t *testing.T) {
 	// No import yet: the cover says so.
 	empty := newTestEnv(t, envOptions{})
 	x, _ = empty.htWorkbook(empty.login("viewer"), "")
-	if got := text(wbRows(t, x, "Ringkasan")); !strings.Contains(got, "Data per impor terakhir | Belum ada impor") {
+	if got := text(xlsxtest.RawRows(t, x, "Ringkasan")); !strings.Contains(got, "Data per impor terakhir | Belum ada impor") {
 		t.Errorf("empty database: cover\n%s", got)
 	}
 }
@@ -580,7 +522,7 @@ func TestExportHostileTextStaysText(t *testing.T) {
 		found := map[string]map[string]int{}
 		for _, sheet := range x.GetSheetList() {
 			found[sheet] = map[string]int{}
-			rows := wbRows(t, x, sheet)
+			rows := xlsxtest.RawRows(t, x, sheet)
 			for i, row := range rows {
 				for j, v := range row {
 					if v == "" {

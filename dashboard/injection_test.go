@@ -13,8 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
+
+	"pantau/ingest/xlsx/xlsxtest"
 )
 
 var htPayloads = []string{
@@ -46,9 +47,6 @@ var htRegions = []string{
 // every text column.
 func htHostileBook(t *testing.T) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sheets := map[string][][]any{}
 	var wilayah, peserta, responden, kelompok [][]any
 	wilayah = append(wilayah, []any{"Wilayah", "Provinsi", "Tahun", "UMK"})
 	for i, r := range htRegions {
@@ -73,36 +71,12 @@ func htHostileBook(t *testing.T) []byte {
 			"Ya", "Tidak", "Ya", "Ya", "Tidak", "Ya", "Ya", "Ya", "Tidak"})
 		kelompok = append(kelompok, []any{p, p, region, facilitator, 4, "11/11/2014", 10 + i})
 	}
-	sheets["Wilayah"], sheets["Peserta"], sheets["Responden"], sheets["Kelompok"] = wilayah, peserta, responden, kelompok
-	for i, name := range []string{"Peserta", "Responden", "Kelompok", "Wilayah"} {
-		if i == 0 {
-			f.SetSheetName("Sheet1", name)
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[name] {
-			for c, v := range row {
-				if v == nil {
-					continue
-				}
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				var err error
-				if s, ok := v.(string); ok {
-					err = f.SetCellStr(name, cell, s) // text, never a formula
-				} else {
-					err = f.SetCellValue(name, cell, v)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Peserta", Rows: peserta},
+		xlsxtest.Tab{Name: "Responden", Rows: responden},
+		xlsxtest.Tab{Name: "Kelompok", Rows: kelompok},
+		xlsxtest.Tab{Name: "Wilayah", Rows: wilayah},
+	)
 }
 
 // htTags are the elements pantau's templates write; anything else in a page

@@ -285,7 +285,7 @@ func handleHelp(pages *pageTemplates) echo.HandlerFunc {
 
 func handleHealth(db *queries.DB) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := db.SQL().PingContext(c.Request().Context()); err != nil {
+		if err := db.Ping(c.Request().Context()); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

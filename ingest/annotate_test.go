@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 )
 
@@ -53,14 +54,6 @@ func anWrite(t *testing.T, f *excelize.File) []byte {
 	buf, err := f.WriteToBuffer()
 	anMust(t, err)
 	return buf.Bytes()
-}
-
-func anOpen(t *testing.T, data []byte) *excelize.File {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	anMust(t, err)
-	t.Cleanup(func() { f.Close() })
-	return f
 }
 
 func anAnnotate(t *testing.T, data []byte, r *ingest.Report, lang string) []byte {
@@ -146,7 +139,7 @@ func TestAnnotateSurvey(t *testing.T) {
 		t.Fatalf("want %d errors\n%s", len(anBroken), problems(r))
 	}
 	out := anAnnotate(t, data, r, "id")
-	orig, got := anOpen(t, data), anOpen(t, out)
+	orig, got := xlsxtest.Open(t, data), xlsxtest.Open(t, out)
 
 	if list := got.GetSheetList(); list[0] != "Kesalahan" || got.GetActiveSheetIndex() != 0 ||
 		!slices.Equal(list[1:], orig.GetSheetList()) {
@@ -223,7 +216,7 @@ func TestAnnotateSurvey(t *testing.T) {
 	equalList(t, "defined names", anDefinedNames(got), anDefinedNames(orig))
 
 	// The user fixes the cells in the annotated file and uploads it again.
-	fixed := anOpen(t, out)
+	fixed := xlsxtest.Open(t, out)
 	for _, b := range anBroken {
 		anMust(t, fixed.SetCellValue("Responden", b.cell, b.good))
 	}
@@ -261,7 +254,7 @@ func TestAnnotateTwice(t *testing.T) {
 	data := anSurvey(t)
 	once := anAnnotate(t, data, anDryRun(e, "survei.xlsx", data), "id")
 	twice := anAnnotate(t, once, anDryRun(e, "survei.xlsx", once), "id")
-	f1, f2 := anOpen(t, once), anOpen(t, twice)
+	f1, f2 := xlsxtest.Open(t, once), xlsxtest.Open(t, twice)
 	equalList(t, "sheets", f2.GetSheetList(), f1.GetSheetList())
 	if !slices.EqualFunc(anRows(t, f1, "Kesalahan"), anRows(t, f2, "Kesalahan"), slices.Equal) {
 		t.Errorf("the second Kesalahan sheet differs:\n%q\n%q", anRows(t, f1, "Kesalahan"), anRows(t, f2, "Kesalahan"))
@@ -278,7 +271,7 @@ func TestAnnotateTwice(t *testing.T) {
 	equalList(t, "defined names", anDefinedNames(f2), anDefinedNames(f1))
 
 	// Fix two cells, break another, and annotate again.
-	f := anOpen(t, twice)
+	f := xlsxtest.Open(t, twice)
 	anMust(t, f.SetCellValue("Responden", "B5", "19/10/2015"))
 	anMust(t, f.SetCellValue("Responden", "C7", "Kab. Malang"))
 	anMust(t, f.SetCellValue("Responden", "C10", "Kab. Narnia"))
@@ -287,8 +280,8 @@ func TestAnnotateTwice(t *testing.T) {
 	if r.ErrorCount != 2 {
 		t.Fatalf("want 2 errors\n%s", problems(r))
 	}
-	f3 := anOpen(t, anAnnotate(t, third, r, "id"))
-	orig := anOpen(t, data)
+	f3 := xlsxtest.Open(t, anAnnotate(t, third, r, "id"))
+	orig := xlsxtest.Open(t, data)
 	c3 := anComments(t, f3, "Responden")
 	equal(t, "C7's comment", c3["C7"], "Ali: cek lagi")
 	equal(t, "B5's comment", c3["B5"], "")
@@ -328,7 +321,7 @@ func TestAnnotateManyErrors(t *testing.T) {
 	if r.ErrorCount != 1100 || len(r.Problems) != 1000 {
 		t.Fatalf("want 1,100 errors, 1,000 listed: %d, %d", r.ErrorCount, len(r.Problems))
 	}
-	f := anOpen(t, anAnnotate(t, file, r, "en"))
+	f := xlsxtest.Open(t, anAnnotate(t, file, r, "en"))
 	rows := anRows(t, f, "Kesalahan")
 	equalList(t, "header", rows[0], []string{"No", "Sheet", "Cell", "Column", "Value", "Problem"})
 	equal(t, "rows", len(rows), 1+1000+1)
@@ -366,7 +359,7 @@ func TestAnnotateQuotedSheetAndFormulaText(t *testing.T) {
 		ingest.Problem{Severity: ingest.SeverityError, Message: "file"})
 	r.ErrorCount, r.ProblemCount = len(r.Problems), len(r.Problems)
 
-	f := anOpen(t, anAnnotate(t, file, r, "id"))
+	f := xlsxtest.Open(t, anAnnotate(t, file, r, "id"))
 	for i, v := range values {
 		n := i + 2
 		if _, loc, _ := f.GetCellHyperLink("Kesalahan", fmt.Sprintf("C%d", n)); loc != "'Survei ''Lama'' 2'!B"+strconv.Itoa(n) {

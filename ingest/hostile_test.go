@@ -14,6 +14,7 @@ import (
 	"pantau/ingest/xlsx"
 	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // Hostile files: everything that is not a good .xlsx, and the .xlsx files
@@ -158,12 +159,7 @@ type hxEnv struct {
 func newHxEnv(t *testing.T) *hxEnv {
 	t.Helper()
 	e := &hxEnv{ctx: context.Background(), dataDir: t.TempDir(), tmpDir: t.TempDir()}
-	db, err := queries.Open(e.ctx, filepath.Join(t.TempDir(), "p.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e.db = db
+	e.db = querytest.Open(t)
 	t.Setenv("TMPDIR", e.tmpDir)
 	return e
 }
@@ -179,11 +175,7 @@ func (e *hxEnv) nothingStored(t *testing.T) {
 		t.Errorf("imports: %+v, want none", imports)
 	}
 	for _, table := range []string{"participants", "respondents", "participant_versions", "respondent_versions", "import_sheets"} {
-		var n int
-		if err := e.db.SQL().QueryRowContext(e.ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n != 0 {
+		if n := querytest.Count(t, e.db, table); n != 0 {
 			t.Errorf("%s holds %d rows, want none", table, n)
 		}
 	}
@@ -350,11 +342,11 @@ func TestFormulaCellReadAsText(t *testing.T) {
 	if !r.OK {
 		t.Fatalf("refused:%s", hxProblems(r))
 	}
-	var name string
-	if err := e.db.SQL().QueryRowContext(e.ctx, "SELECT name FROM participants").Scan(&name); err != nil {
-		t.Fatal(err)
+	names := querytest.Rows(t, e.db, "participants", "name")
+	if len(names) == 0 {
+		t.Fatal("no participant stored")
 	}
-	if name != "y" {
+	if name := names[0]; name != "y" {
 		t.Errorf("name = %q, want the formula's cached text %q", name, "y")
 	}
 }

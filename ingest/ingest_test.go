@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"pantau/ingest"
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // The field facilitators of the 2014 Training of Trainers, by region and
@@ -24,6 +26,20 @@ var wantFacilitators = []string{
 	"Kota Malang|P|2",
 	"Kota Mojokerto|P|1",
 	"Kota Surabaya|P|2",
+}
+
+// countRuns writes each run of equal lines once, followed by "|" and its length.
+func countRuns(lines []string) []string {
+	var out []string
+	for i := 0; i < len(lines); {
+		j := i + 1
+		for j < len(lines) && lines[j] == lines[i] {
+			j++
+		}
+		out = append(out, lines[i]+"|"+strconv.Itoa(j-i))
+		i = j
+	}
+	return out
 }
 
 func (e *env) file(path string) *ingest.Report {
@@ -47,13 +63,35 @@ func TestSampleParticipants(t *testing.T) {
 	equal(t, "new", s.New, 20)
 	equal(t, "participants", e.count("participants"), 20)
 
-	equalList(t, "facilitators by region and gender", e.query(`SELECT region, gender, count(*) FROM participants
-		WHERE field_facilitator GROUP BY ALL ORDER BY 1, 2`), wantFacilitators)
-	equalList(t, "facilitators by gender", e.query(`SELECT count(*), count(*) FILTER (WHERE gender = 'P'), count(*) FILTER (WHERE gender = 'L')
-		FROM participants WHERE field_facilitator`), []string{"14|11|3"})
-	equalList(t, "the named facilitator", e.query(`SELECT name, gender, role FROM participants WHERE region = 'Kab. Mojokerto' AND name = 'Cahyono Agus Rifa''i'`),
+	var facilitators []string // region|gender of each field facilitator, by region and gender
+	var total, female, male int
+	for _, row := range querytest.Stored(t, e.db, "participants", "region", "gender", "field_facilitator") {
+		if row[2] != true {
+			continue
+		}
+		facilitators = append(facilitators, querytest.Line(row[0], row[1]))
+		total++
+		if row[1] == "P" {
+			female++
+		}
+		if row[1] == "L" {
+			male++
+		}
+	}
+	equalList(t, "facilitators by region and gender", countRuns(facilitators), wantFacilitators)
+	equalList(t, "facilitators by gender", []string{fmt.Sprintf("%d|%d|%d", total, female, male)}, []string{"14|11|3"})
+	var named, staff []string
+	for _, row := range querytest.Stored(t, e.db, "participants", "name", "role", "gender", "region", "field_facilitator") {
+		if row[3] == "Kab. Mojokerto" && row[0] == "Cahyono Agus Rifa'i" {
+			named = append(named, querytest.Line(row[0], row[2], row[1]))
+		}
+		if row[4] == false {
+			staff = append(staff, querytest.Line(row[:4]...))
+		}
+	}
+	equalList(t, "the named facilitator", named,
 		[]string{"Cahyono Agus Rifa'i|L|Fasilitator Lapang"})
-	equalList(t, "staff", e.query(`SELECT name, role, gender, region FROM participants WHERE NOT field_facilitator ORDER BY name`), []string{
+	equalList(t, "staff", staff, []string{
 		"Ali Maxoem|Div. Data dan Informasi|NULL|NULL",
 		"Cecilia Susiloretno|Manager Program MAMPU|NULL|NULL",
 		"Dardiri|Vice Manager Program MAMPU|NULL|NULL",
@@ -61,7 +99,7 @@ func TestSampleParticipants(t *testing.T) {
 		"Taufan|Staff Administrasi Program MAMPU|NULL|NULL",
 		"Veronica Yuniar M|Staff Keuangan Program MAMPU|NULL|NULL",
 	})
-	equalList(t, "training", e.query(`SELECT DISTINCT training, training_date, location FROM participants`),
+	equalList(t, "training", slices.Compact(e.rows("participants", "training", "training_date", "location")),
 		[]string{"TOT Organisasi dan Pengorganisasian|2014-09-11|Kota Malang"})
 
 	sum, err := e.db.Summary(e.ctx, queries.Filter{})
@@ -121,11 +159,21 @@ func TestSampleSurvey(t *testing.T) {
 	}
 	equal(t, "respondents", e.count("respondents"), sheetReport(t, r, "Responden").Rows)
 	equal(t, "group stages", e.count("group_stages"), sheetReport(t, r, "Kelompok").Rows)
-	equalList(t, "regions", e.query(`SELECT region, year, umk FROM regions ORDER BY umk DESC`), []string{
+	regionsByUMK := e.rowsBy("regions", []string{"umk"}, "region", "year", "umk")
+	slices.Reverse(regionsByUMK) // the highest first
+	equalList(t, "regions", regionsByUMK, []string{
 		"Kota Surabaya|2014|2200000", "Kab. Sidoarjo|2014|2190000", "Kab. Mojokerto|2014|2050000",
 		"Kab. Malang|2014|1635000", "Kota Malang|2014|1587000", "Kota Batu|2014|1580037",
 		"Kab. Probolinggo|2014|1353750", "Kab. Jember|2014|1270000", "Kota Mojokerto|2014|1250000",
 	})
-	equalList(t, "facilitators who are no participant", e.query(`SELECT DISTINCT facilitator FROM respondents
-		WHERE facilitator NOT IN (SELECT name FROM participants)`), nil)
+	var participants, strangers []string
+	for _, row := range querytest.Stored(t, e.db, "participants", "name") {
+		participants = append(participants, row[0].(string))
+	}
+	for _, row := range querytest.Stored(t, e.db, "respondents", "facilitator") {
+		if f, ok := row[0].(string); ok && !slices.Contains(participants, f) && !slices.Contains(strangers, f) {
+			strangers = append(strangers, f)
+		}
+	}
+	equalList(t, "facilitators who are no participant", strangers, nil)
 }

@@ -11,97 +11,29 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // ---------------------------------------------------------------- workbooks
 
-// serial is a number cell with a date format: what Excel stores for a typed date.
-type serial float64
-
-// layout is what a workbook has besides its cells.
-type layout struct {
-	date1904 bool
-	merges   [][3]string // sheet, first cell, last cell
-	order    []string    // sheet order; default: sorted names
-}
-
-// book writes sheets (name → rows; a nil row is left empty, a nil cell too) to .xlsx bytes.
+// book writes sheets (name → rows; a nil row is left empty, a nil cell
+// too) to .xlsx bytes, in the order of their names.
 func book(t testing.TB, sheets map[string][][]any) []byte {
 	t.Helper()
-	return bookWith(t, layout{}, sheets)
-}
-
-func bookWith(t testing.TB, l layout, sheets map[string][][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	if l.date1904 {
-		yes := true
-		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
-			t.Fatal(err)
-		}
+	var tabs []xlsxtest.Tab
+	for _, name := range slices.Sorted(maps.Keys(sheets)) {
+		tabs = append(tabs, xlsxtest.Tab{Name: name, Rows: sheets[name]})
 	}
-	names := l.order
-	if names == nil {
-		for name := range sheets {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-	}
-	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range names {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[name] {
-			for c, v := range row {
-				if v == nil {
-					continue
-				}
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				switch v := v.(type) {
-				case serial:
-					err = f.SetCellFloat(name, cell, float64(v), -1, 64)
-					if err == nil {
-						err = f.SetCellStyle(name, cell, cell, dateStyle)
-					}
-				default:
-					err = f.SetCellValue(name, cell, v)
-				}
-				if err != nil {
-					t.Fatalf("%s!%s = %v: %v", name, cell, v, err)
-				}
-			}
-		}
-	}
-	for _, m := range l.merges {
-		if err := f.MergeCell(m[0], m[1], m[2]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return xlsxtest.Workbook(t, tabs...)
 }
 
 // rows builds a sheet: a header, then data rows.
@@ -135,13 +67,7 @@ type env struct {
 // newEnv opens a fresh database; committed files go to a folder of their own.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return &env{t: t, ctx: ctx, db: db, dataDir: t.TempDir()}
+	return &env{t: t, ctx: context.Background(), db: querytest.Open(t), dataDir: t.TempDir()}
 }
 
 func (e *env) upload(name string, data []byte, opt ingest.Options) *ingest.Report {
@@ -177,60 +103,46 @@ func (e *env) refused(name string, data []byte) *ingest.Report {
 	return r
 }
 
-// query returns each row as its columns joined by "|": NULL as "NULL", dates as 2006-01-02.
-func (e *env) query(q string, args ...any) []string {
+// rows returns each row of table as its columns joined by "|" (NULL as
+// "NULL", dates as 2006-01-02), sorted by the columns, first column first.
+func (e *env) rows(table string, columns ...string) []string {
 	e.t.Helper()
-	rs, err := e.db.SQL().QueryContext(e.ctx, q, args...)
-	if err != nil {
-		e.t.Fatalf("%s: %v", q, err)
-	}
-	defer rs.Close()
-	cols, _ := rs.Columns()
+	return querytest.Rows(e.t, e.db, table, columns...)
+}
+
+// rowsBy is rows sorted by the columns by first, which are not shown.
+func (e *env) rowsBy(table string, by []string, columns ...string) []string {
+	e.t.Helper()
 	out := []string{}
-	for rs.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
-			e.t.Fatal(err)
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			switch v := v.(type) {
-			case nil:
-				parts[i] = "NULL"
-			case time.Time:
-				parts[i] = v.Format("2006-01-02")
-			default:
-				parts[i] = fmt.Sprint(v)
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	if err := rs.Err(); err != nil {
-		e.t.Fatal(err)
+	for _, row := range querytest.Stored(e.t, e.db, table, append(slices.Clone(by), columns...)...) {
+		out = append(out, querytest.Line(row[len(by):]...))
 	}
 	return out
 }
 
 func (e *env) count(table string) int {
 	e.t.Helper()
-	var n int
-	if err := e.db.SQL().QueryRowContext(e.ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return querytest.Count(e.t, e.db, table)
 }
 
 // currentTables are the four current-state tables.
 var currentTables = []string{"participants", "respondents", "group_stages", "regions"}
 
-// table dumps a whole current table, every column but the bookkeeping ones, ordered.
+// table dumps a whole current table, every column but the bookkeeping ones,
+// each row as {'column': value, ...}, sorted.
 func (e *env) table(name string) []string {
 	e.t.Helper()
-	return e.query(`SELECT CAST(t AS TEXT) FROM (SELECT * EXCLUDE (import_id, row_number) FROM ` + name + `) t ORDER BY 1`)
+	columns := slices.DeleteFunc(querytest.Columns(e.t, e.db, name), func(c string) bool { return c == "import_id" || c == "row_number" })
+	out := []string{}
+	for _, row := range querytest.Stored(e.t, e.db, name, columns...) {
+		fields := make([]string, len(row))
+		for i, v := range row {
+			fields[i] = "'" + columns[i] + "': " + querytest.Text(v)
+		}
+		out = append(out, "{"+strings.Join(fields, ", ")+"}")
+	}
+	slices.Sort(out)
+	return out
 }
 
 // snapshot is the full current state.
@@ -334,16 +246,16 @@ func TestHeaderBelowTitleRows(t *testing.T) {
 		resp("R1", "Kab. Jember"),
 		resp("R2", "Kota Batu"),
 	}
-	data := bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet})
+	data := xlsxtest.Workbook(t, xlsxtest.Tab{Name: "Responden", Rows: sheet, Merge: []string{"A1:D1"}})
 	r := e.commit("judul.xlsx", data)
 	s := sheetReport(t, r, "Responden")
 	equal(t, "rows", s.Rows, 2)
 	equal(t, "new", s.New, 2)
-	equalList(t, "stored", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Jember", "R2|Kota Batu"})
+	equalList(t, "stored", e.rows("respondents", "respondent_id", "region"), []string{"R1|Kab. Jember", "R2|Kota Batu"})
 
 	// A problem of the data is located by the sheet's own row numbers.
 	sheet = append(sheet, resp("R3", "Kab. Malng"))
-	r = e.refused("judul2.xlsx", bookWith(t, layout{merges: [][3]string{{"Responden", "A1", "D1"}}}, map[string][][]any{"Responden": sheet}))
+	r = e.refused("judul2.xlsx", xlsxtest.Workbook(t, xlsxtest.Tab{Name: "Responden", Rows: sheet, Merge: []string{"A1:D1"}}))
 	if _, ok := problemAt(r, "Responden", "C7"); !ok {
 		t.Errorf("want a problem at Responden!C7\n%s", problems(r))
 	}
@@ -389,19 +301,19 @@ func TestHeaderWithinTwentyRows(t *testing.T) {
 func TestSheetNamesAndColumns(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	data := bookWith(t, layout{order: []string{"Catatan", "  daftar PESERTA ", "SURVEY", "Sheet3"}}, map[string][][]any{
-		"Catatan": {{"hanya catatan"}},
-		"  daftar PESERTA ": {
+	data := xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Catatan", Rows: [][]any{{"hanya catatan"}}},
+		xlsxtest.Tab{Name: "  daftar PESERTA ", Rows: [][]any{
 			// English names, another order, a unit, an unknown column.
 			{"role", "GENDER", "full_name?", "Region", "Name", "Participant_ID", "Date (hari pertama)"},
 			{"Faslap", "L", "x", "KAB MALANG", "Budi", "P-1", "11/09/2014"},
-		},
-		"SURVEY": {
+		}},
+		xlsxtest.Tab{Name: "SURVEY", Rows: [][]any{
 			{"Respondent ID", "catatan petugas", "Monthly Wage (Rp)", "type", "kab/kota", "Survey Date", "Umur (tahun)", "masalah_a", "No. HP"},
 			{"R1", "ramah", "Rp 1.250.000", "self-employed", "Kota Malang", "2014-09-12", 41, "ya", "0812"},
-		},
-		"Sheet3": {},
-	})
+		}},
+		xlsxtest.Tab{Name: "Sheet3"},
+	)
 	r := e.commit("alias.xlsx", data)
 	equalList(t, "ignored sheets", r.IgnoredSheets, []string{"Catatan", "Sheet3"})
 	equal(t, "sheets", len(r.Sheets), 2)
@@ -412,9 +324,9 @@ func TestSheetNamesAndColumns(t *testing.T) {
 	equal(t, "survey kind", s.Kind, "respondents")
 	equalList(t, "survey ignored columns", s.IgnoredColumns, []string{"catatan petugas", "No. HP"})
 
-	equalList(t, "participants", e.query(`SELECT participant_id, name, gender, role, field_facilitator, region, training_date FROM participants`),
+	equalList(t, "participants", e.rows("participants", "participant_id", "name", "gender", "role", "field_facilitator", "region", "training_date"),
 		[]string{"P-1|Budi|L|Fasilitator Lapang|true|Kab. Malang|2014-09-11"})
-	equalList(t, "respondents", e.query(`SELECT respondent_id, survey_date, region, work_type, age, monthly_wage, p_a, p_b FROM respondents`),
+	equalList(t, "respondents", e.rows("respondents", "respondent_id", "survey_date", "region", "work_type", "age", "monthly_wage", "p_a", "p_b"),
 		[]string{"R1|2014-09-12|Kota Malang|SE|41|1250000|true|NULL"})
 }
 
@@ -446,11 +358,11 @@ func TestSheetAliases(t *testing.T) {
 	}
 	e := newEnv(t)
 	for _, file := range files {
-		book := map[string][][]any{}
+		named := map[string][][]any{}
 		for name, kind := range file {
-			book[name] = sheets[kind]
+			named[name] = sheets[kind]
 		}
-		r := e.upload("x.xlsx", bookWith(t, layout{}, book), ingest.Options{DryRun: true})
+		r := e.upload("x.xlsx", book(t, named), ingest.Options{DryRun: true})
 		got := map[string]string{}
 		for _, s := range r.Sheets {
 			got[s.Sheet] = s.Kind
@@ -607,7 +519,7 @@ func TestColumnAliases(t *testing.T) {
 		}
 		for _, i := range rd.cases {
 			tc := tests[i]
-			got := e.query(fmt.Sprintf(`SELECT %s FROM %s`, tc.column, bases[tc.sheet].table))
+			got := e.rows(bases[tc.sheet].table, tc.column)
 			if !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("%s %q = %v: stored %s %q, want %q", tc.sheet, tc.header, tc.value, tc.column, got, tc.want)
 			}
@@ -621,10 +533,10 @@ func TestColumnAliases(t *testing.T) {
 func TestTwoSheetsOfOneKind(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.refused("dua.xlsx", bookWith(t, layout{order: []string{"Responden", "Survey"}}, map[string][][]any{
-		"Responden": rows(respHeader, resp("R1", "Kab. Jember")),
-		"Survey":    rows(respHeader, resp("R2", "Kab. Jember")),
-	}))
+	r := e.refused("dua.xlsx", xlsxtest.Workbook(t,
+		xlsxtest.Tab{Name: "Responden", Rows: rows(respHeader, resp("R1", "Kab. Jember"))},
+		xlsxtest.Tab{Name: "Survey", Rows: rows(respHeader, resp("R2", "Kab. Jember"))},
+	))
 	p, ok := problemAt(r, "Survey", "")
 	if !ok {
 		t.Fatalf("want a problem of sheet Survey\n%s", problems(r))
@@ -681,7 +593,7 @@ func TestTotalsAndBlankRows(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("problems:\n got  %+v\n want %+v", got, want)
 	}
-	equalList(t, "stored", e.query(`SELECT respondent_id, monthly_wage FROM respondents ORDER BY 1`), []string{"R1|1000000", "R2|500000"})
+	equalList(t, "stored", e.rows("respondents", "respondent_id", "monthly_wage"), []string{"R1|1000000", "R2|500000"})
 
 	// Above the first data row a "Total" is data, and here a bad one.
 	r = e.refused("total2.xlsx", book(t, map[string][][]any{"Responden": {header, {nil, "Total", "11/09/2014", "Kab. Jember", "POS"}, {nil, "R1", "kemarin", "Kab. Jember", "POS"}}}))
@@ -697,7 +609,7 @@ func TestTextTrimmedAndFolded(t *testing.T) {
 		"Peserta": rows([]any{"Nama", "Jabatan", "Wilayah", "Kegiatan", "Lokasi"},
 			[]any{"  Siti   Aminah ", " Fasilitator   Lapang ", "  kab.   jember ", "ToT\u00a0 Organisasi\tdan  Pengorganisasian", " Kota\n Malang "}),
 	}))
-	equalList(t, "participants", e.query(`SELECT name, role, region, training, location FROM participants`),
+	equalList(t, "participants", e.rows("participants", "name", "role", "region", "training", "location"),
 		[]string{"Siti Aminah|Fasilitator Lapang|Kab. Jember|ToT Organisasi dan Pengorganisasian|Kota Malang"})
 
 	// The key is the normalised text: the same person spelled with other spaces is unchanged.
@@ -721,10 +633,10 @@ func TestRowNumbersStored(t *testing.T) {
 		"Kelompok":  rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, nil, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
 		"Wilayah":   rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Jember", 2014, 1270000}),
 	}))
-	equalList(t, "respondents", e.query(`SELECT respondent_id, row_number FROM respondents ORDER BY 1`), []string{"R1|3", "R2|5"})
-	equalList(t, "participants", e.query(`SELECT name, row_number FROM participants`), []string{"Ani|2"})
-	equalList(t, "group_stages", e.query(`SELECT group_code, row_number FROM group_stages`), []string{"G1|3"})
-	equalList(t, "regions", e.query(`SELECT region, row_number FROM regions`), []string{"Kab. Jember|2"})
+	equalList(t, "respondents", e.rows("respondents", "respondent_id", "row_number"), []string{"R1|3", "R2|5"})
+	equalList(t, "participants", e.rows("participants", "name", "row_number"), []string{"Ani|2"})
+	equalList(t, "group_stages", e.rows("group_stages", "group_code", "row_number"), []string{"G1|3"})
+	equalList(t, "regions", e.rows("regions", "region", "row_number"), []string{"Kab. Jember|2"})
 }
 
 // ---------------------------------------------------------------- values
@@ -745,13 +657,13 @@ func TestDatesStored(t *testing.T) {
 	}
 	tests := map[bool][]form{
 		false: append(slices.Clone(text),
-			form{serial(41893), "2014-09-11"}, form{serial(41893.75), "2014-09-11"}, form{41893, "2014-09-11"},
-			form{"41893", "2014-09-11"}, form{serial(42429), "2016-02-29"},
+			form{xlsxtest.Serial(41893), "2014-09-11"}, form{xlsxtest.Serial(41893.75), "2014-09-11"}, form{41893, "2014-09-11"},
+			form{"41893", "2014-09-11"}, form{xlsxtest.Serial(42429), "2016-02-29"},
 			form{time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC), "2014-09-11"}),
 		// In the 1904 system the same day is 1462 lower.
 		true: append(slices.Clone(text),
-			form{serial(40431), "2014-09-11"}, form{serial(40431.75), "2014-09-11"}, form{40431, "2014-09-11"},
-			form{"40431", "2014-09-11"}, form{serial(40967), "2016-02-29"},
+			form{xlsxtest.Serial(40431), "2014-09-11"}, form{xlsxtest.Serial(40431.75), "2014-09-11"}, form{40431, "2014-09-11"},
+			form{"40431", "2014-09-11"}, form{xlsxtest.Serial(40967), "2016-02-29"},
 			form{time.Date(2014, 9, 11, 0, 0, 0, 0, time.UTC), "2014-09-11"}),
 	}
 	for _, date1904 := range []bool{false, true} {
@@ -761,15 +673,20 @@ func TestDatesStored(t *testing.T) {
 			for i, f := range tests[date1904] {
 				sheet = append(sheet, []any{fmt.Sprintf("R%02d", i), f.cell, "Kab. Jember", "POS"})
 			}
-			e.commit("tanggal.xlsx", bookWith(t, layout{date1904: date1904}, map[string][][]any{"Responden": sheet}))
-			got := e.query(`SELECT survey_date FROM respondents ORDER BY respondent_id`)
+			e.commit("tanggal.xlsx", xlsxtest.WorkbookWith(t, xlsxtest.Options{Date1904: date1904}, xlsxtest.Tab{Name: "Responden", Rows: sheet}))
+			got := e.rowsBy("respondents", []string{"respondent_id"}, "survey_date")
 			for i, f := range tests[date1904] {
 				if i >= len(got) || got[i] != f.want {
 					t.Errorf("%v (%T): want %s, got %v", f.cell, f.cell, f.want, got[min(i, len(got)-1)])
 				}
 			}
-			if typ := e.query(`SELECT typeof(survey_date) FROM respondents LIMIT 1`); !slices.Equal(typ, []string{"DATE"}) {
-				t.Errorf("survey_date is %v, want DATE", typ)
+			// Stored as a date, not as text: the driver gives a time.Time.
+			dates := querytest.Stored(t, e.db, "respondents", "survey_date")
+			if len(dates) == 0 {
+				t.Fatal("no survey date stored")
+			}
+			if _, ok := dates[0][0].(time.Time); !ok {
+				t.Errorf("survey_date %v is stored as %T, want DATE (time.Time)", dates[0][0], dates[0][0])
 			}
 		})
 	}
@@ -797,15 +714,26 @@ func TestYesNoStored(t *testing.T) {
 		want = append(want, fmt.Sprintf("%s|%s|true", id, tc.want))
 	}
 	e.commit("yatidak.xlsx", book(t, map[string][][]any{"Responden": sheet}))
-	got := e.query(`SELECT respondent_id, p_a, p_d FROM respondents ORDER BY 1`)
+	got := e.rows("respondents", "respondent_id", "p_a", "p_d")
 	for i := range want {
 		if i >= len(got) || got[i] != want[i] {
 			t.Errorf("%q: want %s, got %v", tests[i].cell, want[i], got)
 		}
 	}
 	// Blank and Tidak stay apart: three unanswered, the rest answered.
-	equalList(t, "answered", e.query(`SELECT count(p_a), count(*) FILTER (WHERE p_a IS NULL), count(*) FILTER (WHERE NOT p_a) FROM respondents`),
-		[]string{"19|3|10"})
+	var answered, blank, no int
+	for _, row := range querytest.Stored(t, e.db, "respondents", "p_a") {
+		switch row[0] {
+		case nil:
+			blank++
+		case false:
+			answered++
+			no++
+		default:
+			answered++
+		}
+	}
+	equalList(t, "answered", []string{fmt.Sprintf("%d|%d|%d", answered, blank, no)}, []string{"19|3|10"})
 }
 
 func TestMoneyStored(t *testing.T) {
@@ -826,14 +754,21 @@ func TestMoneyStored(t *testing.T) {
 		sheet = append(sheet, append(resp(fmt.Sprintf("R%02d", i), "Kab. Jember"), tc.cell))
 	}
 	e.commit("upah.xlsx", book(t, map[string][][]any{"Responden": sheet}))
-	got := e.query(`SELECT monthly_wage FROM respondents ORDER BY respondent_id`)
+	got := e.rowsBy("respondents", []string{"respondent_id"}, "monthly_wage")
 	for i, tc := range tests {
 		if i >= len(got) || got[i] != tc.want {
 			t.Errorf("%q: want %s, got %v", tc.cell, tc.want, got)
 		}
 	}
-	if typ := e.query(`SELECT typeof(monthly_wage) FROM respondents LIMIT 1`); !slices.Equal(typ, []string{"BIGINT"}) {
-		t.Errorf("monthly_wage is %v, want BIGINT", typ)
+	// Stored as a BIGINT, which the driver gives as an int64 (an INTEGER as an int32).
+	wages := querytest.Stored(t, e.db, "respondents", "monthly_wage")
+	if len(wages) == 0 {
+		t.Error("no wage stored")
+	}
+	for _, w := range wages {
+		if _, ok := w[0].(int64); !ok && w[0] != nil {
+			t.Errorf("monthly_wage %v is stored as %T, want BIGINT (int64)", w[0], w[0])
+		}
 	}
 }
 
@@ -852,9 +787,9 @@ func TestOtherValuesStored(t *testing.T) {
 			[]any{"G1", "Kab. Jember", "3. Pertemuan Kelompok", "13/09/2014", 12},
 			[]any{"G1", "Kab. Jember", "pembentukan kelompok", "14/09/2014", 15}),
 	}))
-	equalList(t, "respondents", e.query(`SELECT respondent_id, region, gender, age, work_type FROM respondents ORDER BY 1`), []string{
+	equalList(t, "respondents", e.rows("respondents", "respondent_id", "region", "gender", "age", "work_type"), []string{
 		"R1|Kota Surabaya|P|10|POS", "R2|Kota Batu|L|100|SE", "R3|Kab. Jember|NULL|NULL|SE", "R4|Kab. Jember|P|45|POS"})
-	equalList(t, "group stages", e.query(`SELECT group_code, stage, reached_on, members FROM group_stages ORDER BY stage`), []string{
+	equalList(t, "group stages", e.rowsBy("group_stages", []string{"stage"}, "group_code", "stage", "reached_on", "members"), []string{
 		"G1|1|2014-09-11|NULL", "G1|2|2014-09-12|0", "G1|3|2014-09-13|12", "G1|4|2014-09-14|15"})
 }
 
@@ -918,11 +853,11 @@ func TestFormsStored(t *testing.T) {
 			}
 		}
 	}
-	check("region", regions, e.query(`SELECT region FROM respondents ORDER BY respondent_id`))
-	check("gender", genders, e.query(`SELECT gender FROM respondents ORDER BY respondent_id`))
-	check("work type", workTypes, e.query(`SELECT work_type FROM respondents ORDER BY respondent_id`))
-	check("stage", stageForms, e.query(`SELECT stage FROM group_stages ORDER BY group_code`))
-	check("role", roles, e.query(`SELECT role, field_facilitator FROM participants ORDER BY name`))
+	check("region", regions, e.rowsBy("respondents", []string{"respondent_id"}, "region"))
+	check("gender", genders, e.rowsBy("respondents", []string{"respondent_id"}, "gender"))
+	check("work type", workTypes, e.rowsBy("respondents", []string{"respondent_id"}, "work_type"))
+	check("stage", stageForms, e.rowsBy("group_stages", []string{"group_code"}, "stage"))
+	check("role", roles, e.rowsBy("participants", []string{"name"}, "role", "field_facilitator"))
 }
 
 // The key of a participant is ID Peserta when given, else name, role and region.
@@ -937,9 +872,15 @@ func TestParticipantKeys(t *testing.T) {
 		[]any{nil, "Budi", "Faslap", "Kota Batu"},        // another region: another person
 		[]any{nil, "budi", "faslap", "jember"})}))        // the same person
 	equalList(t, "counts", counts(r), []string{"participants:1/2/0"})
-	equalList(t, "participants", e.query(`SELECT participant_id, name, region FROM participants ORDER BY name, region`), []string{
+	equalList(t, "participants", e.rowsBy("participants", []string{"name", "region"}, "participant_id", "name", "region"), []string{
 		"p1|Ani Rahayu|Kota Batu", "NULL|Budi|Kota Batu", "NULL|budi|Kab. Jember"})
-	equalList(t, "budi", e.query(`SELECT name FROM participants WHERE key LIKE 'budi|%' ORDER BY key`), []string{"budi", "Budi"})
+	var budi []string
+	for _, row := range querytest.Stored(t, e.db, "participants", "key", "name") {
+		if strings.HasPrefix(row[0].(string), "budi|") {
+			budi = append(budi, row[1].(string))
+		}
+	}
+	equalList(t, "budi", budi, []string{"budi", "Budi"})
 }
 
 // ---------------------------------------------------------------- problems
@@ -1164,7 +1105,7 @@ func TestNewRegion(t *testing.T) {
 		"{'key': kab. bogor|2014, 'region': Kab. Bogor, 'added': true, 'province': Jawa Barat, 'year': 2014, 'umk': 2242240}",
 		"{'key': kota batu|2014, 'region': Kota Batu, 'added': false, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037}",
 	})
-	equalList(t, "respondents", e.query(`SELECT respondent_id, region FROM respondents ORDER BY 1`), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
+	equalList(t, "respondents", e.rows("respondents", "respondent_id", "region"), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
 
 	// A new name near a known one is added, with a warning that does not block.
 	r = e.commit("typo.xlsx", book(t, map[string][][]any{
@@ -1181,7 +1122,13 @@ func TestNewRegion(t *testing.T) {
 
 	// A later file knows it without a Wilayah sheet.
 	e.commit("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "KAB. BOGOR"))}))
-	equalList(t, "later", e.query(`SELECT region FROM respondents WHERE respondent_id = 'R4'`), []string{"Kab. Bogor"})
+	var later []string
+	for _, row := range querytest.Stored(t, e.db, "respondents", "respondent_id", "region") {
+		if row[0] == "R4" {
+			later = append(later, querytest.Text(row[1]))
+		}
+	}
+	equalList(t, "later", later, []string{"Kab. Bogor"})
 
 	// Without it, a fresh database does not know Kab. Bogor.
 	e2 := newEnv(t)

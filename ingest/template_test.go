@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +13,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pantau/ingest"
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // templateSheets is the contract of the templates: the main data sheet first.
@@ -58,12 +59,7 @@ func openTemplate(t *testing.T, workbook string) *excelize.File {
 	if err := ingest.WriteTemplate(&buf, workbook); err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
+	return xlsxtest.Open(t, buf.Bytes())
 }
 
 func TestWriteTemplateUnknownWorkbook(t *testing.T) {
@@ -220,12 +216,7 @@ func TestTemplateFilledInIngests(t *testing.T) {
 	tables := map[string]string{"Peserta": "participants", "Responden": "respondents", "Kelompok": "group_stages", "Wilayah": "regions"}
 	for workbook, names := range templateSheets {
 		t.Run(workbook, func(t *testing.T) {
-			ctx := context.Background()
-			db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := querytest.Open(t)
 			opt := ingest.Options{By: "test", DataDir: t.TempDir()}
 
 			f := openTemplate(t, workbook)
@@ -257,11 +248,7 @@ func TestTemplateFilledInIngests(t *testing.T) {
 				if s.Rows != wantRows[s.Sheet] || s.New != wantRows[s.Sheet] {
 					t.Errorf("%s: %d rows, %d new; want %d", s.Sheet, s.Rows, s.New, wantRows[s.Sheet])
 				}
-				var stored int
-				if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM "+tables[s.Sheet]).Scan(&stored); err != nil {
-					t.Fatal(err)
-				}
-				if stored != wantRows[s.Sheet] {
+				if stored := querytest.Count(t, db, tables[s.Sheet]); stored != wantRows[s.Sheet] {
 					t.Errorf("%s: %d rows stored in %s, want %d", s.Sheet, stored, tables[s.Sheet], wantRows[s.Sheet])
 				}
 			}
@@ -334,21 +321,27 @@ func fillTemplateSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
 
 // checkStoredSurvey looks at rows the survey template's drop-downs produced.
 func checkStoredSurvey(t *testing.T, db *queries.DB) {
-	ctx := context.Background()
-	var surveyed time.Time
-	var gender string
-	err := db.SQL().QueryRowContext(ctx, "SELECT survey_date, gender FROM respondents WHERE region = 'Kab. Malang'").Scan(&surveyed, &gender)
-	if err != nil {
-		t.Fatal(err)
+	var malang [][]any
+	for _, row := range querytest.Stored(t, db, "respondents", "region", "survey_date", "gender") {
+		if row[0] == "Kab. Malang" {
+			malang = append(malang, row[1:])
+		}
 	}
+	if len(malang) == 0 {
+		t.Fatal("no respondent of Kab. Malang stored")
+	}
+	surveyed, _ := malang[0][0].(time.Time)
+	gender, _ := malang[0][1].(string)
 	// Row i holds the i-th region and the date i days after the first.
 	i := slices.Index(ingest.NewRegions().Names(), "Kab. Malang")
 	if want := templateFirstDate.AddDate(0, 0, i); !surveyed.Equal(want) || (gender != "P" && gender != "L") {
 		t.Errorf("Kab. Malang: surveyed %v, gender %q; want %v and P or L", surveyed, gender, want)
 	}
-	var groups int
-	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM group_stages WHERE stage = 3").Scan(&groups); err != nil {
-		t.Fatal(err)
+	groups := 0
+	for _, row := range querytest.Rows(t, db, "group_stages", "stage") {
+		if row == "3" {
+			groups++
+		}
 	}
 	if groups == 0 {
 		t.Error(`no group reached stage 3; "3. Pertemuan Kelompok" was not read`)

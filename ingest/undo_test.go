@@ -129,8 +129,7 @@ func TestReupload(t *testing.T) {
 	equalList(t, "C counts", counts(c), wantCountsC)
 
 	// The current tables hold C's values, and B's rows C left out.
-	equalList(t, "respondents", e.query(`SELECT respondent_id, survey_date, region, district, facilitator, gender, age, work_type, monthly_wage, p_a, p_h
-		FROM respondents ORDER BY key`), []string{
+	equalList(t, "respondents", e.rowsBy("respondents", []string{"key"}, "respondent_id", "survey_date", "region", "district", "facilitator", "gender", "age", "work_type", "monthly_wage", "p_a", "p_h"), []string{
 		"R1|2014-10-01|Kab. Jember|Sumbersari|Ani|P|30|POS|600000|true|true",
 		"R2|2014-10-02|Kab. Jember|Patrang|Ani|P|41|SE|850000|false|NULL",
 		"R3|2014-10-03|Kab. Bogor|NULL|NULL|NULL|NULL|POS|NULL|NULL|false",
@@ -138,11 +137,11 @@ func TestReupload(t *testing.T) {
 		"r5|2014-10-05|Kota Batu|Bumiaji|ani|P|52|SE|0|false|false",
 		"R6|2014-10-06|Kab. Jember|Kaliwates|Citra|P|35|POS|700000|true|true",
 	})
-	equalList(t, "group stages", e.query(`SELECT group_code, stage, reached_on, members FROM group_stages ORDER BY stage`), []string{
+	equalList(t, "group stages", e.rowsBy("group_stages", []string{"stage"}, "group_code", "stage", "reached_on", "members"), []string{
 		"G1|1|2014-10-01|NULL", "G1|2|2014-10-15|10", "G1|3|2014-11-01|10"})
-	equalList(t, "regions", e.query(`SELECT region, province, year, umk FROM regions ORDER BY region`), []string{
+	equalList(t, "regions", e.rows("regions", "region", "province", "year", "umk"), []string{
 		"Kab. Bogor|Jawa Barat|2014|2242240", "Kota Batu|Jawa Timur|2014|1600000"})
-	equalList(t, "participants", e.query(`SELECT name, training, training_date FROM participants ORDER BY name`), []string{
+	equalList(t, "participants", e.rows("participants", "name", "training", "training_date"), []string{
 		"Ani|ToT 2|2014-09-11", "Budi|ToT|2014-09-11", "Citra|ToT 2|2014-09-12"})
 
 	// The same bytes again, under any name: nothing changes, and the report says so.
@@ -332,7 +331,7 @@ func TestUndoKeepsRowsOfLaterImports(t *testing.T) {
 	second := e.commit("bulan2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Jember"), resp("R2", "Kab. Jember"))}))
 	equalList(t, "second", counts(second), []string{"respondents:1/0/1"})
 	err := e.db.Undo(e.ctx, *first.ImportID, "tester")
-	got := e.query(`SELECT respondent_id FROM respondents ORDER BY 1`)
+	got := e.rows("respondents", "respondent_id")
 	switch {
 	case err != nil && strings.Contains(err.Error(), fmt.Sprint(*second.ImportID)):
 		// refused, naming the later import: fine

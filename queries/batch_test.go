@@ -10,18 +10,8 @@ import (
 	"time"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
-
-// MustOpenDB opens a fresh database file in a temp folder.
-func MustOpenDB(t testing.TB) *queries.DB {
-	t.Helper()
-	db, err := queries.Open(context.Background(), filepath.Join(t.TempDir(), "pantau.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func respondent(id, region string, wage int64) queries.Respondent {
 	r := queries.Respondent{Row: 2, Key: strings.ToLower(id), ID: id, Region: region, WorkType: "POS",
@@ -56,7 +46,7 @@ func commit(t *testing.T, db *queries.DB, name string, rs ...queries.Respondent)
 // currentRespondents dumps the whole current table, ordered, for exact comparison.
 func currentRespondents(t *testing.T, db *queries.DB) []string {
 	t.Helper()
-	rows, err := db.SQL().Query(`SELECT CAST(r AS TEXT) FROM (SELECT * EXCLUDE (import_id, row_number) FROM respondents) r ORDER BY 1`)
+	rows, err := queries.RawSQL(db).Query(`SELECT CAST(r AS TEXT) FROM (SELECT * EXCLUDE (import_id, row_number) FROM respondents) r ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +63,7 @@ func currentRespondents(t *testing.T, db *queries.DB) []string {
 }
 
 func TestCommitClassifiesAndUndoRestores(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	id1, c := commit(t, db, "one", respondent("R-1", "Kota Malang", 1000), respondent("R-2", "Kab. Jember", -1))
 	if want := (queries.Counts{New: 2}); c != want {
 		t.Fatalf("first import: got %+v, want %+v", c, want)
@@ -121,7 +111,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 { // 001_init, 002_users
+		if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 { // 001_init, 002_users
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
 		db.Close()
@@ -131,7 +121,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 // DataVersion goes up by two after each commit and undo that succeeds (odd
 // only while it lands), and only then.
 func TestDataVersion(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	check := func(step string, want uint64) {
 		t.Helper()

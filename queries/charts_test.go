@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // trained is a participant who attended a training; date "" is undated. An
@@ -47,7 +48,7 @@ const (
 // a small survey with products and wages, UMKs, and an organizing log whose
 // figures the tests below know by hand.
 func chartsDB(t testing.TB) *queries.DB {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	commitBatch(t, db, func(b *queries.Batch) error {
 		atTOT := func(name, role, region, gender string) queries.Participant {
 			return trained(person(name, role, region, gender, role == faslap), "", tot, "2014-09-11")
@@ -634,7 +635,7 @@ func TestChartsOfAnEmptyDatabase(t *testing.T) {
 		"FacilitatorRoster":    "[]",
 		"StaffByRole":          "[]",
 	}
-	got := chartResults(t, MustOpenDB(t), queries.Filter{})
+	got := chartResults(t, querytest.Open(t), queries.Filter{})
 	for name, w := range want {
 		if got[name] != w {
 			t.Errorf("%s:\n got %s\nwant %s", name, got[name], w)
@@ -661,7 +662,7 @@ func TestChartsJSON(t *testing.T) {
 }
 
 func TestChartsRefuseInvalidFilter(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	metrics := map[string]func(queries.Filter) error{
 		"ProblemsByWorkType":   func(f queries.Filter) error { _, err := db.ProblemsByWorkType(ctx, f); return err },

@@ -101,9 +101,6 @@ func (db *DB) Close() error {
 	return err
 }
 
-// SQL exposes the handle for tests and for the read queries of this package.
-func (db *DB) SQL() *sql.DB { return db.sql }
-
 // migrate applies the embedded migrations/NNN_name.sql files in order, each in
 // its own transaction, recording each in schema_migrations.
 func (db *DB) migrate(ctx context.Context) error {

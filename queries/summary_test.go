@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // commitBatch stages what add stages and commits it as one import.
@@ -67,7 +68,7 @@ func logged(code, region string, stage int, date string, members int) queries.Gr
 
 // summaryDB holds a small data set whose figures the tests below know by hand.
 func summaryDB(t testing.TB) *queries.DB {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	commitBatch(t, db, func(b *queries.Batch) error {
 		for _, p := range []queries.Participant{
 			person("Ani", "Fasilitator Lapang", "Kota Malang", "P", true),
@@ -396,7 +397,7 @@ func TestMetricsAlone(t *testing.T) {
 }
 
 func TestSummaryRefusesInvalidFilter(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	for _, f := range []queries.Filter{
 		{Gender: "X"},
 		{Gender: "p"},
@@ -531,7 +532,7 @@ func TestSummaryJSONOfNothing(t *testing.T) {
 		t.Errorf("JSON:\n got %s\nwant %s", data, want)
 	}
 	// An empty database gives the same figures.
-	empty, err := MustOpenDB(t).Summary(context.Background(), queries.Filter{Regions: []string{"Kota Surabaya"}})
+	empty, err := querytest.Open(t).Summary(context.Background(), queries.Filter{Regions: []string{"Kota Surabaya"}})
 	if err != nil {
 		t.Fatal(err)
 	}

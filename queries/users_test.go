@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 const goodPassword = "kata-sandi-rahasia"
@@ -69,7 +70,7 @@ func TestRoleAllows(t *testing.T) {
 }
 
 func TestAddUser(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	if list, err := db.Users(ctx); err != nil || list == nil || len(list) != 0 {
 		t.Fatalf("users of an empty database: %#v, %v; want an empty, non-nil list", list, err)
@@ -118,7 +119,7 @@ func TestAddUser(t *testing.T) {
 }
 
 func TestPasswordRules(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	for _, tt := range []struct {
 		password string
@@ -160,10 +161,10 @@ func TestPasswordRules(t *testing.T) {
 }
 
 func TestPasswordStoredHashed(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	mustAddUser(t, db, "ani", queries.Viewer)
 	var hash string
-	if err := db.SQL().QueryRow(`SELECT password_hash FROM users WHERE username = 'ani'`).Scan(&hash); err != nil {
+	if err := queries.RawSQL(db).QueryRow(`SELECT password_hash FROM users WHERE username = 'ani'`).Scan(&hash); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(hash, goodPassword) || !strings.HasPrefix(hash, "$2a$") {
@@ -172,7 +173,7 @@ func TestPasswordStoredHashed(t *testing.T) {
 }
 
 func TestAuthenticate(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	mustAddUser(t, db, "ani", queries.Uploader)
 	mustAddUser(t, db, "budi", queries.Viewer)
@@ -219,14 +220,14 @@ func TestAuthenticate(t *testing.T) {
 func sessionCount(t *testing.T, db *queries.DB, user string) int {
 	t.Helper()
 	var n int
-	if err := db.SQL().QueryRow(`SELECT count(*) FROM sessions WHERE username = ?`, user).Scan(&n); err != nil {
+	if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM sessions WHERE username = ?`, user).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
 
 func TestSessions(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	mustAddUser(t, db, "ani", queries.Admin)
 
@@ -286,7 +287,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestDeleteExpiredSessions(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	mustAddUser(t, db, "ani", queries.Viewer)
 	short, shortExpires, err := db.CreateSession(ctx, "ani", time.Now(), time.Minute)
@@ -316,14 +317,14 @@ func TestDeleteExpiredSessions(t *testing.T) {
 
 // Only the SHA-256 of a token is stored: a copy of the database signs nobody in.
 func TestSessionTokenStoredHashed(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	mustAddUser(t, db, "ani", queries.Viewer)
 	token, _, err := db.CreateSession(context.Background(), "ani", time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var row, hash string
-	if err := db.SQL().QueryRow(`SELECT CAST(s AS TEXT), token_hash FROM sessions s`).Scan(&row, &hash); err != nil {
+	if err := queries.RawSQL(db).QueryRow(`SELECT CAST(s AS TEXT), token_hash FROM sessions s`).Scan(&row, &hash); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(row, token) {
@@ -338,7 +339,7 @@ func TestSessionTokenStoredHashed(t *testing.T) {
 // A user's sessions end when the password changes, the user is disabled or
 // removed; and a session of a disabled user is refused even if it is left.
 func TestSessionsEndWithTheUser(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	session := func(user string) string {
 		t.Helper()
@@ -396,11 +397,11 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 
 	// A session left behind for a user disabled some other way is refused too.
 	token = session("ani")
-	if _, err := db.SQL().Exec(`UPDATE users SET disabled = true WHERE username = 'ani'`); err != nil {
+	if _, err := queries.RawSQL(db).Exec(`UPDATE users SET disabled = true WHERE username = 'ani'`); err != nil {
 		t.Fatal(err)
 	}
 	refused("session of a user disabled behind its back", token)
-	if _, err := db.SQL().Exec(`UPDATE users SET disabled = false WHERE username = 'ani'`); err != nil {
+	if _, err := queries.RawSQL(db).Exec(`UPDATE users SET disabled = false WHERE username = 'ani'`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -429,7 +430,7 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 // The last enabled admin can be neither disabled nor removed: nobody could
 // manage users afterwards. With a second admin, both work.
 func TestLastAdminStays(t *testing.T) {
-	db := MustOpenDB(t)
+	db := querytest.Open(t)
 	ctx := context.Background()
 	mustAddUser(t, db, "ani", queries.Admin)
 	mustAddUser(t, db, "budi", queries.Viewer)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 	"pantau/sampledata"
 )
 
@@ -123,11 +124,11 @@ func state(t *testing.T, path string) dbState {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer db.Close()
-	var s dbState
-	err = db.SQL().QueryRow(`SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM respondents),
-		(SELECT count(*) FROM imports WHERE status = 'committed')`).Scan(&s.participants, &s.respondents, &s.imports)
-	if err != nil {
-		t.Fatal(err)
+	s := dbState{participants: querytest.Count(t, db, "participants"), respondents: querytest.Count(t, db, "respondents")}
+	for _, status := range querytest.Rows(t, db, "imports", "status") {
+		if status == "committed" {
+			s.imports++
+		}
 	}
 	return s
 }

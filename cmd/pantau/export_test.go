@@ -2,7 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"math"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 )
 
@@ -36,63 +37,34 @@ func TestExportEqualsSummary(t *testing.T) {
 		if err := json.Unmarshal([]byte(c.mustRun(append([]string{"summary", "--json"}, flags...)...)), &sum); err != nil {
 			t.Fatal(err)
 		}
-		x, err := excelize.OpenFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkWorkbook(t, x, &sum, flags)
-		x.Close()
+		checkWorkbook(t, openWorkbook(t, out), &sum, flags)
 	}
 
 	// English labels, the same figures.
 	out := filepath.Join(c.dir, "summary-en.xlsx")
 	c.mustRun("export", "--out", out, "--lang", "en", "--region", "jember")
-	x, err := excelize.OpenFile(out)
+	x := openWorkbook(t, out)
+	xlsxtest.CellIs(t, x, "Fasilitator", "E4", "Total")
+	xlsxtest.CellIs(t, x, "Ringkasan", "B3", "Kab. Jember") // the region
+}
+
+// openWorkbook opens the workbook at path, closed when the test ends.
+func openWorkbook(t *testing.T, path string) *excelize.File {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
-	if v, _ := x.GetCellValue("Fasilitator", "E4"); v != "Total" {
-		t.Errorf("English workbook: Fasilitator!E4 %q, want Total", v)
-	}
-	if v, _ := x.GetCellValue("Ringkasan", "B3"); v != "Kab. Jember" {
-		t.Errorf("English workbook: Ringkasan!B3 %q, want the region", v)
-	}
+	return xlsxtest.Open(t, data)
 }
 
 // checkWorkbook compares the section sheets' tables with the summary.
 func checkWorkbook(t *testing.T, x *excelize.File, sum *queries.Summary, flags []string) {
 	t.Helper()
-	rows := func(sheet string) [][]string {
-		r, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatalf("%v: %s: %v", flags, sheet, err)
-		}
-		return r
-	}
-	cell := func(r []string, i int) string {
-		if i < len(r) {
-			return r[i]
-		}
-		return ""
-	}
+	rows := func(sheet string) [][]string { return xlsxtest.RawRows(t, x, sheet) }
 	check := func(where string, row []string, from int, want ...any) {
 		t.Helper()
-		for i, w := range want {
-			got, ok := cell(row, from+i), true
-			switch w := w.(type) {
-			case string:
-				ok = got == w
-			case int:
-				ok = got == strconv.Itoa(w)
-			case *float64:
-				v, err := strconv.ParseFloat(got, 64)
-				ok = w == nil && got == "" || w != nil && err == nil && math.Abs(v-*w) < 1e-12
-			}
-			if !ok {
-				t.Errorf("%v: %s column %d: got %q, want %v", flags, where, from+i+1, got, w)
-			}
-		}
+		xlsxtest.CellsAre(t, fmt.Sprintf("%v: %s", flags, where), row, from, want...)
 	}
 	fac := sum.Facilitators
 	r := rows("Fasilitator")
@@ -124,7 +96,7 @@ func checkWorkbook(t *testing.T, x *excelize.File, sum *queries.Summary, flags [
 	// The cover's key figures start with the facilitators and respondents.
 	r = rows("Ringkasan")
 	for i, row := range r {
-		if cell(row, 0) == "Angka utama" {
+		if xlsxtest.Cell(row, 0) == "Angka utama" {
 			check("Ringkasan", r[i+1], 1, fac.Total)
 			check("Ringkasan", r[i+6], 1, sum.Respondents.Total)
 			return

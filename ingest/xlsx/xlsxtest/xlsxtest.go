@@ -1,6 +1,8 @@
-// Package xlsxtest builds the files the tests of pantau's workbook reader
-// and of ingest feed them: minimal .xlsx files as programs other than Excel
-// write them, and hostile ones (zip bombs, OLE2 files, noise).
+// Package xlsxtest builds the files the tests of pantau's workbook reader,
+// of ingest and of the dashboard feed them: minimal .xlsx files as programs
+// other than Excel write them, hostile ones (zip bombs, OLE2 files, noise),
+// and workbooks as Excel writes them from rows of values (Workbook). It also
+// reads back the cells of a workbook pantau wrote (RawRows, CellsAre, CellIs).
 package xlsxtest
 
 import (
