@@ -63,10 +63,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("internal error", "path", c.Request().URL.Path, "error", err)
 		msg = l.T("error.internal")
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
 	if isAPI(c) || c.Request().Header.Get("Accept") == "application/json" {
 		c.JSON(status, map[string]any{"error": map[string]any{"status": status, "message": msg}})
 		return

@@ -43,8 +43,9 @@ func handleImports(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 
 // requestedImport is the import {id} of the history.
 func requestedImport(c echo.Context, db *queries.DB) (queries.Import, error) {
+	// Only the id as pantau writes it: "01" or "+1" is no import's address.
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
+	if err != nil || strconv.FormatInt(id, 10) != c.Param("id") {
 		return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
 	}
 	list, err := db.Imports(c.Request().Context())

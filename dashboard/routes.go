@@ -10,7 +10,6 @@ func (s *Server) routes() {
 	limits := uploadLimits{MaxUpload: s.cfg.MaxUpload, PerHour: s.cfg.UploadsPerHour}
 
 	e.GET("/healthz", handleHealth(db))
-	e.HEAD("/healthz", handleHealth(db))
 	e.GET("/static/:hash/*", s.static.handle())
 
 	e.GET("/login", handleLoginForm(pages))

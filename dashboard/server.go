@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -155,12 +156,25 @@ func New(cfg Config) (*Server, error) {
 		// An upload streams its file to disk under its own limit (uploads.go).
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
 		withLocale,
+		strictQuery,
 		loadSession(s.sessions),
 		csrf,
 	)
 	s.echo = e
 	s.routes()
 	return s, nil
+}
+
+// strictQuery refuses a query string Go cannot read whole (a ";" or a bad
+// escape): echo would drop the part it cannot read, and a filter with it,
+// answering with figures for more than was asked.
+func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+			return failure(queries.EINVALID, "error.bad_query")
+		}
+		return next(c)
+	}
 }
 
 // contentSecurityPolicy allows our own scripts, styles, images and fetches
@@ -185,7 +199,15 @@ func (s *Server) deleteExpiredSessions(ctx context.Context) {
 // short is rolled back whole) and removes the files waiting for a decision.
 func (s *Server) Close() { s.uploads.Close() }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP answers HEAD like GET, without the body: the routes see a GET,
+// and net/http, whose writer belongs to the HEAD request, drops the body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Routes lists every route the server answers as "METHOD /path", sorted:
 // what routes.go declares, for tests and documentation.

@@ -273,6 +273,7 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			f.progress(Progress{Stage: "reading", Sheet: name, Row: n, Rows: total})
 		}
 		report, err := readRecovering(f, k, name, fetched)
+		fetched.progress(fetched.handed) // the sheet read to its end
 		fetched.stop()
 		rows.Close()
 		if err != nil {
