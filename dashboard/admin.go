@@ -10,35 +10,47 @@ import (
 	"pantau/queries"
 )
 
+// accounts is what the users page works with: the users, their sessions
+// and the login limits.
+type accounts struct {
+	db       *queries.DB
+	sessions *sessionCache
+	logins   *loginLimiter
+}
+
 type usersPage struct {
 	pageBase
 	Users   []queries.User
 	Roles   []queries.Role
-	Done    string // message of the change just made
+	Delays  []loginDelay // logins that must wait now
+	Done    string       // message of the change just made
 	Error   string
 	Form    struct{ Username, Role string }
 	Current string
 }
 
-func newUsersPage(c echo.Context, db *queries.DB) (*usersPage, error) {
-	users, err := db.Users(c.Request().Context())
+func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
+	users, err := acc.db.Users(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
-	p := &usersPage{pageBase: newPageBase(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin}}
+	p := &usersPage{pageBase: newPageBase(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin},
+		Delays: acc.logins.delayed()}
 	p.Current = currentUser(c).Username
 	return p, nil
 }
 
-func handleUsers(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
+func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p, err := newUsersPage(c, db)
+		p, err := newUsersPage(c, acc)
 		if err != nil {
 			return err
 		}
 		// The message names a user of the list only: a link cannot make
 		// the page announce a change to someone made up.
 		switch done, who := c.QueryParam("done"), c.QueryParam("user"); done {
+		case "lifted":
+			p.Done = p.L.T("users.done_lifted")
 		case "added", "disabled", "enabled", "reset":
 			for _, u := range p.Users {
 				if u.Username == who {
@@ -54,38 +66,38 @@ func handleUsers(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 // user it concerns, and userChanged shows the outcome. No handler shares
 // state with another or with its own earlier requests.
 
-func handleUserAdd(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
-	return userChanged(pages, db, sessions, "added", func(c echo.Context) (string, error) {
+func handleUserAdd(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return userChanged(pages, acc, "added", func(c echo.Context) (string, error) {
 		name := c.FormValue("username")
 		role, err := queries.ParseRole(c.FormValue("role"))
 		if err != nil {
 			return name, err
 		}
-		return name, db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
+		return name, acc.db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
 	})
 }
 
-func handleUserDisable(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
-	return userChanged(pages, db, sessions, "disabled", func(c echo.Context) (string, error) {
+func handleUserDisable(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return userChanged(pages, acc, "disabled", func(c echo.Context) (string, error) {
 		name := c.Param("name")
 		if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
 			return name, failure(queries.EINVALID, "users.err_self")
 		}
-		return name, db.SetDisabled(c.Request().Context(), name, true)
+		return name, acc.db.SetDisabled(c.Request().Context(), name, true)
 	})
 }
 
-func handleUserEnable(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
-	return userChanged(pages, db, sessions, "enabled", func(c echo.Context) (string, error) {
+func handleUserEnable(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return userChanged(pages, acc, "enabled", func(c echo.Context) (string, error) {
 		name := c.Param("name")
-		return name, db.SetDisabled(c.Request().Context(), name, false)
+		return name, acc.db.SetDisabled(c.Request().Context(), name, false)
 	})
 }
 
-func handlePasswordReset(pages *pageTemplates, db *queries.DB, sessions *sessionCache) echo.HandlerFunc {
-	return userChanged(pages, db, sessions, "reset", func(c echo.Context) (string, error) {
+func handlePasswordReset(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return userChanged(pages, acc, "reset", func(c echo.Context) (string, error) {
 		name := c.Param("name")
-		return name, db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
+		return name, acc.db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
 	})
 }
 
@@ -93,12 +105,12 @@ func handlePasswordReset(pages *pageTemplates, db *queries.DB, sessions *session
 // user or an old password is refused at once), then redirects to the list
 // announcing done. An expected error (a taken name, a short password) is
 // shown on the page with the form kept.
-func userChanged(pages *pageTemplates, db *queries.DB, sessions *sessionCache, done string, change func(echo.Context) (string, error)) echo.HandlerFunc {
+func userChanged(pages *pageTemplates, acc *accounts, done string, change func(echo.Context) (string, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		name, err := change(c)
-		sessions.forgetAll()
+		acc.sessions.forgetAll()
 		if code := queries.ErrorCode(err); code == queries.EINVALID || code == queries.ECONFLICT || code == queries.ENOTFOUND {
-			p, perr := newUsersPage(c, db)
+			p, perr := newUsersPage(c, acc)
 			if perr != nil {
 				return perr
 			}
@@ -112,5 +124,20 @@ func userChanged(pages *pageTemplates, db *queries.DB, sessions *sessionCache, d
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/admin/users?done="+done+"&user="+url.QueryEscape(name))
+	}
+}
+
+// handleLoginLift answers POST /admin/logins/lift: the pair (user name and
+// address) or the address of the form may try again at once.
+func handleLoginLift(logins *loginLimiter) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		key := addressKey(c.FormValue("address"))
+		if c.FormValue("kind") == "pair" {
+			key = pairKey(c.FormValue("username"), c.FormValue("address"))
+		}
+		if !logins.lift(key) {
+			return failure(queries.ENOTFOUND, "logins.not_found")
+		}
+		return c.Redirect(http.StatusSeeOther, "/admin/users?done=lifted")
 	}
 }

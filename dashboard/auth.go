@@ -8,12 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"pantau/queries"
 )
@@ -198,48 +198,6 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// loginLimiter allows a number of login attempts per user name and per
-// client address in a window (token buckets refilling over the window).
-type loginLimiter struct {
-	perUser, perAddress int
-	window              time.Duration
-	now                 func() time.Time
-	mu                  sync.Mutex
-	buckets             map[string]*rate.Limiter
-}
-
-func newLoginLimiter(perUser, perAddress int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{perUser: perUser, perAddress: perAddress, window: window, now: now, buckets: map[string]*rate.Limiter{}}
-}
-
-// allow takes one attempt from both buckets; false when either is empty.
-func (l *loginLimiter) allow(username, address string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.buckets) > 100000 {
-		clear(l.buckets) // bounded memory under a flood of names
-	}
-	user := l.bucket("u:"+strings.ToLower(strings.TrimSpace(username)), l.perUser)
-	addr := l.bucket("a:"+address, l.perAddress)
-	// Both are checked before either is spent, so a refused attempt does
-	// not lock out the other key further.
-	if user.TokensAt(now) < 1 || addr.TokensAt(now) < 1 {
-		return false
-	}
-	user.AllowN(now, 1)
-	addr.AllowN(now, 1)
-	return true
-}
-
-func (l *loginLimiter) bucket(key string, burst int) *rate.Limiter {
-	b, ok := l.buckets[key]
-	if !ok {
-		b = rate.NewLimiter(rate.Every(l.window/time.Duration(burst)), burst)
-		l.buckets[key] = b
-	}
-	return b
-}
 
 // safeNext keeps a post-login redirect on this site: a local path only.
 // Control characters are refused too: browsers drop tabs and line breaks
@@ -272,20 +230,25 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 	return func(c echo.Context) error {
 		username, password := c.FormValue("username"), c.FormValue("password")
 		page := &loginPage{pageBase: newPageBase(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
-		if !logins.allow(username, c.RealIP()) {
-			page.Error = page.L.T("login.limited")
+		ip := c.RealIP()
+		if wait := logins.wait(username, ip); wait > 0 {
+			seconds := int((wait + time.Second - 1) / time.Second)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+			page.Error = page.L.T("login.limited", seconds)
 			return pages.render(c, http.StatusTooManyRequests, "login", page)
 		}
 		ctx := c.Request().Context()
 		u, err := sessions.db.Authenticate(ctx, username, password)
 		if queries.ErrorCode(err) == queries.EUNAUTHORIZED {
-			log.Warn("login failed", "user", username, "remote", c.RealIP())
+			logins.failed(username, ip)
+			log.Warn("login failed", "user", username, "remote", ip)
 			page.Error = page.L.T("login.failed")
 			return pages.render(c, http.StatusUnauthorized, "login", page)
 		}
 		if err != nil {
 			return err
 		}
+		logins.succeeded(username, ip)
 		// Logging in again (perhaps as someone else) ends the session before.
 		if old, _ := c.Get(sessionKey).(string); old != "" {
 			sessions.forget(old)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -215,6 +216,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/logins/lift", method: "POST", path: "/admin/logins/lift", form: url.Values{"address": {"192.0.2.1"}}, kind: "post", viewer: 403, uploader: 403, admin: 404},
 		// Last: it ends the session, so it gets a client of its own.
 		{route: "POST /logout", method: "POST", path: "/logout", form: url.Values{}, kind: public, anonymous: 303, viewer: 303, uploader: 303, admin: 303},
 	}
@@ -656,44 +658,118 @@ func TestCookieFlags(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimitPerUser(t *testing.T) {
+// clientFrom is a browser-like client whose connections come from address
+// (another loopback address than 127.0.0.1 is another client address).
+func (e *testEnv) clientFrom(address string) *http.Client {
+	c := e.client()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(address)}, Timeout: 5 * time.Second}
+	c.Transport = &http.Transport{DialContext: dialer.DialContext}
+	return c
+}
+
+// loginFrom posts the login form for username and password from c, logged
+// in or not.
+func (e *testEnv) loginFrom(c *http.Client, username, password string) htResp {
+	e.t.Helper()
+	token := ""
+	if r := e.htDo(c, "GET", "/login", nil); r.status == http.StatusOK {
+		token = csrfInput.FindStringSubmatch(r.body)[1]
+	} else {
+		token = e.htCSRF(c, true)
+	}
+	return e.htDo(c, "POST", "/login", url.Values{"username": {username}, "password": {password}, "_csrf": {token}})
+}
+
+// Failed logins slow down the pair of name and address that failed: five
+// are free, then each attempt waits 2 s, 4 s, 8 s... (however the name is
+// written). The name from another address and another name from the same
+// address are not slowed.
+func TestLoginDelaysGrowPerNameAndAddress(t *testing.T) {
 	env := newTestEnv(t, envOptions{})
-	// Five attempts per name in 15 minutes, however the name is written.
+	c := env.client()
 	for i, name := range []string{"viewer", "VIEWER", " viewer", "Viewer ", "viewer"} {
-		if _, r := env.htLogin(name, "wrong password", nil); r.status != 401 {
+		if r := env.loginFrom(c, name, "wrong password"); r.status != 401 {
 			t.Fatalf("attempt %d: status %d, want 401", i+1, r.status)
 		}
 	}
-	_, r := env.htLogin("viewer", testPassword, nil)
-	if r.status != 429 || htCookie(r.cookies, "pantau_session") != nil {
-		t.Errorf("6th attempt with the right password: status %d, cookies %v; want 429 and no session", r.status, r.cookies)
+	r := env.loginFrom(c, "viewer", testPassword)
+	if r.status != 429 || htCookie(r.cookies, "pantau_session") != nil || r.header.Get("Retry-After") != "2" {
+		t.Errorf("6th attempt with the right password: status %d, Retry-After %q, cookies %v; want 429 after 2 s and no session",
+			r.status, r.header.Get("Retry-After"), r.cookies)
 	}
-	if !strings.Contains(r.body, "Terlalu banyak") && !strings.Contains(r.body, "Too many") {
-		t.Errorf("429 page does not say why: %.400s", r.body)
+	if !strings.Contains(r.body, "Terlalu banyak") || !strings.Contains(r.body, "2 detik") {
+		t.Errorf("429 page does not say why and how long: %.400s", r.body)
 	}
-	// Another name from the same address is not locked out.
-	if _, r := env.htLogin("admin", testPassword, nil); r.status != 303 {
-		t.Errorf("admin after viewer's lockout: status %d, want 303", r.status)
+	if r := env.loginFrom(env.client(), "admin", testPassword); r.status != 303 {
+		t.Errorf("another name from the same address: status %d, want 303", r.status)
 	}
-	env.Advance(15 * time.Minute / 5) // one attempt back
-	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
-		t.Errorf("after the window refilled one attempt: status %d, want 303", r.status)
+	if r := env.loginFrom(env.clientFrom("127.0.0.2"), "viewer", testPassword); r.status != 303 {
+		t.Errorf("the same name from another address: status %d, want 303", r.status)
 	}
-	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 429 {
-		t.Errorf("second attempt after one refilled: status %d, want 429", r.status)
+	// Each further failure doubles the wait.
+	for _, wait := range []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		env.Advance(wait - time.Second)
+		if r := env.loginFrom(c, "viewer", "wrong password"); r.status != 429 {
+			t.Fatalf("a second before the %s wait ended: status %d, want 429", wait, r.status)
+		}
+		env.Advance(time.Second)
+		if r := env.loginFrom(c, "viewer", "wrong password"); r.status != 401 {
+			t.Fatalf("after the %s wait: status %d, want 401", wait, r.status)
+		}
 	}
-	env.Advance(15 * time.Minute)
-	for i := range 5 {
-		if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
-			t.Errorf("attempt %d after the whole window: status %d, want 303", i+1, r.status)
+	env.Advance(16 * time.Second)
+	if r := env.loginFrom(c, "viewer", testPassword); r.status != 303 {
+		t.Errorf("after the wait, the right password: status %d, want 303", r.status)
+	}
+	// The success cleared the pair's failures: one typo costs nothing.
+	if r := env.loginFrom(c, "viewer", "wrong password"); r.status != 401 {
+		t.Errorf("a typo after logging in: status %d, want 401", r.status)
+	}
+	if r := env.loginFrom(c, "viewer", testPassword); r.status != 303 {
+		t.Errorf("after one typo: status %d, want 303", r.status)
+	}
+}
+
+// A guesser on another address cannot keep the admin out, however long
+// they go on; they only slow themselves down.
+func TestLoginGuesserElsewhereDoesNotLockOut(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	guesser := env.clientFrom("127.0.0.3")
+	slowed := 0
+	for range 40 {
+		switch r := env.loginFrom(guesser, "admin", "guess number one"); r.status {
+		case 429:
+			slowed++
+		case 401:
+		default:
+			t.Fatalf("guess: status %d", r.status)
+		}
+		env.Advance(3 * time.Second)
+	}
+	if slowed == 0 {
+		t.Error("40 guesses 3 s apart were never slowed")
+	}
+	if r := env.loginFrom(env.client(), "admin", testPassword); r.status != 303 {
+		t.Errorf("the admin from their own address: status %d, want 303", r.status)
+	}
+}
+
+// Successful logins never count towards a limit.
+func TestSuccessfulLoginsDoNotCount(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	c := env.client()
+	for i := range 30 {
+		if r := env.loginFrom(c, "viewer", testPassword); r.status != 303 {
+			t.Fatalf("login %d: status %d, want 303", i+1, r.status)
 		}
 	}
 }
 
-func TestLoginRateLimitPerAddress(t *testing.T) {
+// Failures per address, whatever the names: 20 are free, then the address
+// waits. A forged X-Forwarded-For does not make a new address; another
+// address is not slowed.
+func TestLoginDelaysPerAddress(t *testing.T) {
 	env := newTestEnv(t, envOptions{})
-	// 20 attempts per address in 15 minutes, whatever the names; a forged
-	// X-Forwarded-For does not make a new address.
 	for i := range 20 {
 		name := "nobody" + string(rune('a'+i))
 		if _, r := env.htLogin(name, "wrong password", nil, "X-Forwarded-For", "10.0.0."+string(rune('1'+i%9))); r.status != 401 {
@@ -705,9 +781,42 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 			t.Errorf("21st attempt (headers %v): status %d, want 429", h, r.status)
 		}
 	}
+	if r := env.loginFrom(env.clientFrom("127.0.0.4"), "viewer", testPassword); r.status != 303 {
+		t.Errorf("from another address: status %d, want 303", r.status)
+	}
 	env.Advance(15 * time.Minute)
 	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
-		t.Errorf("after the window: status %d, want 303", r.status)
+		t.Errorf("a window after the last failure: status %d, want 303", r.status)
+	}
+}
+
+// The admin sees who must wait to log in, and can lift it.
+func TestAdminLiftsLoginLimit(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	user := env.clientFrom("127.0.0.5")
+	for range 6 {
+		env.loginFrom(user, "uploader", "wrong password")
+	}
+	if r := env.loginFrom(user, "uploader", testPassword); r.status != 429 {
+		t.Fatalf("before the lift: status %d, want 429", r.status)
+	}
+	page := env.get(admin, "/admin/users", http.StatusOK)
+	if !strings.Contains(page, `<tr data-address="127.0.0.5" data-user="uploader">`) {
+		t.Fatalf("the users page does not list the delayed login: %.3000s", page)
+	}
+	form := url.Values{"_csrf": {env.htCSRF(admin, true)}, "kind": {"pair"}, "username": {"uploader"}, "address": {"127.0.0.5"}}
+	if r := env.htDo(admin, "POST", "/admin/logins/lift", form); r.status != 303 {
+		t.Fatalf("lift: status %d: %.300s", r.status, r.body)
+	}
+	if r := env.loginFrom(user, "uploader", testPassword); r.status != 303 {
+		t.Errorf("after the lift: status %d, want 303", r.status)
+	}
+	if r := env.htDo(admin, "POST", "/admin/logins/lift", form); r.status != 404 {
+		t.Errorf("lifting it again: status %d, want 404", r.status)
+	}
+	if page := env.get(admin, "/admin/users", http.StatusOK); strings.Contains(page, `data-address="127.0.0.5" data-user="uploader"`) {
+		t.Error("the lifted limit is still listed")
 	}
 }
 

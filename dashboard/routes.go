@@ -42,9 +42,11 @@ func (s *Server) routes() {
 	e.GET("/imports/:id/undo", handleUndoConfirm(pages, db), uploader)
 	e.POST("/imports/:id/undo", handleUndo(db), uploader)
 
-	e.GET("/admin/users", handleUsers(pages, db), admin)
-	e.POST("/admin/users", handleUserAdd(pages, db, sessions), admin)
-	e.POST("/admin/users/:name/disable", handleUserDisable(pages, db, sessions), admin)
-	e.POST("/admin/users/:name/enable", handleUserEnable(pages, db, sessions), admin)
-	e.POST("/admin/users/:name/password", handlePasswordReset(pages, db, sessions), admin)
+	acc := &accounts{db: db, sessions: sessions, logins: s.logins}
+	e.GET("/admin/users", handleUsers(pages, acc), admin)
+	e.POST("/admin/users", handleUserAdd(pages, acc), admin)
+	e.POST("/admin/users/:name/disable", handleUserDisable(pages, acc), admin)
+	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
+	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
+	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
 }

@@ -32,10 +32,13 @@ type Config struct {
 	Now        func() time.Time // the clock, for tests; default time.Now
 	BodyLimit  string           // largest request body, echo notation; default "1M"
 
-	// Login attempts allowed per user name and per client address in a
-	// window of LoginWindow; defaults 5 and 20 per 15 minutes.
+	// Failed logins allowed per user name from one client address and per
+	// client address before each further attempt waits (2 s, doubling, up
+	// to LoginWindow, after which failures are forgotten); defaults 5, 20
+	// and 15 minutes. LoginEntries bounds the counts kept (default 10,000).
 	LoginPerUser, LoginPerAddress int
 	LoginWindow                   time.Duration
+	LoginEntries                  int
 
 	// Uploads: where files are kept (the same data folder as `pantau
 	// ingest --data`), the largest file (default ingest.DefaultMaxUpload),
@@ -89,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.LoginEntries <= 0 {
+		cfg.LoginEntries = 10000
+	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("dashboard: no data folder")
 	}
@@ -123,7 +129,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		figures:  newFigures(cfg.DB),
 		sessions: newSessionCache(cfg.DB, cfg.Now, cfg.SessionTTL),
-		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now),
+		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now, cfg.LoginEntries),
 		pages:    pages,
 		static:   static,
 		uploads:  store,
