@@ -198,7 +198,6 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-
 // safeNext keeps a post-login redirect on this site: a local path only.
 // Control characters are refused too: browsers drop tabs and line breaks
 // from a URL, so "/\t/evil.example" would be "//evil.example" to them.
