@@ -2,7 +2,9 @@ package dashboard
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"log/slog"
@@ -136,47 +138,93 @@ func requireRole(need queries.Role) echo.MiddlewareFunc {
 
 func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
 
-// csrf guards every state-changing request with a double-submit token: a
-// random value in an HttpOnly cookie that the form (field _csrf) or the
-// script (header X-CSRF-Token) must send back. Echo's CSRF middleware is not
-// used because, when a browser sends Sec-Fetch-Site, it skips the token
-// altogether and hands the page no token to put in its forms.
-func csrf(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
-			token = ck.Value
-		}
-		switch c.Request().Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			sent := c.Request().Header.Get(csrfHeader)
-			if sent == "" && isUploadPost(c) {
-				// Reading the form here would spool the whole file; the
-				// upload handler reads the token as the form's first field.
-				break
+// csrf guards every state-changing request with a token that the form
+// (field _csrf, in the body: never the query string, which lands in logs
+// and Referer headers) or the script (header X-CSRF-Token) must send back.
+// A logged-in browser's token is bound to its session: an HMAC of the
+// session token under this server's key, so no cookie an attacker plants
+// makes a valid one. Before login (the login form) it is a double-submit
+// token: a random value in an HttpOnly cookie. Echo's CSRF middleware is
+// not used because, when a browser sends Sec-Fetch-Site, it skips the
+// token altogether and hands the page no token to put in its forms.
+func csrf(key []byte) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			token := ""
+			if session, _ := c.Get(sessionKey).(string); session != "" {
+				token = sessionCSRF(key, session)
+			} else if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
+				token = ck.Value
 			}
-			if sent == "" {
-				sent = c.FormValue(csrfField)
+			switch c.Request().Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+			default:
+				sent := c.Request().Header.Get(csrfHeader)
+				if sent == "" && isUploadPost(c) {
+					// Reading the form here would spool the whole file; the
+					// upload handler reads the token as the form's first field.
+					break
+				}
+				if sent == "" {
+					sent = c.Request().PostFormValue(csrfField)
+				}
+				if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+					return httpError(http.StatusForbidden, "error.csrf")
+				}
 			}
-			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				return httpError(http.StatusForbidden, "error.csrf")
+			if token == "" {
+				token = setCSRFCookie(c)
 			}
+			c.Set(csrfField, token)
+			return next(c)
 		}
-		if token == "" {
-			token = setCSRFCookie(c)
+	}
+}
+
+// sessionCSRF is the CSRF token of a session.
+func sessionCSRF(key []byte, session string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("csrf\x00" + session))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// sameOrigin refuses a state-changing request that a browser says came
+// from another site (Sec-Fetch-Site, else Origin against Host), before
+// any token is looked at.
+func sameOrigin() echo.MiddlewareFunc {
+	check := http.NewCrossOriginProtection()
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := check.Check(c.Request()); err != nil {
+				return httpError(http.StatusForbidden, "error.cross_origin")
+			}
+			return next(c)
 		}
-		c.Set(csrfField, token)
-		return next(c)
 	}
 }
 
 // setCookie sets a cookie with pantau's one cookie policy: the whole site,
 // never readable by scripts, not sent on cross-site requests, and Secure
-// when the page came over https.
+// when the page came over https (see withScheme).
 func setCookie(c echo.Context, ck *http.Cookie) {
-	ck.Path, ck.HttpOnly, ck.SameSite, ck.Secure = "/", true, http.SameSiteLaxMode, c.Scheme() == "https"
+	https, _ := c.Get(httpsKey).(bool)
+	ck.Path, ck.HttpOnly, ck.SameSite, ck.Secure = "/", true, http.SameSiteLaxMode, https
 	c.SetCookie(ck)
+}
+
+const httpsKey = "https"
+
+// withScheme notes whether the browser's request came over https: the
+// connection's TLS, or, only when the server trusts a proxy in front of it,
+// the proxy's X-Forwarded-Proto.
+func withScheme(trustProxy bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			c.Set(httpsKey, r.TLS != nil || trustProxy && strings.EqualFold(r.Header.Get(echo.HeaderXForwardedProto), "https"))
+			return next(c)
+		}
+	}
 }
 
 // setCSRFCookie gives the browser a new CSRF token: on its first visit,

@@ -615,20 +615,24 @@ func TestAdminCannotDisableSelf(t *testing.T) {
 }
 
 func TestCookieFlags(t *testing.T) {
-	env := newTestEnv(t, envOptions{})
+	direct := newTestEnv(t, envOptions{})
+	proxied := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.TrustProxy = true }})
 	tests := []struct {
 		name    string
+		env     *testEnv
 		headers []string
 		secure  bool
 	}{
-		// The test client connects from 127.0.0.1; echo trusts
-		// X-Forwarded-Proto from loopback and private addresses only (a
-		// proxy on the same host), and pantau does not change that.
-		{"http", nil, false},
-		{"https through a proxy", []string{"X-Forwarded-Proto", "https"}, true},
+		// The test client connects from 127.0.0.1. X-Forwarded-Proto is
+		// read only when the server is told it sits behind a proxy.
+		{"http", direct, nil, false},
+		{"a client's X-Forwarded-Proto", direct, []string{"X-Forwarded-Proto", "https"}, false},
+		{"https through a trusted proxy", proxied, []string{"X-Forwarded-Proto", "https"}, true},
+		{"http through a trusted proxy", proxied, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			env := tt.env
 			c := env.client()
 			page := env.htDo(c, "GET", "/login", nil, tt.headers...)
 			m := csrfInput.FindStringSubmatch(page.body)

@@ -3,8 +3,11 @@ package dashboard_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"pantau/dashboard"
 )
 
 // HEAD is answered like GET, without a body, on every page (it was 405).
@@ -58,5 +61,85 @@ func TestImportIDsCanonical(t *testing.T) {
 		if r := env.htDo(uploader, "GET", path, nil); r.status != want {
 			t.Errorf("GET %s: status %d, want %d", path, r.status, want)
 		}
+	}
+}
+
+// A logged-in browser's CSRF token is bound to its session: a cookie and
+// field pair of the attacker's choosing, a token of another session or of
+// an ended one, or one in the query string is refused.
+func TestCSRFBoundToSession(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	addUser := func(c *http.Client, name, token string, query string) int {
+		form := url.Values{"username": {name}, "role": {"viewer"}, "password": {testPassword}}
+		if token != "" {
+			form.Set("_csrf", token)
+		}
+		return env.htDo(c, "POST", "/admin/users"+query, form).status
+	}
+	planted := strings.Repeat("p", 43)
+	env.setCookie(admin, "pantau_csrf", planted)
+	if got := addUser(admin, "planted", planted, ""); got != http.StatusForbidden {
+		t.Errorf("a planted cookie and field pair: status %d, want 403", got)
+	}
+	other := env.login("admin")
+	if got := addUser(admin, "crossed", env.htCSRF(other, true), ""); got != http.StatusForbidden {
+		t.Errorf("another session's token: status %d, want 403", got)
+	}
+	token := env.htCSRF(admin, true)
+	if got := addUser(admin, "inquery", "", "?_csrf="+url.QueryEscape(token)); got != http.StatusForbidden {
+		t.Errorf("the token in the query string: status %d, want 403", got)
+	}
+	if got := addUser(admin, "good", token, ""); got != http.StatusSeeOther {
+		t.Errorf("the session's own token: status %d, want 303", got)
+	}
+	// After logout and a new login the old session's token is worthless.
+	env.htDo(admin, "POST", "/logout", url.Values{"_csrf": {token}})
+	again := env.login("admin")
+	if got := addUser(again, "stale", token, ""); got != http.StatusForbidden {
+		t.Errorf("an ended session's token: status %d, want 403", got)
+	}
+}
+
+// setCookie gives c a cookie for the test server, as a page of another
+// site on the same host could.
+func (e *testEnv) setCookie(c *http.Client, name, value string) {
+	u, _ := url.Parse(e.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
+}
+
+// A state-changing request a browser says came from another site is
+// refused, even with a good token.
+func TestCrossOriginRefused(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	viewer := env.login("viewer")
+	token := env.htCSRF(viewer, true)
+	for _, h := range [][]string{{"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"}} {
+		r := env.htDo(viewer, "POST", "/logout", url.Values{"_csrf": {token}}, h...)
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, "situs lain") {
+			t.Errorf("logout with %s: %s: status %d: %.300s", h[0], h[1], r.status, r.body)
+		}
+	}
+	if !env.htLoggedIn(viewer) {
+		t.Fatal("a cross-site logout went through")
+	}
+	u, _ := url.Parse(env.URL)
+	if r := env.htDo(viewer, "POST", "/logout", url.Values{"_csrf": {token}}, "Origin", "http://"+u.Host, "Sec-Fetch-Site", "same-origin"); r.status != http.StatusSeeOther {
+		t.Errorf("a same-origin logout: status %d, want 303", r.status)
+	}
+}
+
+// Behind a trusted proxy the client address comes from X-Forwarded-For
+// (login limits count per real client); without --trust-proxy it never does.
+func TestTrustProxyAddress(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.TrustProxy = true }})
+	for range 6 {
+		env.htLogin("viewer", "wrong password", nil, "X-Forwarded-For", "203.0.113.7")
+	}
+	if _, r := env.htLogin("viewer", testPassword, nil, "X-Forwarded-For", "203.0.113.7"); r.status != http.StatusTooManyRequests {
+		t.Errorf("the failing client: status %d, want 429", r.status)
+	}
+	if _, r := env.htLogin("viewer", testPassword, nil, "X-Forwarded-For", "203.0.113.8"); r.status != http.StatusSeeOther {
+		t.Errorf("another client behind the proxy: status %d, want 303", r.status)
 	}
 }

@@ -32,6 +32,11 @@ type Config struct {
 	Now        func() time.Time // the clock, for tests; default time.Now
 	BodyLimit  string           // largest request body, echo notation; default "1M"
 
+	// TrustProxy: the server sits behind a reverse proxy on this host or the
+	// private network, whose X-Forwarded-For gives the client address and
+	// X-Forwarded-Proto the scheme. Off, no proxy header is read.
+	TrustProxy bool
+
 	// Failed logins allowed per user name from one client address and per
 	// client address before each further attempt waits (2 s, doubling, up
 	// to LoginWindow, after which failures are forgotten); defaults 5, 20
@@ -64,6 +69,7 @@ type Server struct {
 	pages    *pageTemplates
 	static   *staticFiles
 	uploads  *uploads.Store
+	csrfKey  []byte // binds a session's CSRF token to it; new at every start
 }
 
 // New builds the server and its routes.
@@ -133,13 +139,16 @@ func New(cfg Config) (*Server, error) {
 		pages:    pages,
 		static:   static,
 		uploads:  store,
+		csrfKey:  []byte(randomToken()),
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// No proxy is trusted: the client address is the connection's. Behind a
-	// reverse proxy, this is the line to change (echo.ExtractIPFromXFFHeader
-	// with the proxy's range).
+	// The client address is the connection's, unless the server is told
+	// it sits behind a proxy on this host or the private network.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader() // trusts loopback, link-local and private ranges
+	}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(
 		s.requestLog(),
@@ -162,9 +171,11 @@ func New(cfg Config) (*Server, error) {
 		// An upload streams its file to disk under its own limit (uploads.go).
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
 		withLocale,
+		withScheme(cfg.TrustProxy),
 		strictQuery,
+		sameOrigin(),
 		loadSession(s.sessions),
-		csrf,
+		csrf(s.csrfKey),
 	)
 	s.echo = e
 	s.routes()

@@ -27,10 +27,11 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if demo {
 		name = "demo"
 	}
-	f := env.newFlags(name, "[--addr 127.0.0.1:8080] [--max-upload BYTES] [--uploads-per-hour N]").withDB(env)
+	f := env.newFlags(name, "[--addr 127.0.0.1:8080] [--max-upload BYTES] [--uploads-per-hour N] [--trust-proxy]").withDB(env)
 	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
 	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
 	perHour := f.Int("uploads-per-hour", 30, "uploads allowed per user per hour")
+	trustProxy := f.Bool("trust-proxy", false, "behind a reverse proxy on this host or the private network: read the client address from X-Forwarded-For and https from X-Forwarded-Proto")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 		}
 	}
 	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(env.stderr, nil)),
-		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour})
+		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour, TrustProxy: *trustProxy})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
