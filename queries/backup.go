@@ -99,6 +99,9 @@ func (db *DB) backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(tmp + ".wal"); err == nil {
 		return errors.New("the copy kept a write-ahead log")
 	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // personal data
+		return err
+	}
 	if err := syncFile(tmp); err != nil {
 		return err
 	}
@@ -120,7 +123,7 @@ func Restore(ctx context.Context, from, path string, replace bool) error {
 func restore(ctx context.Context, from, path string, replace bool) error {
 	if _, err := os.Stat(path); err == nil {
 		if !replace {
-			return Errorf(ECONFLICT, "%s sudah ada; --force menimpanya", "%s exists; --force replaces it", path)
+			return Errorf(ECONFLICT, "basis data sudah ada; --force menimpanya", "the database exists; --force replaces it")
 		}
 		// Open and close it: this fails when a server holds it, and folds
 		// its write-ahead log into the file, which must not outlive it.
