@@ -215,6 +215,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "GET /admin/backup", method: "GET", path: "/admin/backup", kind: page, viewer: 403, uploader: 403, admin: 200},
 		// Last: it ends the session, so it gets a client of its own.
 		{route: "POST /logout", method: "POST", path: "/logout", form: url.Values{}, kind: public, anonymous: 303, viewer: 303, uploader: 303, admin: 303},
 	}

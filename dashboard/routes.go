@@ -46,4 +46,5 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/disable", s.handleUserDisable(), admin)
 	e.POST("/admin/users/:name/enable", s.handleUserEnable(), admin)
 	e.POST("/admin/users/:name/password", s.handlePasswordReset(), admin)
+	e.GET("/admin/backup", handleBackup(s.db, s.cfg.Now), admin)
 }
