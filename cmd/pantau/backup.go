@@ -135,15 +135,11 @@ func addToTar(tw *tar.Writer, name, file string) error {
 func (env *environment) restore(ctx context.Context, args []string) error {
 	f := env.newFlags("restore", "[--force] FILE").withDB(env)
 	force := f.Bool("force", false, "replace an existing database")
-	pos, err := f.parse(args)
+	given, err := f.parseOne(args, "backup FILE")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		f.Usage()
-		return usageError("restore: give exactly one backup FILE")
-	}
-	from := pos[0]
+	from := given
 	archive, err := isArchive(from)
 	if err != nil {
 		return exitError{code: 1, msg: "restore: " + err.Error()}
@@ -171,11 +167,11 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 		return exitError{code: 2, msg: err.Error()}
 	}
 	if archive {
-		if err := extractArchive(pos[0], "", f.data); err != nil {
+		if err := extractArchive(given, "", f.data); err != nil {
 			return exitError{code: 2, msg: "restore: the database is restored, but not all kept files: " + err.Error()}
 		}
 	}
-	fmt.Fprintf(env.stdout, "restored %s from %s\n", f.db, pos[0])
+	fmt.Fprintf(env.stdout, "restored %s from %s\n", f.db, given)
 	return nil
 }
 

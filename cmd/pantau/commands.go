@@ -69,6 +69,20 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
+// parseOne is parse for a command that takes exactly one positional
+// argument, a what.
+func (f *flags) parseOne(args []string, what string) (string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		f.Usage()
+		return "", usageError("%s: give exactly one %s", f.Name(), what)
+	}
+	return pos[0], nil
+}
+
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -246,17 +260,13 @@ func (env *environment) imports(ctx context.Context, args []string) error {
 
 func (env *environment) undo(ctx context.Context, args []string) error {
 	f := env.newFlags("undo", "ID").withDB(env)
-	pos, err := f.parse(args)
+	arg, err := f.parseOne(args, "import ID")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		f.Usage()
-		return usageError("undo: give exactly one import ID")
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
+	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
-		return usageError("undo: %q is not an import ID", pos[0])
+		return usageError("undo: %q is not an import ID", arg)
 	}
 	db, done, err := env.openDB(ctx, f)
 	if err != nil {
