@@ -49,4 +49,5 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
 	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
+	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }

@@ -29,6 +29,7 @@ type Options struct {
 	By        string // who uploads: "cli" or a user name
 	DataDir   string // where committed files are kept, named by their SHA-256
 	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
+	Dir       string // the folder File reads a relative path from; "" is the working folder
 
 	// Progress, when set, is told how far the ingest is: after every few
 	// hundred rows read and when the commit starts. It is called on the
@@ -87,14 +88,17 @@ var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, gro
 // File ingests the workbook at path. A file that is missing or cannot be
 // read is refused like a bad one, so that a list of files reports on all.
 func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Report, error) {
-	name := filepath.Base(path)
+	name, full := filepath.Base(path), path
+	if opt.Dir != "" && !filepath.IsAbs(path) {
+		full = filepath.Join(opt.Dir, path)
+	}
 	var data []byte
-	st, err := os.Stat(path)
+	st, err := os.Stat(full)
 	if err == nil {
 		if r := tooLarge(name, st.Size(), opt); r != nil {
 			return r, nil
 		}
-		data, err = os.ReadFile(path)
+		data, err = os.ReadFile(full)
 	}
 	if err != nil {
 		r, f := newReport(name, opt), &fileCheck{}

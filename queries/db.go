@@ -54,6 +54,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false`, nil)
 		return err
 	})
+	if isLockError(err) {
+		return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -69,6 +69,20 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
+// parseOne is parse for a command that takes exactly one positional
+// argument, a what.
+func (f *flags) parseOne(args []string, what string) (string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		f.Usage()
+		return "", usageError("%s: give exactly one %s", f.Name(), what)
+	}
+	return pos[0], nil
+}
+
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -76,12 +90,36 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-func (f *flags) openDB(ctx context.Context) (*queries.DB, error) {
-	db, err := queries.Open(ctx, f.db)
-	if err != nil {
-		return nil, exitError{code: 2, msg: err.Error()}
+// openDB opens the database of --db; done closes it. Run by a server for a
+// command sent through its socket, it is the server's open database (and
+// its data folder), which done leaves open. When another process holds the
+// file, the error is a heldError for a command the server can run, else it
+// says to stop the server first.
+func (env *environment) openDB(ctx context.Context, f *flags) (db *queries.DB, done func(), err error) {
+	if env.served != nil {
+		f.data = env.served.data
+		return env.served.db, func() {}, nil
 	}
-	return db, nil
+	db, err = queries.Open(ctx, f.db)
+	switch {
+	case errors.Is(err, queries.ErrLocked) && env.forwardable:
+		return nil, nil, heldError{db: f.db, data: f.data}
+	case errors.Is(err, queries.ErrLocked):
+		return nil, nil, exitError{code: 2, msg: fmt.Sprintf("%s is in use by another process (a running pantau server, or another pantau command): "+
+			"stop the server first", f.db)}
+	case err != nil:
+		return nil, nil, exitError{code: 2, msg: err.Error()}
+	}
+	return db, func() { db.Close() }, nil
+}
+
+// path is a path named on the command line, resolved against the folder
+// the command was given in (the client's, when a server runs it).
+func (env *environment) path(p string) string {
+	if env.dir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(env.dir, p)
 }
 
 func (env *environment) printJSON(v any) error {
@@ -107,13 +145,13 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 	if !ok {
 		return usageError("ingest: --lang must be id or en, not %q", *lang)
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 
-	opt := ingest.Options{DryRun: *dryRun, By: "cli", DataDir: f.data, MaxUpload: *maxUpload}
+	opt := ingest.Options{DryRun: *dryRun, By: "cli", DataDir: f.data, MaxUpload: *maxUpload, Dir: env.dir}
 	out := struct {
 		OK    bool             `json:"ok"`
 		Files []*ingest.Report `json:"files"`
@@ -192,11 +230,11 @@ func (env *environment) imports(ctx context.Context, args []string) error {
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	list, err := db.Imports(ctx)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
@@ -222,23 +260,19 @@ func (env *environment) imports(ctx context.Context, args []string) error {
 
 func (env *environment) undo(ctx context.Context, args []string) error {
 	f := env.newFlags("undo", "ID").withDB(env)
-	pos, err := f.parse(args)
+	arg, err := f.parseOne(args, "import ID")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		f.Usage()
-		return usageError("undo: give exactly one import ID")
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
+	id, err := strconv.ParseInt(arg, 10, 64)
 	if err != nil {
-		return usageError("undo: %q is not an import ID", pos[0])
+		return usageError("undo: %q is not an import ID", arg)
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	if err := db.Undo(ctx, id, "cli"); err != nil {
 		switch queries.ErrorCode(err) {
 		case queries.ENOTFOUND, queries.ECONFLICT:
@@ -296,11 +330,11 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	s, err := db.Summary(ctx, filter)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
@@ -334,16 +368,16 @@ func (env *environment) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	r, err := db.Report(ctx, filter)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	err = writeFile(*out, func(w io.Writer) error {
+	err = writeFile(env.path(*out), 0o644, func(w io.Writer) error {
 		return report.WriteWorkbook(w, r, l, time.Now())
 	})
 	if err != nil {
@@ -397,9 +431,9 @@ func (env *environment) sample(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	err := writeFile(filepath.Join(*out, "peserta.xlsx"), sampledata.WriteParticipants)
+	err := writeFile(filepath.Join(*out, "peserta.xlsx"), 0o644, sampledata.WriteParticipants)
 	if err == nil {
-		err = writeFile(filepath.Join(*out, "survei.xlsx"), func(w io.Writer) error {
+		err = writeFile(filepath.Join(*out, "survei.xlsx"), 0o644, func(w io.Writer) error {
 			return sampledata.WriteSurvey(w, sampledata.SurveyOptions{Respondents: *respondents, Groups: *groups, Seed: *seed})
 		})
 	}
@@ -421,15 +455,16 @@ func (env *environment) template(args []string) error {
 		f.Usage()
 		return usageError("template: --kind peserta|survei and --out FILE are required")
 	}
-	if err := writeFile(*out, func(w io.Writer) error { return ingest.WriteTemplate(w, *kind) }); err != nil {
+	if err := writeFile(*out, 0o644, func(w io.Writer) error { return ingest.WriteTemplate(w, *kind) }); err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
 	fmt.Fprintf(env.stdout, "wrote %s\n", *out)
 	return nil
 }
 
-// writeFile writes path through a temporary file, so a failure leaves no half file.
-func writeFile(path string, write func(io.Writer) error) error {
+// writeFile writes path with the permissions perm through a temporary file,
+// so a failure leaves no half file.
+func writeFile(path string, perm os.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".pantau-*")
 	if err != nil {
 		return err
@@ -442,7 +477,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
+	if err := os.Chmod(tmp.Name(), perm); err != nil { // CreateTemp makes it private
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,12 +65,16 @@ Usage:
   pantau export --out FILE [--lang id|en] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau sample --out DIR [--respondents N] [--groups M] [--seed S]
   pantau template --kind peserta|survei --out FILE
+  pantau backup --out FILE [--with-files]
+  pantau restore [--force] FILE
   pantau serve [--addr 127.0.0.1:8080]
   pantau demo [--addr 127.0.0.1:8080]     (samples into an empty database, a demo admin, serve)
   pantau user add --username U --role viewer|uploader|admin --password-stdin
   pantau user list [--json] | user passwd U --password-stdin | user rm U
 
 Every command that uses the database takes --db FILE (env PANTAU_DB, default ./pantau.duckdb).
+While "pantau serve" runs, ingest, imports, undo, summary, export, user and backup
+are run by the server (through the socket pantau.sock in its data folder).
 Run "pantau COMMAND --help" for a command's flags.
 `
 
@@ -80,7 +85,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError("no command given")
 	}
-	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	read := &recordedReader{r: stdin}
+	env := &environment{getenv: getenv, stdin: read, stdout: stdout, stderr: stderr, forwardable: serverCommands[args[0]]}
+	err := env.command(ctx, args)
+	if held := (heldError{}); errors.As(err, &held) {
+		// A server holds the database: it runs the command instead, with
+		// what the command read of standard input so far.
+		if read.over {
+			return exitError{code: 2, msg: fmt.Sprintf("%s is held by a running server, and standard input is too long to send to it", held.db)}
+		}
+		return env.forward(ctx, held, args, read.read.Bytes())
+	}
+	return err
+}
+
+// serverCommands are the commands a running server can run for the command
+// line, through its socket (see socket.go).
+var serverCommands = map[string]bool{
+	"ingest": true, "imports": true, "undo": true, "summary": true, "export": true, "user": true, "backup": true,
+}
+
+// command runs one command; args[0] names it.
+func (env *environment) command(ctx context.Context, args []string) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "ingest":
 		return env.ingest(ctx, rest)
@@ -92,6 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.summary(ctx, rest)
 	case "export":
 		return env.export(ctx, rest)
+	case "backup":
+		return env.backup(ctx, rest)
+	case "restore":
+		return env.restore(ctx, rest)
 	case "sample":
 		return env.sample(rest)
 	case "template":
@@ -103,10 +133,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "user":
 		return env.user(ctx, rest)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(env.stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(env.stderr, usage)
 		return usageError("unknown command %q", cmd)
 	}
 }
@@ -116,4 +146,29 @@ type environment struct {
 	getenv         func(string) string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+
+	// forwardable is set for a command a server can run: when the
+	// database is held, openDB returns a heldError rather than fail.
+	forwardable bool
+	// served is set when a server runs the command for a client: the
+	// server's database and data folder; dir is the client's folder, which
+	// relative paths are read from.
+	served *servedDB
+	dir    string
+}
+
+// recordedReader keeps what was read through it, up to maxStdin bytes; over
+// says that more was read.
+type recordedReader struct {
+	r    io.Reader
+	read bytes.Buffer
+	over bool
+}
+
+func (rr *recordedReader) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	keep := min(n, maxStdin-rr.read.Len())
+	rr.read.Write(p[:keep])
+	rr.over = rr.over || keep < n
+	return n, err
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -35,21 +36,33 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	if demo {
 		if err := env.prepareDemo(ctx, db, f); err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
 	}
-	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: slog.New(slog.NewJSONHandler(env.stderr, nil)),
+	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: logger,
 		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour, TrustProxy: *trustProxy})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
+	// The command line's way in while this process holds the database.
+	abs, err := filepath.Abs(f.db)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	sock, err := listenSocket(&servedDB{db: db, path: abs, data: f.data}, logger)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	go sock.serve()
+	defer sock.close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
@@ -163,11 +176,11 @@ func (env *environment) user(ctx context.Context, args []string) error {
 			return usageError("user %s: %v", sub, err)
 		}
 	}
-	db, err := f.openDB(ctx)
+	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer done()
 	switch sub {
 	case "add":
 		var r queries.Role
