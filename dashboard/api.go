@@ -15,6 +15,15 @@ import (
 	"pantau/dashboard/report"
 )
 
+// noStore keeps figures out of shared and browser caches: they are
+// personal data, and change with every import.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
 // handleSummary answers GET /api/v1/summary: byte for byte what
 // `pantau summary --json` prints for the same filter.
 func handleSummary(fig *figures) echo.HandlerFunc {

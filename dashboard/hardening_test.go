@@ -2,10 +2,12 @@ package dashboard_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"pantau/dashboard"
 )
@@ -141,5 +143,46 @@ func TestTrustProxyAddress(t *testing.T) {
 	}
 	if _, r := env.htLogin("viewer", testPassword, nil, "X-Forwarded-For", "203.0.113.8"); r.status != http.StatusSeeOther {
 		t.Errorf("another client behind the proxy: status %d, want 303", r.status)
+	}
+}
+
+// Figures are personal data: the API's JSON and CSV are never cached.
+func TestAPINotCached(t *testing.T) {
+	env := newTestEnv(t, envOptions{samples: true})
+	viewer := env.login("viewer")
+	for _, path := range []string{"/api/v1/summary", "/api/v1/charts/problem-prevalence", "/api/v1/charts/problem-prevalence/csv?gender=P"} {
+		if r := env.htDo(viewer, "GET", path, nil); r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET %s: status %d, Cache-Control %q; want no-store", path, r.status, r.header.Get("Cache-Control"))
+		}
+	}
+}
+
+// An upload whose request says it is bigger than the limit is refused
+// before a byte of it is read (it was written to disk up to the limit).
+func TestUploadRefusedOnContentLength(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.MaxUpload = 64 << 10 }})
+	c := env.login("uploader")
+	token := env.csrfFrom(c, "/uploads")
+	// The body announces 3 MiB and then stalls: only a refusal on the
+	// announced length answers before the test's deadline.
+	body, stall := io.Pipe()
+	defer stall.Close()
+	go stall.Write([]byte("--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + token + "\r\n"))
+	req, _ := http.NewRequest("POST", env.URL+"/uploads", body)
+	req.ContentLength = 3 << 20
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	client := *c
+	client.Timeout = 10 * time.Second
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("no answer before the body was sent: %v", err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(msg), "64 KiB") {
+		t.Errorf("status %d: %.300s", resp.StatusCode, msg)
+	}
+	if got := waitingFiles(t, env); len(got) != 0 {
+		t.Errorf("files written: %v", got)
 	}
 }

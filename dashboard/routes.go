@@ -21,9 +21,9 @@ func (s *Server) routes() {
 	}
 	e.GET("/help", handleHelp(pages), viewer)
 
-	e.GET("/api/v1/summary", handleSummary(fig), viewer)
-	e.GET("/api/v1/charts/:id", handleChart(fig), viewer)
-	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer)
+	e.GET("/api/v1/summary", handleSummary(fig), viewer, noStore)
+	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
+	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
 	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)
 
 	e.GET("/templates/peserta.xlsx", handleTemplate("peserta"), viewer)

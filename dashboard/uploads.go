@@ -82,9 +82,14 @@ func handleUpload(store *uploads.Store, limits uploadLimits) echo.HandlerFunc {
 		rc := http.NewResponseController(c.Response())
 		rc.SetReadDeadline(time.Now().Add(uploadTimeout))
 		rc.SetWriteDeadline(time.Now().Add(uploadTimeout))
-		// The parts' headers and the CSRF field are small; the files are
-		// counted one by one.
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxFilesPerUpload*(limits.MaxUpload+1<<20))
+		// One request carries at most MaxUpload of files, and a little form
+		// around them; each file is also counted as it streams in. A request
+		// that says it is bigger is refused before a byte is stored.
+		limit := limits.MaxUpload + 1<<20
+		if req.ContentLength > limit {
+			return httpError(http.StatusRequestEntityTooLarge, "upload.body_too_large", ingest.ByteSize(limits.MaxUpload))
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 		stored, err := receiveUploads(c, store, limits)
 		if err != nil {
 			store.Remove(stored)

@@ -371,10 +371,10 @@ func keepFile(dir, sum string, data []byte) (path string, created bool, err erro
 	if _, err := os.Stat(path); err == nil {
 		return path, false, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", false, err
 	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return "", false, err
 	}
@@ -390,11 +390,12 @@ func keepFile(dir, sum string, data []byte) (path string, created bool, err erro
 	if err := tmp.Close(); err != nil {
 		return "", false, err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it private
-		return "", false, err
-	}
+	// CreateTemp made it 0600: the original stays private to pantau's user.
 	return path, true, os.Rename(tmp.Name(), path)
 }
+
+// tempPrefix names a kept file while it is written.
+const tempPrefix = ".upload-"
 
 func (r *Report) applyCounts(counts map[queries.Kind]queries.Counts) {
 	for i := range r.Sheets {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -44,7 +45,7 @@ type DB struct {
 // Open opens (creating if needed) the DuckDB file at path and applies any
 // migrations it lacks.
 func Open(ctx context.Context, path string) (*DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Every read orders its own results, so DuckDB need not keep insertion
@@ -66,6 +67,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 	db.version.Store(2)
+	// Personal data: the file and its write-ahead log are for pantau's user
+	// only, also when an older pantau made them readable by all.
+	for _, p := range []string{path, path + ".wal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+	}
 	return db, nil
 }
 

@@ -110,6 +110,14 @@ func (env *environment) openDB(ctx context.Context, f *flags) (db *queries.DB, d
 	case err != nil:
 		return nil, nil, exitError{code: 2, msg: err.Error()}
 	}
+	removed, err := ingest.TidyDataDir(ctx, db, f.data)
+	if err != nil {
+		db.Close()
+		return nil, nil, exitError{code: 2, msg: err.Error()}
+	}
+	if len(removed) > 0 {
+		fmt.Fprintf(env.stderr, "pantau: removed %d file(s) from %s that no import names (left by an interrupted import)\n", len(removed), f.data)
+	}
 	return db, func() { db.Close() }, nil
 }
 

@@ -85,6 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 		return usageError("no command given")
 	}
+	privateFiles()
 	read := &recordedReader{r: stdin}
 	env := &environment{getenv: getenv, stdin: read, stdout: stdout, stderr: stderr, forwardable: serverCommands[args[0]]}
 	err := env.command(ctx, args)
