@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/logins"
 	"pantau/queries"
 )
 
@@ -15,15 +16,15 @@ import (
 type accounts struct {
 	db       *queries.DB
 	sessions *sessionCache
-	logins   *loginLimiter
+	logins   *logins.Limiter
 }
 
 type usersPage struct {
 	pageBase
 	Users   []queries.User
 	Roles   []queries.Role
-	Delays  []loginDelay // logins that must wait now
-	Done    string       // message of the change just made
+	Delays  []logins.Delay // logins that must wait now
+	Done    string         // message of the change just made
 	Error   string
 	Form    struct{ Username, Role string }
 	Current string
@@ -35,7 +36,7 @@ func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
 		return nil, err
 	}
 	p := &usersPage{pageBase: newPageBase(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin},
-		Delays: acc.logins.delayed()}
+		Delays: acc.logins.Delayed()}
 	p.Current = currentUser(c).Username
 	return p, nil
 }
@@ -129,13 +130,13 @@ func userChanged(pages *pageTemplates, acc *accounts, done string, change func(e
 
 // handleLoginLift answers POST /admin/logins/lift: the pair (user name and
 // address) or the address of the form may try again at once.
-func handleLoginLift(logins *loginLimiter) echo.HandlerFunc {
+func handleLoginLift(limiter *logins.Limiter) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		key := addressKey(c.FormValue("address"))
+		username := ""
 		if c.FormValue("kind") == "pair" {
-			key = pairKey(c.FormValue("username"), c.FormValue("address"))
+			username = c.FormValue("username")
 		}
-		if !logins.lift(key) {
+		if !limiter.Lift(username, c.FormValue("address")) {
 			return failure(queries.ENOTFOUND, "logins.not_found")
 		}
 		return c.Redirect(http.StatusSeeOther, "/admin/users?done=lifted")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/logins"
 	"pantau/queries"
 )
 
@@ -273,12 +274,12 @@ func handleLoginForm(pages *pageTemplates) echo.HandlerFunc {
 	}
 }
 
-func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCache, log *slog.Logger) echo.HandlerFunc {
+func handleLogin(pages *pageTemplates, limiter *logins.Limiter, sessions *sessionCache, log *slog.Logger) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		username, password := c.FormValue("username"), c.FormValue("password")
 		page := &loginPage{pageBase: newPageBase(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
 		ip := c.RealIP()
-		if wait := logins.wait(username, ip); wait > 0 {
+		if wait := limiter.Wait(username, ip); wait > 0 {
 			seconds := int((wait + time.Second - 1) / time.Second)
 			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
 			page.Error = page.L.T("login.limited", seconds)
@@ -287,7 +288,7 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 		ctx := c.Request().Context()
 		u, err := sessions.db.Authenticate(ctx, username, password)
 		if queries.ErrorCode(err) == queries.EUNAUTHORIZED {
-			logins.failed(username, ip)
+			limiter.Failed(username, ip)
 			log.Warn("login failed", "user", username, "remote", ip)
 			page.Error = page.L.T("login.failed")
 			return pages.render(c, http.StatusUnauthorized, "login", page)
@@ -295,7 +296,7 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 		if err != nil {
 			return err
 		}
-		logins.succeeded(username, ip)
+		limiter.Succeeded(username, ip)
 		// Logging in again (perhaps as someone else) ends the session before.
 		if old, _ := c.Get(sessionKey).(string); old != "" {
 			sessions.forget(old)

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"pantau/dashboard/logins"
 	"pantau/dashboard/uploads"
 	"pantau/ingest"
 	"pantau/queries"
@@ -65,7 +66,7 @@ type Server struct {
 	log      *slog.Logger
 	figures  *figures
 	sessions *sessionCache
-	logins   *loginLimiter
+	logins   *logins.Limiter
 	pages    *pageTemplates
 	static   *staticFiles
 	uploads  *uploads.Store
@@ -135,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		figures:  newFigures(cfg.DB),
 		sessions: newSessionCache(cfg.DB, cfg.Now, cfg.SessionTTL),
-		logins:   newLoginLimiter(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now, cfg.LoginEntries),
+		logins:   logins.New(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now, cfg.LoginEntries),
 		pages:    pages,
 		static:   static,
 		uploads:  store,

@@ -1,4 +1,7 @@
-package dashboard
+// Package logins slows password guessing down without locking anyone out.
+// It knows nothing of HTTP: the dashboard asks it before a login and tells
+// it how each one went.
+package logins
 
 import (
 	"slices"
@@ -9,8 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// loginLimiter slows password guessing down without locking anyone out.
-// Failed logins are counted per (user name, client address) and per client
+// Limiter counts failed logins. Failed logins are counted per (user name, client address) and per client
 // address: after a number of free failures, each further attempt from that
 // pair (or address) must wait a delay that doubles with every failure, up
 // to the window. A guesser elsewhere therefore never delays the real user,
@@ -18,16 +20,16 @@ import (
 // and clears its pair. Failures are forgotten a window after the last one.
 // The counts live in an LRU of bounded size: a flood of names evicts the
 // oldest entries and never resets the others.
-type loginLimiter struct {
+type Limiter struct {
 	perPair, perAddress int           // free failures before the delays start
 	window              time.Duration // the longest delay; failures older than this are forgotten
 	now                 func() time.Time
 	mu                  sync.Mutex
-	entries             *lru.Cache[string, *loginFailures]
+	entries             *lru.Cache[string, *failures]
 }
 
-// loginFailures are the failed logins of one key: a pair or an address.
-type loginFailures struct {
+// failures are the failed logins of one key: a pair or an address.
+type failures struct {
 	Username string // "" for an address's count
 	Address  string
 	Count    int
@@ -39,17 +41,19 @@ type loginFailures struct {
 // further one.
 const firstDelay = 2 * time.Second
 
-func newLoginLimiter(perPair, perAddress int, window time.Duration, now func() time.Time, size int) *loginLimiter {
-	entries, err := lru.New[string, *loginFailures](size)
+// New makes a limiter: perPair and perAddress free failures, delays up to
+// window, at most size counts kept; now is the clock.
+func New(perPair, perAddress int, window time.Duration, now func() time.Time, size int) *Limiter {
+	entries, err := lru.New[string, *failures](size)
 	if err != nil {
 		panic(err) // only for a size below 1, which New never passes
 	}
-	return &loginLimiter{perPair: perPair, perAddress: perAddress, window: window, now: now, entries: entries}
+	return &Limiter{perPair: perPair, perAddress: perAddress, window: window, now: now, entries: entries}
 }
 
 // Until is when the key's next attempt is allowed: the zero time while the
 // free failures last.
-func (f *loginFailures) Until(window time.Duration) time.Time {
+func (f *failures) Until(window time.Duration) time.Time {
 	if f.Count < f.free {
 		return time.Time{}
 	}
@@ -63,9 +67,9 @@ func pairKey(username, address string) string {
 
 func addressKey(address string) string { return "a\x00" + address }
 
-// wait is how long an attempt for username from address must still wait
+// Wait is how long an attempt for username from address must still wait
 // (0: it may go ahead).
-func (l *loginLimiter) wait(username, address string) time.Duration {
+func (l *Limiter) Wait(username, address string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -81,7 +85,7 @@ func (l *loginLimiter) wait(username, address string) time.Duration {
 }
 
 // current is key's failures, unless they are forgotten by now.
-func (l *loginLimiter) current(key string, now time.Time) (*loginFailures, bool) {
+func (l *Limiter) current(key string, now time.Time) (*failures, bool) {
 	f, ok := l.entries.Get(key)
 	if ok && now.Sub(f.Last) >= l.window {
 		l.entries.Remove(key)
@@ -90,8 +94,8 @@ func (l *loginLimiter) current(key string, now time.Time) (*loginFailures, bool)
 	return f, ok
 }
 
-// failed counts a failed login for username from address.
-func (l *loginLimiter) failed(username, address string) {
+// Failed counts a failed login for username from address.
+func (l *Limiter) Failed(username, address string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -99,7 +103,7 @@ func (l *loginLimiter) failed(username, address string) {
 	for _, key := range []string{pairKey(username, address), addressKey(address)} {
 		f, ok := l.current(key, now)
 		if !ok {
-			f = &loginFailures{Address: address, free: l.perAddress}
+			f = &failures{Address: address, free: l.perAddress}
 			if key[0] == 'p' {
 				f.Username, f.free = name, l.perPair
 			}
@@ -110,9 +114,9 @@ func (l *loginLimiter) failed(username, address string) {
 	}
 }
 
-// succeeded clears the pair's failures: the person knew the password. The
+// Succeeded clears the pair's failures: the person knew the password. The
 // address's count stays, or one good account would reset a guesser's.
-func (l *loginLimiter) succeeded(username, address string) {
+func (l *Limiter) Succeeded(username, address string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries.Remove(pairKey(username, address))
@@ -120,34 +124,38 @@ func (l *loginLimiter) succeeded(username, address string) {
 
 // Delayed are the pairs and addresses whose next attempt must wait now,
 // the longest wait first, for the admin page.
-func (l *loginLimiter) delayed() []loginDelay {
+func (l *Limiter) Delayed() []Delay {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	var list []loginDelay
+	var list []Delay
 	for _, key := range l.entries.Keys() {
 		f, ok := l.entries.Peek(key)
 		if !ok || now.Sub(f.Last) >= l.window {
 			continue
 		}
 		if until := f.Until(l.window); until.After(now) {
-			list = append(list, loginDelay{Key: key, Username: f.Username, Address: f.Address, Failures: f.Count, Until: until})
+			list = append(list, Delay{Username: f.Username, Address: f.Address, Failures: f.Count, Until: until})
 		}
 	}
-	slices.SortFunc(list, func(a, b loginDelay) int { return b.Until.Compare(a.Until) })
+	slices.SortFunc(list, func(a, b Delay) int { return b.Until.Compare(a.Until) })
 	return list
 }
 
-// loginDelay is one delayed pair or address as the admin page lists it.
-type loginDelay struct {
-	Key               string
+// Delay is one delayed pair or address as the admin page lists it.
+type Delay struct {
 	Username, Address string // Username is "" for an address
 	Failures          int
 	Until             time.Time
 }
 
-// lift forgets key's failures; false when there were none.
-func (l *loginLimiter) lift(key string) bool {
+// Lift forgets the failures of username from address, or of address when
+// username is ""; false when there were none.
+func (l *Limiter) Lift(username, address string) bool {
+	key := addressKey(address)
+	if username != "" {
+		key = pairKey(username, address)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.entries.Remove(key)
