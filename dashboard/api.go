@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"bytes"
+	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,7 +14,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
+	"pantau/queries"
 )
 
 // noStore keeps figures out of shared and browser caches: they are
@@ -50,12 +54,47 @@ func handleSummary(fig *figures) echo.HandlerFunc {
 // its title and whether it has data.
 func handleChart(fig *figures) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ch, err := requestedChart(c, fig)
+		f, err := filterFrom(c)
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, ch)
+		enc, err := fig.chartJSON(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		if len(enc.plain) >= gzipMinLength && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+			c.Response().Header().Set(echo.HeaderContentEncoding, "gzip")
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, enc.gzipped)
+		}
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, enc.plain)
 	}
+}
+
+// encodedChart is a chart as the API sends it, plain and gzipped: made once
+// per data version, chart, language and filter, so that a cached request
+// costs a lookup and a write, not a marshal and a compression.
+type encodedChart struct{ plain, gzipped []byte }
+
+func (fig *figures) chartJSON(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*encodedChart, error) {
+	return get(fig.cache, "chart-json|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*encodedChart, error) {
+		ch, err := fig.chart(ctx, id, f, l)
+		if err != nil {
+			return nil, err
+		}
+		plain, err := json.Marshal(ch)
+		if err != nil {
+			return nil, err
+		}
+		plain = append(plain, '\n') // as echo's c.JSON writes it
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzipLevel)
+		zw.Write(plain)
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		return &encodedChart{plain: plain, gzipped: buf.Bytes()}, nil
+	})
 }
 
 // requestedChart is the chart {id} for the request's filter and language.

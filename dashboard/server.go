@@ -165,9 +165,11 @@ func New(cfg Config) (*Server, error) {
 		// Pages are not compressed: they carry the CSRF token beside text a
 		// link can choose (a filter, a path), which gzip would let an
 		// observer guess byte by byte (BREACH). Scripts and JSON carry no secret.
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
+		// Chart JSON comes gzipped from the cache (handleChart).
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength, Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
+			chartJSON := strings.HasPrefix(p, "/api/v1/charts/") && !strings.HasSuffix(p, "/csv")
+			return chartJSON || !strings.HasPrefix(p, "/static/") && !strings.HasPrefix(p, "/api/")
 		}}),
 		// An upload streams its file to disk under its own limit (uploads.go).
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isUploadPost}),
@@ -194,6 +196,9 @@ func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// Responses are gzipped at this level from this size on.
+const gzipLevel, gzipMinLength = 5, 1024
 
 // contentSecurityPolicy allows our own scripts, styles, images and fetches
 // only: no inline script, no other host. echarts draws on a canvas and sets
