@@ -121,7 +121,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 { // 001_init, 002_users
+		if err := db.SQL().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 3 { // 001_init, 002_users, 003_rollups
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
 		db.Close()
