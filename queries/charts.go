@@ -115,7 +115,11 @@ WITH cells AS (
 	SELECT product, work_type, sum(respondents) AS n
 	FROM product_cells` + respondentFilterSQL + `
 	GROUP BY product, work_type
-), spellings AS (
+)` + productSpellingsSQL
+
+// productSpellingsSQL follows a CTE cells of (product, work_type, n): it
+// adds up the spellings of one product and names each by its commonest.
+const productSpellingsSQL = `, spellings AS (
 	SELECT coalesce(product, '') AS product, sum(n) AS total,
 		coalesce(sum(n) FILTER (WHERE work_type = 'POS'), 0) AS pos,
 		coalesce(sum(n) FILTER (WHERE work_type = 'SE'), 0) AS se
@@ -166,18 +170,7 @@ type WageAgainstUMK struct {
 // rollups.go), so the mean is the sum over the count, rounded as avg's is:
 // exact, since the sum of whole rupiah is. The UMK of the latest year used
 // is looked up after the aggregate (max of the year, not arg_max of the UMK).
-const wagesSQL = `
-WITH umk AS (
-	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
-), years AS (
-	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM respondent_cells)) + 1)) AS year
-	FROM umk
-	GROUP BY region
-), lookup AS (
-	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
-	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
-	GROUP BY y.region, y.year
-), paid AS (
+const wagesSQL = wagesLookupSQL + `respondent_cells` + wagesLookupEndSQL + `, paid AS (
 	SELECT region, survey_date, wages, wage_sum, below_umk
 	FROM respondent_cells` + respondentFilterSQL + `
 	  AND wages > 0
@@ -188,10 +181,32 @@ WITH umk AS (
 		sum(p.below_umk)::BIGINT AS below
 	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
 	GROUP BY p.region
-)
+)` + wagesResultSQL
+
+// wagesLookupSQL, a table holding survey_date and wagesLookupEndSQL are the
+// CTEs umk (every UMK) and lookup (per region and year up to the last survey
+// year, the UMK that applies), and wagesResultSQL is the result made from a
+// CTE per_region: the parts of wagesSQL that do not depend on where the
+// wages are counted.
+const (
+	wagesLookupSQL = `
+WITH umk AS (
+	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
+), years AS (
+	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM `
+	wagesLookupEndSQL = `)) + 1)) AS year
+	FROM umk
+	GROUP BY region
+), lookup AS (
+	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
+	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
+	GROUP BY y.region, y.year
+)`
+	wagesResultSQL = `
 SELECT r.region, r.n, r.mean, u.umk, r.below
 FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
 ORDER BY r.region`
+)
 
 // WagesAgainstUMK compares wages with the minimum wage, per region (sorted
 // by region name), over the respondents RespondentCounts counts for f
@@ -224,6 +239,8 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
+// Not from a rollup, for the reason organizingSQL is not.
+//
 // organizingByRegionSQL reduces the organizing log rows in the filter to one
 // row per group as organizingSQL does, placing each group in the region of
 // its latest row (by date reached, then stage: the order members follow),
@@ -281,6 +298,10 @@ type MonthCount struct {
 	Cumulative int    `json:"cumulative"` // formed in this month and the months before it in the list
 }
 
+// Not from a rollup, for the reason organizingSQL is not: a group's formation
+// date is the first of its rows at stage 4 or later in the regions, a minimum
+// per group, not a sum.
+//
 // formedSQL dates each group (code compared case-insensitively) by its first
 // row at stage 4 (Pembentukan Kelompok) or later among its rows in the
 // regions, then counts the groups formed in the period per month.
@@ -368,6 +389,8 @@ type RosterEntry struct {
 	Trainings []string `json:"trainings"` // never null
 }
 
+// Not from a rollup: it lists people, from the few participant rows.
+//
 // rosterSQL merges the field facilitator rows of one person (same name
 // case-insensitively, same role, same region) and lists the person's
 // distinct trainings by their first date (undated last), then name.

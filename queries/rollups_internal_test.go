@@ -53,31 +53,9 @@ WITH cells AS (
 	SELECT product, work_type, count(*) AS n
 	FROM respondents` + respondentFilterSQL + `
 	GROUP BY product, work_type
-), spellings AS (
-	SELECT coalesce(product, '') AS product, sum(n) AS total,
-		coalesce(sum(n) FILTER (WHERE work_type = 'POS'), 0) AS pos,
-		coalesce(sum(n) FILTER (WHERE work_type = 'SE'), 0) AS se
-	FROM cells
-	GROUP BY 1
-)
-SELECT arg_min(product, (-total, product)) AS product, sum(total)::BIGINT AS total,
-	sum(pos)::BIGINT, sum(se)::BIGINT
-FROM spellings
-GROUP BY lower(product)
-ORDER BY total DESC, product`
+)` + productSpellingsSQL
 
-	directWagesSQL = `
-WITH umk AS (
-	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
-), years AS (
-	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM respondents)) + 1)) AS year
-	FROM umk
-	GROUP BY region
-), lookup AS (
-	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
-	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
-	GROUP BY y.region, y.year
-), paid AS (
+	directWagesSQL = wagesLookupSQL + `respondents` + wagesLookupEndSQL + `, paid AS (
 	SELECT region, survey_date, monthly_wage AS wage
 	FROM respondents` + respondentFilterSQL + `
 	  AND monthly_wage IS NOT NULL
@@ -88,10 +66,7 @@ WITH umk AS (
 		count_if(p.wage < l.umk) AS below
 	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
 	GROUP BY p.region
-)
-SELECT r.region, r.n, r.mean, u.umk, r.below
-FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
-ORDER BY r.region`
+)` + wagesResultSQL
 )
 
 // directly runs the query functions with each rollup query replaced by its
@@ -127,44 +102,38 @@ func (d directly) QueryRowContext(ctx context.Context, query string, args ...any
 	return d.Tx.QueryRowContext(ctx, d.direct(query), args...)
 }
 
+// rollupQueries are the query functions the rollups answer, by name; the
+// six of the /problems dashboard first.
+var rollupQueries = []struct {
+	name string
+	run  func(context.Context, querier, Filter) (any, error)
+}{
+	{"ProblemPrevalence", func(ctx context.Context, q querier, f Filter) (any, error) { return problemPrevalence(ctx, q, f) }},
+	{"ProblemsByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return problemsByRegion(ctx, q, f) }},
+	{"ProblemsByWorkType", func(ctx context.Context, q querier, f Filter) (any, error) {
+		return problemSplit(ctx, q, f, "problems by work type", byWorkType, "POS", "SE")
+	}},
+	{"ProblemsByGender", func(ctx context.Context, q querier, f Filter) (any, error) {
+		return problemSplit(ctx, q, f, "problems by gender", byGender, "P", "L", "")
+	}},
+	{"RespondentsByProduct", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentsByProduct(ctx, q, f) }},
+	{"WagesAgainstUMK", func(ctx context.Context, q querier, f Filter) (any, error) { return wagesAgainstUMK(ctx, q, f) }},
+	{"RespondentCounts", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentCounts(ctx, q, f) }},
+}
+
 // rollupFigures is every figure the rollups answer, for one filter, as JSON.
 func rollupFigures(ctx context.Context, q querier, f Filter) (map[string]string, error) {
 	out := map[string]string{}
-	add := func(name string, v any, err error) error {
+	for _, rq := range rollupQueries {
+		v, err := rq.run(ctx, q, f)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", rq.name, err)
 		}
 		b, err := json.Marshal(v)
-		out[name] = string(b)
-		return err
-	}
-	counts, err := respondentCounts(ctx, q, f)
-	if err := add("RespondentCounts", counts, err); err != nil {
-		return nil, err
-	}
-	prevalence, err := problemPrevalence(ctx, q, f)
-	if err := add("ProblemPrevalence", prevalence, err); err != nil {
-		return nil, err
-	}
-	byRegion, err := problemsByRegion(ctx, q, f)
-	if err := add("ProblemsByRegion", byRegion, err); err != nil {
-		return nil, err
-	}
-	byWorkType, err := problemSplit(ctx, q, f, "problems by work type", byWorkType, "POS", "SE")
-	if err := add("ProblemsByWorkType", byWorkType, err); err != nil {
-		return nil, err
-	}
-	byGender, err := problemSplit(ctx, q, f, "problems by gender", byGender, "P", "L", "")
-	if err := add("ProblemsByGender", byGender, err); err != nil {
-		return nil, err
-	}
-	products, err := respondentsByProduct(ctx, q, f)
-	if err := add("RespondentsByProduct", products, err); err != nil {
-		return nil, err
-	}
-	wages, err := wagesAgainstUMK(ctx, q, f)
-	if err := add("WagesAgainstUMK", wages, err); err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		out[rq.name] = string(b)
 	}
 	return out, nil
 }
@@ -216,6 +185,28 @@ func randomFilter(rng *rand.Rand) Filter {
 	return f
 }
 
+// MustCommit stages what add stages and commits it as one import of a file
+// named (and hashed) name, for the tests of this package and queries_test.
+// It returns the import's id and what it did per kind.
+func MustCommit(tb testing.TB, db *DB, name string, add func(b *Batch) error) (int64, map[Kind]Counts) {
+	tb.Helper()
+	ctx := context.Background()
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer b.Close()
+	if err := add(b); err != nil {
+		tb.Fatal(err)
+	}
+	id, counts, err := b.Commit(ctx, ImportMeta{FileName: name, SHA256: name, By: "test", At: time.Now()},
+		func(map[Kind]Counts) []SheetCounts { return nil })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return id, counts
+}
+
 // TestRollupsAgreeWithRows checks, after each of a sequence of imports,
 // updates, UMK changes and undos, that every figure the rollups answer is
 // the one the direct query over the current rows gives, for many random
@@ -231,20 +222,7 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 2014))
 
 	commit := func(name string, add func(b *Batch) error) int64 {
-		t.Helper()
-		b, err := db.NewBatch(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer b.Close()
-		if err := add(b); err != nil {
-			t.Fatal(err)
-		}
-		id, _, err := b.Commit(ctx, ImportMeta{FileName: name, SHA256: name, By: "test", At: time.Now()},
-			func(map[Kind]Counts) []SheetCounts { return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
+		id, _ := MustCommit(t, db, name, add)
 		return id
 	}
 	respondents := func(from, to int) func(b *Batch) error {
@@ -373,23 +351,14 @@ func TestMigrationFillsRollups(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 2014))
-	b, err := db.NewBatch(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := range 200 {
-		if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
-			t.Fatal(err)
+	MustCommit(t, db, "old", func(b *Batch) error {
+		for n := range 200 {
+			if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
+				return err
+			}
 		}
-	}
-	if err := b.AddRegion(RegionWage{Row: 2, Key: "kab. jember|2014", Region: "Kab. Jember", Province: "Jawa Timur", Year: 2014, UMK: 1_270_000}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := b.Commit(ctx, ImportMeta{FileName: "old", SHA256: "old", By: "test", At: time.Now()},
-		func(map[Kind]Counts) []SheetCounts { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
+		return b.AddRegion(RegionWage{Row: 2, Key: "kab. jember|2014", Region: "Kab. Jember", Province: "Jawa Timur", Year: 2014, UMK: 1_270_000})
+	})
 	want, err := rollupFigures(ctx, db.sql, Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -432,21 +401,10 @@ func (db *DB) ProblemsDashboard(ctx context.Context, tb testing.TB, f Filter, di
 	if direct {
 		q = directly{tx, tb}
 	}
-	if _, err := problemPrevalence(ctx, q, f); err != nil {
-		return err
+	for _, rq := range rollupQueries[:6] {
+		if _, err := rq.run(ctx, q, f); err != nil {
+			return err
+		}
 	}
-	if _, err := problemsByRegion(ctx, q, f); err != nil {
-		return err
-	}
-	if _, err := problemSplit(ctx, q, f, "problems by work type", byWorkType, "POS", "SE"); err != nil {
-		return err
-	}
-	if _, err := problemSplit(ctx, q, f, "problems by gender", byGender, "P", "L", ""); err != nil {
-		return err
-	}
-	if _, err := respondentsByProduct(ctx, q, f); err != nil {
-		return err
-	}
-	_, err = wagesAgainstUMK(ctx, q, f)
-	return err
+	return nil
 }

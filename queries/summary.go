@@ -217,6 +217,9 @@ type FacilitatorRegion struct {
 	Total int `json:"total"` // Female + Male + Unknown
 }
 
+// Not from a rollup: participants are the program's staff, hundreds of rows,
+// not a table that grows with the survey.
+//
 // facilitatorsSQL counts current participants who are field facilitators
 // (field_facilitator = true), per region and gender; unknown is whatever is
 // neither P nor L, which the stored data writes as NULL. Only the region and
@@ -519,6 +522,14 @@ const groupStageFilterSQL = `
 // measurably faster than over the (reached_on, stage) pair.
 const latestStageRow = `(date_diff('day', DATE '1970-01-01', reached_on) * 8 + stage)`
 
+// Not from a rollup, unlike the respondent metrics: a group counts once, at
+// its highest stage among its rows in the filter, and with the members of
+// its latest row there, which is not a sum over days or regions (a group with
+// rows at stages 4 and 5 in the period counts once at 5, and stage dates need
+// not rise with the stage). An exact rollup would keep one row per group with
+// each stage's date, region and members (see rollups.go); the organizing log
+// holds at most six rows per group, so it would save a factor of six at most.
+//
 // organizingSQL reduces the organizing log rows in the filter to one row per
 // group (codes compared case-insensitively): its highest stage, and its
 // latest reported members (latest by date reached, then by stage; rows
