@@ -192,3 +192,17 @@ func BenchmarkCharts(b *testing.B) {
 		{"StaffByRole", func(f queries.Filter) error { _, err := db.StaffByRole(ctx, f); return err }},
 	})
 }
+
+// BenchmarkProblemsDashboard measures the six figures of the /problems
+// dashboard, uncached (pantau's chart cache is not in play here), computed
+// from the rollups and, as the baseline, by the direct queries over the
+// respondents they replaced. Run it with
+// go test -run '^$' -bench ProblemsDashboard -benchtime 20x ./queries/.
+func BenchmarkProblemsDashboard(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	runMetrics(b, []benchMetric{
+		{"rollups", func(f queries.Filter) error { return db.ProblemsDashboard(ctx, b, f, false) }},
+		{"direct", func(f queries.Filter) error { return db.ProblemsDashboard(ctx, b, f, true) }},
+	})
+}
