@@ -526,9 +526,13 @@ const latestStageRow = `(date_diff('day', DATE '1970-01-01', reached_on) * 8 + s
 // its highest stage among its rows in the filter, and with the members of
 // its latest row there, which is not a sum over days or regions (a group with
 // rows at stages 4 and 5 in the period counts once at 5, and stage dates need
-// not rise with the stage). An exact rollup would keep one row per group with
-// each stage's date, region and members (see rollups.go); the organizing log
-// holds at most six rows per group, so it would save a factor of six at most.
+// not rise with the stage). An exact rollup keeps one row per group with
+// each stage's date, region and members; it was tried and measured slower:
+// the log holds at most six rows per group, and evaluating six stages'
+// conditions per group cost more than the grouping it saved (on the
+// benchmark's 50,000 groups, funnel, by region and formed by month together:
+// 63 ms from it against 58 ms direct with no filter, 62 against 27 ms with
+// regions and a period).
 //
 // organizingSQL reduces the organizing log rows in the filter to one row per
 // group (codes compared case-insensitively): its highest stage, and its
