@@ -242,6 +242,8 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	change := rollupChange{
 		respondents: `SELECT key FROM temp.` + stage(Respondents),
 		regions:     `SELECT region FROM temp.` + stage(Regions),
+		// This batch's rows become the current rows of their keys.
+		current: `SELECT * FROM temp.` + stage(Respondents),
 	}
 	if err := change.before(ctx, tx); err != nil {
 		return 0, nil, err

@@ -97,6 +97,10 @@ GROUP BY ALL`
 type rollupChange struct {
 	respondents string // SELECT of the keys of the respondents it adds, changes or removes
 	regions     string // SELECT of the regions whose UMK rows it adds, changes or removes
+	// current is a SELECT of the current rows of those keys after the
+	// change, when it is cheaper than looking them up (a commit's staged
+	// rows); "" looks them up.
+	current string
 }
 
 func deltaTable(r rollup) string { return "rollup_delta_" + r.table }
@@ -104,16 +108,28 @@ func deltaTable(r rollup) string { return "rollup_delta_" + r.table }
 // before takes away, in temp delta tables, what the current rows the change
 // touches add to the rollups. Call it before the current-state tables change.
 func (c rollupChange) before(ctx context.Context, q querier) error {
+	if err := touchedRows(ctx, q, `SELECT * FROM respondents WHERE key IN (`+c.respondents+`)`); err != nil {
+		return err
+	}
 	for _, r := range rollups {
-		src := `SELECT *, -1 AS sign FROM respondents WHERE key IN (` + c.respondents + `)`
 		for _, s := range []string{
 			`CREATE OR REPLACE TEMP TABLE ` + deltaTable(r) + ` AS FROM ` + r.table + ` LIMIT 0`,
-			`INSERT INTO ` + deltaTable(r) + r.cells(src),
+			`INSERT INTO ` + deltaTable(r) + r.cells(`SELECT *, -1 AS sign FROM temp.rollup_rows`),
 		} {
 			if _, err := q.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("rollup %s: %w", r.table, err)
 			}
 		}
+	}
+	return nil
+}
+
+// touchedRows keeps the rows of query in temp.rollup_rows, so that each
+// rollup reads them there rather than look them up again among all the
+// respondents.
+func touchedRows(ctx context.Context, q querier, query string) error {
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE rollup_rows AS `+query); err != nil {
+		return fmt.Errorf("rollups: %w", err)
 	}
 	return nil
 }
@@ -126,9 +142,15 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+c.regions+`)`).Scan(&umkChanged); err != nil {
 		return fmt.Errorf("rollups: %w", err)
 	}
+	current := c.current
+	if current == "" {
+		current = `SELECT * FROM respondents WHERE key IN (` + c.respondents + `)`
+	}
+	if err := touchedRows(ctx, q, current); err != nil {
+		return err
+	}
 	for _, r := range rollups {
-		src := `SELECT *, 1 AS sign FROM respondents WHERE key IN (` + c.respondents + `)`
-		if err := r.apply(ctx, q, src); err != nil {
+		if err := r.apply(ctx, q, `SELECT *, 1 AS sign FROM temp.rollup_rows`); err != nil {
 			return err
 		}
 		if r.umk && umkChanged > 0 {
@@ -136,6 +158,9 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 				return err
 			}
 		}
+	}
+	if _, err := q.ExecContext(ctx, `DROP TABLE temp.rollup_rows`); err != nil {
+		return fmt.Errorf("rollups: %w", err)
 	}
 	return nil
 }
