@@ -239,6 +239,15 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 			return 0, nil, fmt.Errorf("record import sheets: %w", err)
 		}
 	}
+	change := rollupChange{
+		respondents: `SELECT key FROM temp.` + stage(Respondents),
+		regions:     `SELECT region FROM temp.` + stage(Regions),
+		// This batch's rows become the current rows of their keys.
+		current: `SELECT * FROM temp.` + stage(Respondents),
+	}
+	if err := change.before(ctx, tx); err != nil {
+		return 0, nil, err
+	}
 	for _, k := range Kinds {
 		// Every row becomes a version, unchanged ones too: the file brought
 		// them, and undoing an earlier import must not take them away.
@@ -254,6 +263,9 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s SELECT ?, * FROM temp.%s`, k, stage(k)), id); err != nil {
 			return 0, nil, fmt.Errorf("refresh %s: %w", k, err)
 		}
+	}
+	if err := change.after(ctx, tx); err != nil {
+		return 0, nil, err
 	}
 	if err := b.db.commitData(tx); err != nil {
 		return 0, nil, fmt.Errorf("commit import: %w", err)

@@ -24,22 +24,14 @@ func respondent(id, region string, wage int64) queries.Respondent {
 // commit stages rs and commits them as one import.
 func commit(t *testing.T, db *queries.DB, name string, rs ...queries.Respondent) (int64, queries.Counts) {
 	t.Helper()
-	ctx := context.Background()
-	b, err := db.NewBatch(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	for _, r := range rs {
-		if err := b.AddRespondent(r); err != nil {
-			t.Fatal(err)
+	id, counts := queries.MustCommit(t, db, name, func(b *queries.Batch) error {
+		for _, r := range rs {
+			if err := b.AddRespondent(r); err != nil {
+				return err
+			}
 		}
-	}
-	id, counts, err := b.Commit(ctx, queries.ImportMeta{FileName: name, SHA256: name, By: "test", At: time.Now()},
-		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+		return nil
+	})
 	return id, counts[queries.Respondents]
 }
 
@@ -111,7 +103,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 2 { // 001_init, 002_users
+		if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 3 { // 001_init, 002_users, 003_rollups
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
 		db.Close()

@@ -192,3 +192,54 @@ func BenchmarkCharts(b *testing.B) {
 		{"StaffByRole", func(f queries.Filter) error { _, err := db.StaffByRole(ctx, f); return err }},
 	})
 }
+
+// BenchmarkProblemsDashboard measures the six figures of the /problems
+// dashboard, uncached (pantau's chart cache is not in play here), computed
+// from the rollups and, as the baseline, by the direct queries over the
+// respondents they replaced. Run it with
+// go test -run '^$' -bench ProblemsDashboard -benchtime 20x ./queries/.
+func BenchmarkProblemsDashboard(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	runMetrics(b, []benchMetric{
+		{"rollups", func(f queries.Filter) error { return db.ProblemsDashboard(ctx, b, f, false) }},
+		{"direct", func(f queries.Filter) error { return db.ProblemsDashboard(ctx, b, f, true) }},
+	})
+}
+
+// BenchmarkCommit commits a batch of 1,000 respondents that updates rows of
+// the 1,000,000-respondent fixture (each round another version of the same
+// rows: new answers, survey days and regions, so the rollups' old and new
+// cells both change), and 100 new ones. Run it on its own, last: it changes
+// the fixture. go test -run '^$' -bench Commit -benchtime 10x ./queries/.
+func BenchmarkCommit(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	regions := []string{"Kota Malang", "Kab. Malang", "Kota Batu", "Kab. Jember"}
+	round := 0
+	for b.Loop() {
+		round++
+		batch, err := db.NewBatch(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range 1_100 {
+			id := fmt.Sprintf("R%07d", i*911)
+			if i >= 1_000 {
+				id = fmt.Sprintf("N%03d-%07d", round, i)
+			}
+			r := surveyed(id, "2014-09-01", regions[(i+round)%len(regions)], "P", "POS", "YN-YN-YN-YN-"[round%3:round%3+9])
+			r.SurveyDate = r.SurveyDate.AddDate(0, 0, (i+round)%365)
+			r.MonthlyWage = int64(500_000 + 1_000*round + i)
+			if err := batch.AddRespondent(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		sha := fmt.Sprintf("commit-bench-%d-%d", round, time.Now().UnixNano())
+		if _, _, err := batch.Commit(ctx, queries.ImportMeta{FileName: "commit.xlsx", SHA256: sha, By: "bench", At: time.Now()},
+			func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil }); err != nil {
+			b.Fatal(err)
+		}
+		batch.Close()
+	}
+}

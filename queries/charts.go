@@ -19,12 +19,11 @@ type ProblemSplit struct {
 }
 
 // problemSplitSQL counts the filtered respondents and the nine problems per
-// value of a column, in one grouped scan. %s is the column, one of the
-// constants below, never user input. Grouping by the bare column is
-// measurably faster than by an expression; the Go side folds the values.
+// value of a column, over the filtered cells. %s is the column, one of the
+// constants below, never user input; the Go side folds the values.
 const problemSplitSQL = `
-SELECT %s, count(*),` + problemCountsSQL + `
-FROM respondents` + respondentFilterSQL + `
+SELECT %s, sum(respondents)::BIGINT,` + problemCountsSQL + `
+FROM respondent_cells` + respondentFilterSQL + `
 GROUP BY 1`
 
 const (
@@ -107,16 +106,20 @@ type ProductCount struct {
 }
 
 // productsSQL counts the filtered respondents per Produk as stored and work
-// type (a grouped scan on the bare columns: measurably faster than
-// count_if per product), then adds up the spellings of one product (compared
+// type, over the filtered cells of product_cells (where a product not stated
+// is the empty text), then adds up the spellings of one product (compared
 // case-insensitively), naming it by its most common spelling (ties: the
 // first in sort order).
 const productsSQL = `
 WITH cells AS (
-	SELECT product, work_type, count(*) AS n
-	FROM respondents` + respondentFilterSQL + `
+	SELECT product, work_type, sum(respondents) AS n
+	FROM product_cells` + respondentFilterSQL + `
 	GROUP BY product, work_type
-), spellings AS (
+)` + productSpellingsSQL
+
+// productSpellingsSQL follows a CTE cells of (product, work_type, n): it
+// adds up the spellings of one product and names each by its commonest.
+const productSpellingsSQL = `, spellings AS (
 	SELECT coalesce(product, '') AS product, sum(n) AS total,
 		coalesce(sum(n) FILTER (WHERE work_type = 'POS'), 0) AS pos,
 		coalesce(sum(n) FILTER (WHERE work_type = 'SE'), 0) AS se
@@ -138,7 +141,11 @@ func (db *DB) RespondentsByProduct(ctx context.Context, f Filter) ([]ProductCoun
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scanRows(ctx, db.sql, "respondents by product", productsSQL, respondentArgs(f), func(p *ProductCount) []any {
+	return respondentsByProduct(ctx, db.sql, f)
+}
+
+func respondentsByProduct(ctx context.Context, q querier, f Filter) ([]ProductCount, error) {
+	return scanRows(ctx, q, "respondents by product", productsSQL, respondentArgs(f), func(p *ProductCount) []any {
 		return []any{&p.Product, &p.Total, &p.POS, &p.SE}
 	})
 }
@@ -153,40 +160,53 @@ type WageAgainstUMK struct {
 	BelowUMK    int    `json:"below_umk"`   // wage < the UMK of the respondent's year
 }
 
-// wagesSQL pairs each filtered respondent who states a wage with the UMK of
-// the region for the survey's year or, failing that, the latest year before
-// it; a respondent with no such UMK drops out of the inner join. The pairing
-// is an equality hash join on (region, year) against a small lookup that
-// spells out, per region, every year from its first UMK to the last survey
-// year: an ASOF join does the same but sorts the million respondents, ten
-// times slower. The UMK of the latest year used is looked up after the
-// aggregate (max of the year, not arg_max of the UMK per row).
-const wagesSQL = `
+// wagesSQL pairs each filtered cell with wages (all of one region and
+// survey day) with the UMK of the region for the survey's year or, failing
+// that, the latest year before it; a cell with no such UMK drops out of the
+// inner join, as its respondents would. The pairing is an equality hash join
+// on (region, year) against a small lookup that spells out, per region,
+// every year from its first UMK to the last survey year. The cells hold the
+// count and sum of their wages and how many are below that same UMK (see
+// rollups.go), so the mean is the sum over the count, rounded as avg's is:
+// exact, since the sum of whole rupiah is. The UMK of the latest year used
+// is looked up after the aggregate (max of the year, not arg_max of the UMK).
+const wagesSQL = wagesLookupSQL + `respondent_cells` + wagesLookupEndSQL + `, paid AS (
+	SELECT region, survey_date, wages, wage_sum, below_umk
+	FROM respondent_cells` + respondentFilterSQL + `
+	  AND wages > 0
+), per_region AS (
+	SELECT p.region, sum(p.wages)::BIGINT AS n,
+		round(sum(p.wage_sum)::DOUBLE / sum(p.wages))::BIGINT AS mean,
+		max(l.umk_year) AS umk_year,
+		sum(p.below_umk)::BIGINT AS below
+	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
+	GROUP BY p.region
+)` + wagesResultSQL
+
+// wagesLookupSQL, a table holding survey_date and wagesLookupEndSQL are the
+// CTEs umk (every UMK) and lookup (per region and year up to the last survey
+// year, the UMK that applies), and wagesResultSQL is the result made from a
+// CTE per_region: the parts of wagesSQL that do not depend on where the
+// wages are counted.
+const (
+	wagesLookupSQL = `
 WITH umk AS (
 	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
 ), years AS (
-	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM respondents)) + 1)) AS year
+	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM `
+	wagesLookupEndSQL = `)) + 1)) AS year
 	FROM umk
 	GROUP BY region
 ), lookup AS (
 	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
 	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
 	GROUP BY y.region, y.year
-), paid AS (
-	SELECT region, survey_date, monthly_wage AS wage
-	FROM respondents` + respondentFilterSQL + `
-	  AND monthly_wage IS NOT NULL
-), per_region AS (
-	SELECT p.region, count(*) AS n,
-		round(avg(p.wage))::BIGINT AS mean,
-		max(l.umk_year) AS umk_year,
-		count_if(p.wage < l.umk) AS below
-	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
-	GROUP BY p.region
-)
+)`
+	wagesResultSQL = `
 SELECT r.region, r.n, r.mean, u.umk, r.below
 FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
 ORDER BY r.region`
+)
 
 // WagesAgainstUMK compares wages with the minimum wage, per region (sorted
 // by region name), over the respondents RespondentCounts counts for f
@@ -202,7 +222,11 @@ func (db *DB) WagesAgainstUMK(ctx context.Context, f Filter) ([]WageAgainstUMK, 
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	return scanRows(ctx, db.sql, "wages against UMK", wagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
+	return wagesAgainstUMK(ctx, db.sql, f)
+}
+
+func wagesAgainstUMK(ctx context.Context, q querier, f Filter) ([]WageAgainstUMK, error) {
+	return scanRows(ctx, q, "wages against UMK", wagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
 		return []any{&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK}
 	})
 }
@@ -215,6 +239,8 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
+// Not from a rollup, for the reason organizingSQL is not.
+//
 // organizingByRegionSQL reduces the organizing log rows in the filter to one
 // row per group as organizingSQL does, placing each group in the region of
 // its latest row (by date reached, then stage: the order members follow),
@@ -272,6 +298,10 @@ type MonthCount struct {
 	Cumulative int    `json:"cumulative"` // formed in this month and the months before it in the list
 }
 
+// Not from a rollup, for the reason organizingSQL is not: a group's formation
+// date is the first of its rows at stage 4 or later in the regions, a minimum
+// per group, not a sum.
+//
 // formedSQL dates each group (code compared case-insensitively) by its first
 // row at stage 4 (Pembentukan Kelompok) or later among its rows in the
 // regions, then counts the groups formed in the period per month.
@@ -359,6 +389,8 @@ type RosterEntry struct {
 	Trainings []string `json:"trainings"` // never null
 }
 
+// Not from a rollup: it lists people, from the few participant rows.
+//
 // rosterSQL merges the field facilitator rows of one person (same name
 // case-insensitively, same role, same region) and lists the person's
 // distinct trainings by their first date (undated last), then name.

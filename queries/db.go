@@ -138,6 +138,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationFills are the steps of a migration that SQL alone does not say
+// well, run after its file in its transaction: filling new tables from the
+// rows an existing database holds.
+var migrationFills = map[int]func(context.Context, querier) error{
+	3: fillRollups,
+}
+
 func (db *DB) applyMigration(ctx context.Context, version int, base, name string) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -157,6 +164,11 @@ func (db *DB) applyMigration(ctx context.Context, version int, base, name string
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if fill := migrationFills[version]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, base); err != nil {
 		return err

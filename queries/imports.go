@@ -162,6 +162,16 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 			}
 		}
 	}
+	// A preview is rolled back: it need not keep the rollups in step.
+	change := rollupChange{
+		respondents: fmt.Sprintf(`SELECT key FROM respondent_versions WHERE import_id = %d`, id),
+		regions:     fmt.Sprintf(`SELECT region FROM region_versions WHERE import_id = %d`, id),
+	}
+	if keep {
+		if err := change.before(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?`,
 		time.Now().UTC(), by, id); err != nil {
 		return nil, fmt.Errorf("undo %d: %w", id, err)
@@ -173,6 +183,9 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 	}
 	if !keep {
 		return undoEffects(ctx, tx)
+	}
+	if err := change.after(ctx, tx); err != nil {
+		return nil, err
 	}
 	if err := db.commitData(tx); err != nil {
 		return nil, fmt.Errorf("undo %d: %w", id, err)

@@ -17,19 +17,7 @@ import (
 // commitBatch stages what add stages and commits it as one import.
 func commitBatch(t testing.TB, db *queries.DB, add func(b *queries.Batch) error) {
 	t.Helper()
-	ctx := context.Background()
-	b, err := db.NewBatch(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := add(b); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := b.Commit(ctx, queries.ImportMeta{FileName: "summary.xlsx", SHA256: "summary", By: "test", At: time.Now()},
-		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil }); err != nil {
-		t.Fatal(err)
-	}
+	queries.MustCommit(t, db, "summary.xlsx", add)
 }
 
 func day(s string) time.Time {

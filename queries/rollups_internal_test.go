@@ -1,0 +1,410 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The queries as they were before the rollups: each scans the current
+// respondents. They are the reference the rollup-answered queries must agree
+// with, figure for figure.
+const (
+	directCountsSQL = `
+	coalesce(count_if(p_a), 0), count(p_a),
+	coalesce(count_if(p_b), 0), count(p_b),
+	coalesce(count_if(p_c), 0), count(p_c),
+	coalesce(count_if(p_d), 0), count(p_d),
+	coalesce(count_if(p_e), 0), count(p_e),
+	coalesce(count_if(p_f), 0), count(p_f),
+	coalesce(count_if(p_g), 0), count(p_g),
+	coalesce(count_if(p_h), 0), count(p_h),
+	coalesce(count_if(p_i), 0), count(p_i)`
+
+	directRespondentCountsSQL = `
+SELECT region, work_type, gender, count(*)
+FROM respondents` + respondentFilterSQL + `
+GROUP BY region, work_type, gender
+ORDER BY region`
+
+	directPrevalenceSQL = `
+SELECT` + directCountsSQL + `
+FROM respondents` + respondentFilterSQL
+
+	directProblemsByRegionSQL = `
+SELECT region,` + directCountsSQL + `
+FROM respondents` + respondentFilterSQL + `
+GROUP BY region
+ORDER BY region`
+
+	directSplitSQL = `
+SELECT %s, count(*),` + directCountsSQL + `
+FROM respondents` + respondentFilterSQL + `
+GROUP BY 1`
+
+	directProductsSQL = `
+WITH cells AS (
+	SELECT product, work_type, count(*) AS n
+	FROM respondents` + respondentFilterSQL + `
+	GROUP BY product, work_type
+)` + productSpellingsSQL
+
+	directWagesSQL = wagesLookupSQL + `respondents` + wagesLookupEndSQL + `, paid AS (
+	SELECT region, survey_date, monthly_wage AS wage
+	FROM respondents` + respondentFilterSQL + `
+	  AND monthly_wage IS NOT NULL
+), per_region AS (
+	SELECT p.region, count(*) AS n,
+		round(avg(p.wage))::BIGINT AS mean,
+		max(l.umk_year) AS umk_year,
+		count_if(p.wage < l.umk) AS below
+	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
+	GROUP BY p.region
+)` + wagesResultSQL
+)
+
+// directly runs the query functions with each rollup query replaced by its
+// direct reference above; a query it has no reference for fails the test.
+type directly struct {
+	*sql.Tx
+	t testing.TB
+}
+
+var directSQL = map[string]string{
+	respondentCountsSQL:                      directRespondentCountsSQL,
+	problemPrevalenceSQL:                     directPrevalenceSQL,
+	problemsByRegionSQL:                      directProblemsByRegionSQL,
+	fmt.Sprintf(problemSplitSQL, byGender):   fmt.Sprintf(directSplitSQL, byGender),
+	fmt.Sprintf(problemSplitSQL, byWorkType): fmt.Sprintf(directSplitSQL, byWorkType),
+	productsSQL:                              directProductsSQL,
+	wagesSQL:                                 directWagesSQL,
+}
+
+func (d directly) direct(query string) string {
+	old, ok := directSQL[query]
+	if !ok {
+		d.t.Fatalf("no direct reference for %s", query)
+	}
+	return old
+}
+
+func (d directly) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.Tx.QueryContext(ctx, d.direct(query), args...)
+}
+
+func (d directly) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.Tx.QueryRowContext(ctx, d.direct(query), args...)
+}
+
+// rollupQueries are the query functions the rollups answer, by name; the
+// six of the /problems dashboard first.
+var rollupQueries = []struct {
+	name string
+	run  func(context.Context, querier, Filter) (any, error)
+}{
+	{"ProblemPrevalence", func(ctx context.Context, q querier, f Filter) (any, error) { return problemPrevalence(ctx, q, f) }},
+	{"ProblemsByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return problemsByRegion(ctx, q, f) }},
+	{"ProblemsByWorkType", func(ctx context.Context, q querier, f Filter) (any, error) {
+		return problemSplit(ctx, q, f, "problems by work type", byWorkType, "POS", "SE")
+	}},
+	{"ProblemsByGender", func(ctx context.Context, q querier, f Filter) (any, error) {
+		return problemSplit(ctx, q, f, "problems by gender", byGender, "P", "L", "")
+	}},
+	{"RespondentsByProduct", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentsByProduct(ctx, q, f) }},
+	{"WagesAgainstUMK", func(ctx context.Context, q querier, f Filter) (any, error) { return wagesAgainstUMK(ctx, q, f) }},
+	{"RespondentCounts", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentCounts(ctx, q, f) }},
+}
+
+// rollupFigures is every figure the rollups answer, for one filter, as JSON.
+func rollupFigures(ctx context.Context, q querier, f Filter) (map[string]string, error) {
+	out := map[string]string{}
+	for _, rq := range rollupQueries {
+		v, err := rq.run(ctx, q, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", rq.name, err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		out[rq.name] = string(b)
+	}
+	return out, nil
+}
+
+var rollupTestRegions = []string{"Kota Malang", "Kab. Malang", "Kota Batu", "Kab. Jember", "Kab. Sidoarjo", "Kota Kediri"}
+
+// randomRespondent is respondent number n, surveyed in 2014-2016; version
+// varies what an update of the same key changes.
+func randomRespondent(rng *rand.Rand, n int) Respondent {
+	genders := []string{"P", "P", "L", ""}
+	products := []string{"Batik", "batik", "BATIK", "Sepatu", "Tas", "", "Bordir", "bordir"}
+	r := Respondent{Row: n + 2, Key: fmt.Sprintf("r%04d", n), ID: fmt.Sprintf("R%04d", n),
+		SurveyDate: time.Date(2014, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(800)),
+		Region:     rollupTestRegions[rng.IntN(len(rollupTestRegions))],
+		Gender:     genders[rng.IntN(len(genders))], WorkType: []string{"POS", "SE"}[rng.IntN(2)],
+		Product: products[rng.IntN(len(products))], MonthlyWage: -1}
+	if rng.IntN(4) > 0 {
+		r.MonthlyWage = int64(800_000 + rng.IntN(1_800_000))
+		if rng.IntN(5) == 0 {
+			r.MonthlyWage = 1_250_000 // on a UMK: not below it
+		}
+	}
+	for i := range r.Problems {
+		r.Problems[i] = Answer(rng.IntN(3))
+	}
+	return r
+}
+
+func randomFilter(rng *rand.Rand) Filter {
+	var f Filter
+	for _, i := range rng.Perm(len(rollupTestRegions))[:rng.IntN(4)] {
+		f.Regions = append(f.Regions, rollupTestRegions[i])
+	}
+	if rng.IntN(8) == 0 {
+		f.Regions = append(f.Regions, "Kab. Tidak Ada")
+	}
+	f.Gender = []string{"", "", "P", "L"}[rng.IntN(4)]
+	f.WorkType = []string{"", "", "POS", "SE"}[rng.IntN(4)]
+	start := time.Date(2014, 8, 1, 0, 0, 0, 0, time.UTC)
+	if rng.IntN(2) == 0 {
+		f.From = start.AddDate(0, 0, rng.IntN(900))
+	}
+	if rng.IntN(2) == 0 {
+		f.To = start.AddDate(0, 0, rng.IntN(900))
+		if !f.From.IsZero() && f.To.Before(f.From) {
+			f.From, f.To = f.To, f.From
+		}
+	}
+	return f
+}
+
+// MustCommit stages what add stages and commits it as one import of a file
+// named (and hashed) name, for the tests of this package and queries_test.
+// It returns the import's id and what it did per kind.
+func MustCommit(tb testing.TB, db *DB, name string, add func(b *Batch) error) (int64, map[Kind]Counts) {
+	tb.Helper()
+	ctx := context.Background()
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer b.Close()
+	if err := add(b); err != nil {
+		tb.Fatal(err)
+	}
+	id, counts, err := b.Commit(ctx, ImportMeta{FileName: name, SHA256: name, By: "test", At: time.Now()},
+		func(map[Kind]Counts) []SheetCounts { return nil })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return id, counts
+}
+
+// TestRollupsAgreeWithRows checks, after each of a sequence of imports,
+// updates, UMK changes and undos, that every figure the rollups answer is
+// the one the direct query over the current rows gives, for many random
+// filters; and that the rollups kept up incrementally hold exactly what
+// computing them afresh gives.
+func TestRollupsAgreeWithRows(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "rollups.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rng := rand.New(rand.NewPCG(11, 2014))
+
+	commit := func(name string, add func(b *Batch) error) int64 {
+		id, _ := MustCommit(t, db, name, add)
+		return id
+	}
+	respondents := func(from, to int) func(b *Batch) error {
+		return func(b *Batch) error {
+			for n := from; n < to; n++ {
+				if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	wage := func(region string, year int, umk int64) RegionWage {
+		return RegionWage{Row: 2, Key: strings.ToLower(fmt.Sprintf("%s|%d", region, year)), Region: region,
+			Province: "Jawa Timur", Year: year, UMK: umk}
+	}
+	umks := func(rows ...RegionWage) func(b *Batch) error {
+		return func(b *Batch) error {
+			for _, r := range rows {
+				if err := b.AddRegion(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	check := func(step string) {
+		t.Helper()
+		tx, err := db.sql.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		for i := range 30 {
+			f := randomFilter(rng)
+			if i == 0 {
+				f = Filter{}
+			}
+			got, err := rollupFigures(ctx, tx, f)
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			want, err := rollupFigures(ctx, directly{tx, t}, f)
+			if err != nil {
+				t.Fatalf("%s: direct: %v", step, err)
+			}
+			for name := range want {
+				if got[name] != want[name] {
+					fj, _ := json.Marshal(f)
+					t.Errorf("%s: %s for %s:\nrollup %s\ndirect %s", step, name, fj, got[name], want[name])
+				}
+			}
+		}
+		// The cells kept up step by step are those a fresh fill computes.
+		for _, r := range rollups {
+			if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE kept AS FROM `+r.table); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.rebuild(ctx, tx, "true"); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ((FROM kept EXCEPT ALL FROM `+r.table+`)
+				UNION ALL (FROM `+r.table+` EXCEPT ALL FROM kept))`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s: %s differs from a fresh fill in %d rows", step, r.table, n)
+			}
+			if _, err := tx.ExecContext(ctx, `DROP TABLE kept`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	check("empty")
+	a := commit("a", func(b *Batch) error {
+		if err := umks(wage("Kota Malang", 2014, 1_587_000), wage("Kab. Malang", 2014, 1_635_000),
+			wage("Kab. Jember", 2014, 1_270_000), wage("Kab. Jember", 2016, 1_600_000), wage("Kota Batu", 2015, 1_250_000))(b); err != nil {
+			return err
+		}
+		return respondents(0, 400)(b)
+	})
+	check("import a")
+	b := commit("b", respondents(300, 600)) // 100 updates, 200 new
+	check("import b, updating a's rows")
+	c := commit("c", umks(wage("Kota Malang", 2014, 2_000_000), wage("Kota Malang", 2015, 1_250_000), wage("Kab. Sidoarjo", 2014, 2_190_000)))
+	check("import c, changing UMKs")
+	if err := db.Undo(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("undo c")
+	d := commit("d", func(b *Batch) error {
+		if err := umks(wage("Kab. Jember", 2016, 1_900_000))(b); err != nil {
+			return err
+		}
+		return respondents(550, 700)(b)
+	})
+	check("import d, updating b's rows and a UMK")
+	if err := db.Undo(ctx, d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("undo d")
+	if err := db.Undo(ctx, b, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("undo b")
+	if _, err := db.UndoPreview(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	check("undo preview of a")
+	commit("e", respondents(0, 50))
+	check("import e")
+	if err := db.Undo(ctx, a, "test"); err == nil {
+		t.Fatal("undo of a, whose rows e changed, was not refused")
+	}
+}
+
+// TestMigrationFillsRollups opens a database that holds data but not yet the
+// rollups (migration 3 undone by hand): opening it fills them.
+func TestMigrationFillsRollups(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 2014))
+	MustCommit(t, db, "old", func(b *Batch) error {
+		for n := range 200 {
+			if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
+				return err
+			}
+		}
+		return b.AddRegion(RegionWage{Row: 2, Key: "kab. jember|2014", Region: "Kab. Jember", Province: "Jawa Timur", Year: 2014, UMK: 1_270_000})
+	})
+	want, err := rollupFigures(ctx, db.sql, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.sql.ExecContext(ctx, `DROP TABLE respondent_cells; DROP TABLE product_cells;
+		DELETE FROM schema_migrations WHERE version = 3`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := rollupFigures(ctx, db.sql, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after the migration:\n%v\nwant\n%v", got, want)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT sum(respondents) FROM respondent_cells`).Scan(&n); err != nil || n != 200 {
+		t.Errorf("respondent_cells hold %d respondents, %v; want 200", n, err)
+	}
+}
+
+// ProblemsDashboard computes the six figures of the /problems dashboard
+// for f in one snapshot: from the rollups, or, direct, as they were computed
+// before the rollups, from the current respondents (the baseline of
+// BenchmarkProblemsDashboard).
+func (db *DB) ProblemsDashboard(ctx context.Context, tb testing.TB, f Filter, direct bool) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var q querier = tx
+	if direct {
+		q = directly{tx, tb}
+	}
+	for _, rq := range rollupQueries[:6] {
+		if _, err := rq.run(ctx, q, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
