@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -498,10 +499,14 @@ func (p *bookPlan) merge(w io.Writer, out []byte, file string) error {
 		if err != nil {
 			return err
 		}
+		buf := bufio.NewWriterSize(dst, 64<<10) // the compressor takes few big writes faster than many small ones
 		src, err := sp.entry.Open()
 		if err == nil {
-			err = mergeSheet(dst, src, annotated, sp)
+			err = mergeSheet(buf, src, annotated, sp)
 			src.Close()
+		}
+		if err == nil {
+			err = buf.Flush()
 		}
 		if err != nil {
 			return cannotAnnotate(file, sheetError(sp.name, err))
