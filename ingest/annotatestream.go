@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -48,6 +49,7 @@ type bookPlan struct {
 	byName map[string]*zip.File // by folded name: part names ignore case
 	sheets map[string]*sheetPlan
 	bySrc  map[string]*sheetPlan // by the folded name of its part
+	styles string                // the styles part
 }
 
 // sheetPlan is a worksheet whose rows excelize does not see.
@@ -87,8 +89,11 @@ func planBook(data []byte, r *Report) (*bookPlan, error) {
 	}
 	ids := map[string]string{}
 	for _, rel := range p.rels(path.Join(path.Dir(book), "_rels", path.Base(book)+".rels"), book) {
-		if strings.HasSuffix(rel.Type, "/worksheet") {
+		switch {
+		case strings.HasSuffix(rel.Type, "/worksheet"):
 			ids[rel.ID] = rel.target
+		case strings.HasSuffix(rel.Type, "/styles"):
+			p.styles = rel.target
 		}
 	}
 	var wb struct {
@@ -98,12 +103,7 @@ func planBook(data []byte, r *Report) (*bookPlan, error) {
 			IDs  string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if f := p.byName[partKey(book)]; f != nil && f.UncompressedSize64 < annotateOtherLimit {
-		if rc, err := f.Open(); err == nil {
-			xml.NewDecoder(rc).Decode(&wb) // a workbook part it cannot read is excelize's to refuse
-			rc.Close()
-		}
-	}
+	p.decode(book, &wb)
 	var rows uint64
 	for _, s := range wb.Sheets {
 		id := s.ID + s.IDs
@@ -174,21 +174,27 @@ type rel struct {
 	target string // the part it names
 }
 
-// rels reads a relationships part; from is the part they belong to.
-func (p *bookPlan) rels(part, from string) []rel {
+// decode reads a small part of the upload's into v. A part it cannot read
+// is left to excelize to refuse, or to read as it can.
+func (p *bookPlan) decode(part string, v any) {
 	f := p.byName[partKey(part)]
 	if f == nil || f.UncompressedSize64 > annotateOtherLimit {
-		return nil
+		return
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil
+		return
 	}
 	defer rc.Close()
+	xml.NewDecoder(rc).Decode(v)
+}
+
+// rels reads a relationships part; from is the part they belong to.
+func (p *bookPlan) rels(part, from string) []rel {
 	var list struct {
 		Rels []rel `xml:"Relationship"`
 	}
-	xml.NewDecoder(rc).Decode(&list)
+	p.decode(part, &list)
 	for i, r := range list.Rels {
 		t := strings.ReplaceAll(r.Target, `\`, "/")
 		if strings.HasPrefix(t, "/") {
@@ -204,20 +210,6 @@ func (p *bookPlan) rels(part, from string) []rel {
 // a cell in error: the cells in them may be pantau's marks to take off.
 func (p *bookPlan) redStyles() map[int]bool {
 	red := map[int]bool{}
-	var styles *zip.File
-	for _, f := range p.zr.File {
-		if strings.HasSuffix(partKey(f.Name), "styles.xml") {
-			styles = f
-		}
-	}
-	if styles == nil || styles.UncompressedSize64 > annotateOtherLimit {
-		return red
-	}
-	rc, err := styles.Open()
-	if err != nil {
-		return red
-	}
-	defer rc.Close()
 	var s struct {
 		Fills []struct {
 			Pattern struct {
@@ -231,7 +223,7 @@ func (p *bookPlan) redStyles() map[int]bool {
 			Fill int `xml:"fillId,attr"`
 		} `xml:"cellXfs>xf"`
 	}
-	xml.NewDecoder(rc).Decode(&s)
+	p.decode(p.styles, &s)
 	for i, xf := range s.Xfs {
 		if xf.Fill < 0 || xf.Fill >= len(s.Fills) {
 			continue
@@ -269,23 +261,26 @@ func (p *bookPlan) stub(r *Report) ([]byte, error) {
 		}
 		rc, err := f.Open()
 		if err == nil {
-			err = stubSheet(w, rc, sp, red)
+			err = stubSheet(w, rc, sp, red, annotateMaxCells-cells)
 			rc.Close()
+		}
+		if errors.Is(err, errTooManyCells) {
+			return nil, cannotAnnotate(r.File, queries.Msgf(
+				"lebih dari %d sel bertanda merah atau salah", "more than %d cells are in error or filled red", annotateMaxCells))
 		}
 		if err != nil {
 			return nil, cannotAnnotate(r.File, sheetError(sp.name, err))
 		}
 		sp.stubbed = true
-		if cells += sp.padded; cells > annotateMaxCells {
-			return nil, cannotAnnotate(r.File, queries.Msgf(
-				"lebih dari %d sel bertanda merah atau salah", "more than %d cells are in error or filled red", annotateMaxCells))
-		}
+		cells += sp.padded
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
+
+var errTooManyCells = errors.New("too many cells to mark")
 
 func sheetError(sheet string, err error) queries.Message {
 	return queries.Msgf("lembar %q tidak terbaca: %v", "sheet %q cannot be read: %v", sheet, err)
@@ -297,7 +292,10 @@ func sheetError(sheet string, err error) queries.Message {
 // makes a row of every row number up to the last it changes, so the stub's
 // rows are numbered anew, 1, 2, 3..., one for each row with a cell kept or
 // in error; sp records which row of the upload each one is.
-func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool) error {
+//
+// The cells kept, counting those excelize makes to their left, must be at
+// most budget, else it returns errTooManyCells.
+func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool, budget int) error {
 	type keptRow struct {
 		n     int
 		tag   []byte
@@ -356,19 +354,8 @@ func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool) erro
 			if rowsOf[row] == nil && len(red) == 0 {
 				continue // nothing of this row goes to excelize
 			}
-			s := 0
-			eachAttr(b, func(a xmlAttr) bool {
-				switch string(a.name) {
-				case "r":
-					if pos, ok := parseCellRef(a.value); ok {
-						col = pos.col - 1
-					}
-				case "s":
-					s, _ = strconv.Atoi(string(a.value))
-				}
-				return true
-			})
-			col++
+			var s int
+			col, s, _ = cellTag(b, col)
 			pos := cellPos{row, col}
 			if !sp.errors[pos] && !red[s] {
 				continue
@@ -380,6 +367,9 @@ func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool) erro
 					kept = append(kept, cur)
 				}
 				cur.tag = bytes.Clone(rowTag)
+			}
+			if sp.padded += pos.col; sp.padded > budget {
+				return errTooManyCells // before holding them all
 			}
 			sp.inStub[pos] = true
 			cur.cells, cur.style = append(cur.cells, pos), append(cur.style, s)
@@ -399,7 +389,6 @@ func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool) erro
 		}
 		for j, pos := range k.cells {
 			fmt.Fprintf(bw, `<%sc r="%s" s="%d"><%sv>0</%sv></%sc>`, p, cellPos{n, pos.col}, k.style[j], p, p, p)
-			sp.padded += pos.col
 		}
 		bw.WriteString("</" + p + "row>")
 	}
@@ -407,6 +396,9 @@ func stubSheet(w io.Writer, src io.Reader, sp *sheetPlan, red map[int]bool) erro
 		if !sp.inStub[pos] {
 			sp.padded += pos.col
 		}
+	}
+	if sp.padded > budget {
+		return errTooManyCells
 	}
 	if inData {
 		bw.WriteString("</" + prefix + "sheetData>")
@@ -465,13 +457,22 @@ func parseCellRef(ref []byte) (cellPos, bool) {
 
 func (pos cellPos) String() string { return cellName(pos.col-1, pos.row) }
 
-// eachAttr calls f with each attribute of a start tag, until f says stop.
-func eachAttr(tag []byte, f func(xmlAttr) bool) {
+// cellTag reads a cell's start tag: its column (the one after prev when it
+// has no reference), its style, and where its style attribute is (nil if none).
+func cellTag(tag []byte, prev int) (col, style int, s *xmlAttr) {
+	col = prev + 1
 	for _, a := range tagAttrs(tag) {
-		if !f(a) {
-			return
+		switch string(a.name) {
+		case "r":
+			if pos, ok := parseCellRef(a.value); ok {
+				col = pos.col
+			}
+		case "s":
+			style, _ = strconv.Atoi(string(a.value))
+			s = &a
 		}
 	}
+	return col, style, s
 }
 
 // merge writes the annotated workbook: the parts of out, the stub as
@@ -563,19 +564,8 @@ func readAnnotated(b []byte, sp *sheetPlan) (*annotatedSheet, error) {
 		case inData && (kind == tokStart || kind == tokEmpty) && string(name) == "row":
 			row, col = rowNumber(t, row), 0
 		case inData && (kind == tokStart || kind == tokEmpty) && string(name) == "c" && sp.fromStub[row] != 0:
-			s := 0
-			eachAttr(t, func(x xmlAttr) bool {
-				switch string(x.name) {
-				case "r":
-					if pos, ok := parseCellRef(x.value); ok {
-						col = pos.col - 1
-					}
-				case "s":
-					s, _ = strconv.Atoi(string(x.value))
-				}
-				return true
-			})
-			col++
+			var s int
+			col, s, _ = cellTag(t, col)
 			pos := cellPos{sp.fromStub[row], col}
 			switch {
 			case sp.inStub[pos]:
@@ -682,17 +672,7 @@ func mergeSheet(w io.Writer, src io.Reader, annotated []byte, sp *sheetPlan) err
 			bw.Write(b)
 		case (kind == tokStart || kind == tokEmpty) && string(name) == "c" && restyled[row]:
 			var s *xmlAttr
-			for _, x := range tagAttrs(b) {
-				switch string(x.name) {
-				case "r":
-					if pos, ok := parseCellRef(x.value); ok {
-						col = pos.col - 1
-					}
-				case "s":
-					s = &x
-				}
-			}
-			col++
+			col, _, s = cellTag(b, col)
 			addCells(col)
 			style, ok := a.style[cellPos{row, col}]
 			if !ok {

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,7 @@ import (
 
 	"pantau/ingest"
 	"pantau/ingest/xlsx/xlsxtest"
+	"pantau/queries"
 )
 
 // anStyles is a minimal styles part, which Book does not write.
@@ -258,4 +260,30 @@ func procStatus(field string) string {
 		}
 	}
 	return "?"
+}
+
+// What excelize would still hold has bounds, stated in the refusal: the
+// parts other than the rows, and the cells to mark.
+func TestAnnotateStreamBounds(t *testing.T) {
+	t.Parallel()
+	red := excelize.NewFile()
+	style, err := red.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	anMust(t, err)
+	for row := 1; row <= 40; row++ { // 40 cells of 16,384 columns each, as excelize makes them
+		anMust(t, red.SetCellStyle("Sheet1", fmt.Sprintf("XFD%d", row), fmt.Sprintf("XFD%d", row), style))
+	}
+	blank := anWrite(t, excelize.NewFile())
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"red cells": {anWrite(t, red), "this file cannot be annotated: more than 500000 cells are in error or filled red"},
+		"big parts": {xlsxtest.Replace(t, blank, "docProps/app.xml", xlsxtest.Random(65<<20)), "this file cannot be annotated: apart from the worksheets' rows, its content exceeds 64 MiB once unpacked"},
+	} {
+		err := ingest.Annotate(io.Discard, c.data, anErrors("Sheet1", "A1"), "en")
+		var qe *queries.Error
+		if !errors.As(err, &qe) || qe.Code != queries.EINVALID || !strings.HasPrefix(qe.Message.EN, c.want) {
+			t.Errorf("%s: %v, want an EINVALID error starting %q", name, err, c.want)
+		}
+	}
 }
