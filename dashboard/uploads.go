@@ -318,6 +318,10 @@ func handleAnnotated(store *uploads.Store) echo.HandlerFunc {
 		}
 		var buf bytes.Buffer
 		if err := store.Annotate(c.Request().Context(), &buf, u, localeFor(c).Lang); err != nil {
+			var le *uploads.LimitError
+			if errors.As(err, &le) { // annotations count as uploads in the hourly limit
+				return httpError(http.StatusTooManyRequests, "upload.rate_limited", le.PerHour, localeFor(c).Time(le.Retry))
+			}
 			return err
 		}
 		return sendWorkbook(c, annotatedName(u.FileName), buf.Bytes())

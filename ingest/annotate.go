@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -51,7 +52,15 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 	if reason := sniff(data); reason != nil {
 		return cannotAnnotate(r.File, *reason)
 	}
-	wb, err := xlsx.Open(data)
+	plan, err := planBook(data, r)
+	if err != nil {
+		return err
+	}
+	stub, err := plan.stub(r)
+	if err != nil {
+		return err
+	}
+	wb, err := xlsx.Open(stub)
 	if err != nil {
 		return cannotAnnotate(r.File, openError(err))
 	}
@@ -62,11 +71,15 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 			err = cannotAnnotate(r.File, queries.Message{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
 		}
 	}()
-	a := &annotator{f: wb.File, lang: lang, red: map[int]int{}, plain: map[int]int{}}
+	a := &annotator{f: wb.File, lang: lang, red: map[int]int{}, plain: map[int]int{}, at: plan.stubCell}
 	if err := a.annotate(r); err != nil {
 		return fmt.Errorf("ingest: annotate %s: %w", r.File, err)
 	}
-	if _, err := wb.WriteTo(w); err != nil {
+	var out bytes.Buffer
+	if _, err := wb.WriteTo(&out); err != nil {
+		return fmt.Errorf("ingest: annotate %s: %w", r.File, err)
+	}
+	if err := plan.merge(w, out.Bytes(), r.File); err != nil {
 		return fmt.Errorf("ingest: annotate %s: %w", r.File, err)
 	}
 	return nil
@@ -82,6 +95,10 @@ type annotator struct {
 	lang       string
 	red, plain map[int]int // style id -> the same style with pantau's fill, and without
 	err        error       // the first error of a run of cell writes
+
+	// at is where a cell of the upload is in the workbook excelize holds,
+	// whose rows are renumbered (see stubSheet); false if not there.
+	at func(sheet, cell string) (string, bool)
 }
 
 type cellRef struct{ sheet, cell string }
@@ -266,6 +283,11 @@ func (a *annotator) message(p Problem) string {
 // that cells sharing a style share the changed one too and every other
 // part of the style (number format, font, borders) stays as it was.
 func (a *annotator) restyle(ref cellRef, cache map[int]int, change func(*excelize.Style) bool) error {
+	cell, ok := a.at(ref.sheet, ref.cell)
+	if !ok {
+		return nil // not kept in the stub: neither in error nor red
+	}
+	ref.cell = cell
 	id, err := a.f.GetCellStyle(ref.sheet, ref.cell)
 	if err != nil {
 		return err

@@ -37,6 +37,18 @@ type TooLargeError struct{ Name string }
 
 func (e *TooLargeError) Error() string { return "file too large: " + e.Name }
 
+// LimitError is an annotated copy refused because its uploader reached
+// the hourly limit (PerHour), which annotations count in: each reads a
+// whole workbook. Retry is when the next one will be allowed.
+type LimitError struct {
+	PerHour int
+	Retry   time.Time
+}
+
+func (e *LimitError) Error() string {
+	return "hourly limit reached until " + e.Retry.Format(time.RFC3339)
+}
+
 // An Upload is one file sent through the upload page. Its file waits under
 // the data folder's "uploads" folder; a committed file is kept by ingest as
 // DATA/<sha256>.xlsx like one from the command line.
@@ -90,9 +102,9 @@ type Options struct {
 	DB        *queries.DB
 	DataDir   string        // the files wait in DataDir/uploads; ingest keeps committed ones in DataDir
 	MaxUpload int64         // the largest file, in bytes
-	PerHour   int           // uploads allowed per user per hour
+	PerHour   int           // uploads and annotated copies allowed per user per hour
 	TTL       time.Duration // how long a checked upload waits for a decision
-	Workers   int           // checks, commits and annotations running at once
+	Workers   int           // checks running at once; as many commits, and as many annotations, each in a pool of its own
 	Now       func() time.Time
 	Logger    *slog.Logger
 }
@@ -105,11 +117,14 @@ type Store struct {
 	dir string // DATA/uploads
 	opt Options
 
-	mu      sync.Mutex
-	closed  bool
-	byID    map[string]*Upload
-	sent    map[string][]time.Time // per user, the uploads of the last hour
-	workers chan struct{}          // a token per running job
+	mu     sync.Mutex
+	closed bool
+	byID   map[string]*Upload
+	sent   map[string][]time.Time // per user, the uploads of the last hour
+	// A token per running job, one pool per kind of job, so that a commit
+	// (a click someone waits on) never queues behind a check of a big file
+	// or an annotation: it waits only for other commits.
+	checks, commits, annotations chan struct{}
 
 	ctx  context.Context // cancelled by Close: jobs stop, nothing half-committed
 	stop context.CancelFunc
@@ -140,7 +155,8 @@ func New(opt Options) (*Store, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	return &Store{dir: dir, opt: opt,
 		byID: map[string]*Upload{}, sent: map[string][]time.Time{},
-		workers: make(chan struct{}, opt.Workers), ctx: ctx, stop: stop}, nil
+		checks: make(chan struct{}, opt.Workers), commits: make(chan struct{}, opt.Workers),
+		annotations: make(chan struct{}, opt.Workers), ctx: ctx, stop: stop}, nil
 }
 
 // Close stops the jobs, waits for them and removes the waiting files.
@@ -296,13 +312,18 @@ func (s *Store) decide(id string, next State) (*Upload, error) {
 }
 
 // Annotate writes u's workbook with its bad cells marked and a first sheet
-// listing its errors in lang. Loading the workbook takes one of the
-// workers, so that many requests cannot take the memory of many workbooks.
+// listing its errors in lang. It counts in the hourly limit of u's owner
+// (a *LimitError past it), and takes one of the annotation workers, so
+// that many requests cannot take the time of many workbooks at once nor
+// delay the checks and commits, which have workers of their own.
 func (s *Store) Annotate(ctx context.Context, w io.Writer, u Upload, lang string) error {
 	if u.State != Invalid {
 		return queries.Fail(queries.ECONFLICT, locale.Msg("upload.no_errors"))
 	}
-	release, err := s.worker(ctx)
+	if ok, retry := s.Allow(u.Owner); !ok {
+		return &LimitError{PerHour: s.opt.PerHour, Retry: retry}
+	}
+	release, err := s.worker(ctx, s.annotations)
 	if err != nil {
 		return err
 	}
@@ -344,11 +365,11 @@ func (s *Store) Sweep() {
 	s.expireLocked(now)
 }
 
-// worker waits for a free worker; release gives it back.
-func (s *Store) worker(ctx context.Context) (release func(), err error) {
+// worker waits for a free worker of pool; release gives it back.
+func (s *Store) worker(ctx context.Context, pool chan struct{}) (release func(), err error) {
 	select {
-	case s.workers <- struct{}{}:
-		return func() { <-s.workers }, nil
+	case pool <- struct{}{}:
+		return func() { <-pool }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-s.ctx.Done():
@@ -357,12 +378,16 @@ func (s *Store) worker(ctx context.Context) (release func(), err error) {
 }
 
 // run starts the upload's dry run (check) or commit in the background,
-// once one of the workers is free.
+// once one of the workers of its kind is free.
 func (s *Store) run(u *Upload, check bool) {
+	pool := s.commits
+	if check {
+		pool = s.checks
+	}
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
-		release, err := s.worker(s.ctx)
+		release, err := s.worker(s.ctx, pool)
 		if err != nil {
 			s.fail(u, err)
 			return

@@ -360,3 +360,98 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("files left after Close: %v", got)
 	}
 }
+
+// stalled is a writer that blocks until released: an annotation writing
+// to it holds its worker as a very long one would.
+type stalled struct {
+	started chan struct{}
+	once    sync.Once
+	release chan struct{}
+}
+
+func (s *stalled) Write(b []byte) (int, error) {
+	s.once.Do(func() { close(s.started) })
+	<-s.release
+	return len(b), nil
+}
+
+// Checks, commits and annotations each have their workers: with every
+// annotation worker busy on a long annotation, a commit and a check still
+// run at once, and a further annotation waits.
+func TestCommitDoesNotWaitForAnnotations(t *testing.T) {
+	e := newEnv(t, 30)
+	bad := e.wait(e.add("survei.xlsx", badSurvey(t)))
+	ready := e.wait(e.add("peserta.xlsx", participants(t)))
+	if bad.State != uploads.Invalid || ready.State != uploads.Ready {
+		t.Fatalf("states %s and %s", bad.State, ready.State)
+	}
+	release := make(chan struct{})
+	var running sync.WaitGroup
+	errs := make(chan error, 2)
+	for range 2 { // Workers: 2
+		w := &stalled{started: make(chan struct{}), release: release}
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			errs <- e.store.Annotate(context.Background(), w, bad, "id")
+		}()
+		select {
+		case <-w.started:
+		case <-time.After(time.Minute):
+			t.Fatal("the annotation did not start")
+		}
+	}
+	defer func() {
+		close(release)
+		running.Wait()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Errorf("annotation: %v", err)
+			}
+		}
+	}()
+
+	start := time.Now()
+	if err := e.store.Commit(ready.ID); err != nil {
+		t.Fatal(err)
+	}
+	checked := e.add("survei 2.xlsx", survey(t, 2))
+	if u := e.wait(ready.ID); u.State != uploads.Committed {
+		t.Errorf("commit: state %s", u.State)
+	}
+	if u := e.wait(checked); u.State != uploads.Ready {
+		t.Errorf("check: state %s", u.State)
+	}
+	t.Logf("a commit and a check beside two stalled annotations: %v", time.Since(start))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := e.store.Annotate(ctx, io.Discard, bad, "id"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a third annotation: %v, want it to wait for a worker", err)
+	}
+}
+
+// Annotated copies count in their uploader's hourly limit.
+func TestAnnotationsCountInHourlyLimit(t *testing.T) {
+	e := newEnv(t, 3)
+	bad := e.wait(e.add("survei.xlsx", badSurvey(t)))
+	if ok, _ := e.store.Allow("ani"); !ok {
+		t.Fatal("first upload refused")
+	}
+	start := e.clock.Now()
+	for i := range 2 {
+		if err := e.store.Annotate(context.Background(), io.Discard, bad, "id"); err != nil {
+			t.Fatalf("annotation %d: %v", i+1, err)
+		}
+	}
+	var le *uploads.LimitError
+	if err := e.store.Annotate(context.Background(), io.Discard, bad, "id"); !errors.As(err, &le) || le.PerHour != 3 || !le.Retry.Equal(start.Add(time.Hour)) {
+		t.Errorf("third annotation: %v, want a *LimitError until %v", err, start.Add(time.Hour))
+	}
+	if ok, _ := e.store.Allow("ani"); ok {
+		t.Error("an upload allowed past the limit the annotations reached")
+	}
+	if ok, _ := e.store.Allow("budi"); !ok {
+		t.Error("budi refused: the limit is per user")
+	}
+}

@@ -366,3 +366,19 @@ func Slow() time.Duration {
 	}
 	return 1
 }
+
+// DeflatedBook is book (made by Book) with its first sheet's rows replaced
+// by what rows writes, deflated as it is written: a small upload whose
+// sheet unpacks to gigabytes, without holding them.
+func DeflatedBook(t testing.TB, book []byte, rows func(w io.Writer)) []byte {
+	t.Helper()
+	sheet := SheetXML("", "\x00")
+	head, tail := sheet[:strings.Index(sheet, "\x00")], sheet[strings.Index(sheet, "\x00")+1:]
+	return rewrite(t, book, firstSheet, 0, func(zw *zip.Writer) (io.Writer, error) {
+		return zw.CreateHeader(&zip.FileHeader{Name: firstSheet, Method: zip.Deflate})
+	}, func(w io.Writer) {
+		io.WriteString(w, head)
+		rows(w)
+		io.WriteString(w, tail)
+	})
+}
