@@ -924,3 +924,38 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 	}
 	return u
 }
+
+// The users page refuses common and trivial passwords, and one with the
+// user's name, saying why in the page's language; nothing is changed.
+func TestUsersPageRefusesWeakPasswords(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       string
+	}{
+		{"add, repeated", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"aaaaaaaaaa"}}, "terlalu mudah ditebak (pengulangan"},
+		{"add, common", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"1234567890"}}, "terlalu mudah ditebak (terlalu umum"},
+		{"add, the name", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"sari-zebra-kopi"}}, "tidak boleh memuat nama pengguna"},
+		{"reset, common", "/admin/users/viewer/password", url.Values{"password": {"password123"}}, "terlalu mudah ditebak"},
+		// Last: the language sticks (a cookie).
+		{"add, English", "/admin/users?lang=en", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"1234567890"}}, "too easy to guess (too common"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("_csrf", token)
+			got := env.htDo(admin, "POST", tt.path, tt.form)
+			if got.status != 400 || !strings.Contains(got.body, tt.want) {
+				t.Errorf("status %d, want 400 saying %q: %.3000s", got.status, tt.want, got.body)
+			}
+		})
+	}
+	if _, err := env.DB.User(context.Background(), "sari"); queries.ErrorCode(err) != queries.ENOTFOUND {
+		t.Errorf("sari was added: %v", err)
+	}
+	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
+		t.Errorf("viewer's password was changed: login status %d", r.status)
+	}
+}

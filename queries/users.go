@@ -9,11 +9,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -88,14 +90,83 @@ func validUsername(s string) (string, error) {
 	return name, nil
 }
 
-// hashPassword checks the password rules and returns the bcrypt hash.
-func hashPassword(password string) (string, error) {
+// minPasswordScore is the zxcvbn score a password must reach: 3 is "safely
+// unguessable" in zxcvbn's terms, under 10^10 guesses but at least 10^8,
+// which against bcrypt hashes stolen with the database is years of work.
+const minPasswordScore = 3
+
+// checkPassword applies the password rules to a password of the user
+// named name (normalised): 10 characters to 72 bytes of UTF-8, not the
+// name nor containing it, and not easy to guess as zxcvbn (Dropbox's
+// estimator, with its lists of common passwords, words and names, and its
+// patterns: repeats, sequences, keyboard rows, dates) reckons it.
+func checkPassword(name, password string) error {
 	if n := utf8.RuneCountInString(password); n < minPasswordChars {
-		return "", Errorf(EINVALID, "kata sandi minimal %d karakter; yang ini %d", "password must be at least %d characters; this one has %d", minPasswordChars, n)
+		return Errorf(EINVALID, "kata sandi minimal %d karakter; yang ini %d", "password must be at least %d characters; this one has %d", minPasswordChars, n)
 	}
 	if n := len(password); n > maxPasswordBytes {
-		return "", Errorf(EINVALID, "kata sandi paling banyak %d byte (batas bcrypt); yang ini %d",
+		return Errorf(EINVALID, "kata sandi paling banyak %d byte (batas bcrypt); yang ini %d",
 			"password must be at most %d bytes (the limit of bcrypt); this one has %d", maxPasswordBytes, n)
+	}
+	if !utf8.ValidString(password) {
+		return Errorf(EINVALID, "kata sandi harus teks UTF-8", "password must be UTF-8 text")
+	}
+	// A name of one or two letters is in too many good passwords to refuse them.
+	if lower := strings.ToLower(password); name != "" && (lower == name || len(name) >= 3 && strings.Contains(lower, name)) {
+		return Errorf(EINVALID, "kata sandi tidak boleh memuat nama pengguna %q: itu yang pertama dicoba penebak",
+			"password must not contain the user name %q: it is what a guesser tries first", name)
+	}
+	if why, weak := weakness(name, password); weak {
+		return Fail(EINVALID, Message{
+			ID: "kata sandi terlalu mudah ditebak (" + why.ID + "): tambahkan satu atau dua kata lagi yang tidak umum",
+			EN: "password too easy to guess (" + why.EN + "): add a word or two that are not common"})
+	}
+	return nil
+}
+
+// weakness reports whether zxcvbn finds password easy to guess, and says
+// in words what made it so: the most telling pattern among those it found.
+// Fewer than five different characters is a repeat too (zxcvbn's port
+// misses repeats of a letter outside ASCII).
+func weakness(name, password string) (Message, bool) {
+	r := zxcvbn.PasswordStrength(password, []string{name, "pantau"})
+	var patterns []string
+	if distinct := len(slices.Compact(slices.Sorted(slices.Values([]rune(password))))); distinct < 5 {
+		patterns = append(patterns, "repeat")
+	} else if r.Score >= minPasswordScore {
+		return Message{}, false
+	}
+	for _, m := range r.Sequence {
+		p := m.Pattern
+		if p == "dictionary" && m.DictionaryName == "passwords" && len(r.Sequence) == 1 {
+			p = "common"
+		}
+		patterns = append(patterns, p)
+	}
+	for _, w := range []struct {
+		pattern string
+		why     Message
+	}{
+		{"common", Message{"terlalu umum: ada di daftar kata sandi yang paling sering dipakai", "too common: it is in the list of the most used passwords"}},
+		{"repeat", Message{"pengulangan seperti aaaa atau abcabc", "repeats such as aaaa or abcabc"}},
+		{"sequence", Message{"urutan seperti 1234 atau abcd", "a sequence such as 1234 or abcd"}},
+		{"spatial", Message{"pola papan ketik seperti qwerty", "a keyboard pattern such as qwerty"}},
+		{"date", Message{"tanggal atau tahun", "a date or year"}},
+		{"regex", Message{"tanggal atau tahun", "a date or year"}},
+		{"dictionary", Message{"kata atau nama yang umum", "common words or names"}},
+	} {
+		if slices.Contains(patterns, w.pattern) {
+			return w.why, true
+		}
+	}
+	return Message{"terlalu pendek untuk jenis karakternya", "too short for the kinds of characters in it"}, true
+}
+
+// hashPassword checks the password rules for the user name (normalised)
+// and returns the bcrypt hash.
+func hashPassword(name, password string) (string, error) {
+	if err := checkPassword(name, password); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
 	if err != nil {
@@ -111,7 +182,8 @@ VALUES ($username, $role, $hash, false, $now, $now)`
 // AddUser adds a user with a role and a password. The username is trimmed
 // and lower-cased, and must then be 1-64 characters of a-z, 0-9, dot,
 // underscore and hyphen; the password must be at least 10 characters and at
-// most 72 bytes. Either rule broken, or an unknown role, is an EINVALID
+// most 72 bytes, must not contain the username, and must not be easy to
+// guess (see checkPassword). Either rule broken, or an unknown role, is an EINVALID
 // error; a username already taken is ECONFLICT.
 func (db *DB) AddUser(ctx context.Context, username string, role Role, password string) error {
 	name, err := validUsername(username)
@@ -121,7 +193,7 @@ func (db *DB) AddUser(ctx context.Context, username string, role Role, password 
 	if _, ok := roleRank[role]; !ok {
 		return Errorf(EINVALID, "peran %q: harus viewer, uploader atau admin", "role %q: must be viewer, uploader or admin", role)
 	}
-	hash, err := hashPassword(password) // slow: before the lock
+	hash, err := hashPassword(name, password) // slow: before the lock
 	if err != nil {
 		return err
 	}
@@ -188,7 +260,8 @@ const (
 // (EINVALID when broken), and signs the user out everywhere: every session
 // of the user is deleted. An unknown user is ENOTFOUND.
 func (db *DB) SetPassword(ctx context.Context, username, password string) error {
-	hash, err := hashPassword(password)
+	name, _ := normUsername(username)
+	hash, err := hashPassword(name, password)
 	if err != nil {
 		return err
 	}

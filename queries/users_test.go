@@ -128,12 +128,27 @@ func TestPasswordRules(t *testing.T) {
 	}{
 		{"", false, "at least 10 characters"},
 		{"123456789", false, "at least 10 characters"},
-		{"1234567890", true, ""},
-		{"ééééééééé", false, "at least 10 characters"}, // 18 bytes, but 9 characters
-		{"éééééééééé", true, ""},                       // 10 characters
-		{strings.Repeat("a", 72), true, ""},
-		{strings.Repeat("a", 73), false, "at most 72 bytes"},
+		{"xk29-plm7q", true, ""},
+		{"ééééééééé", false, "at least 10 characters"},              // 18 bytes, but 9 characters
+		{"éxk29-plm7", true, ""},                                    // 10 characters
+		{strings.Repeat("zebra kopi hujan ", 4) + "sepa", true, ""}, // 72 bytes
+		{strings.Repeat("zebra kopi hujan ", 4) + "sepa!", false, "at most 72 bytes"},
 		{strings.Repeat("é", 37), false, "at most 72 bytes"}, // 37 characters, 74 bytes
+		{"kopi\xffhujan zebra", false, "UTF-8"},
+		// Long enough, but trivial or common: refused, saying why.
+		{"1234567890", false, "too easy to guess (too common"},
+		{"aaaaaaaaaa", false, "too easy to guess (repeats"},
+		{"éééééééééé", false, "too easy to guess (repeats"},
+		{"abababababab", false, "too easy to guess (repeats"},
+		{"abcdefghij", false, "too easy to guess (a sequence"},
+		{"password123", false, "too easy to guess (too common"},
+		{"qwertyuiop", false, "too easy to guess (too common"},
+		{"zxcvbnm,./", false, "too easy to guess (a keyboard pattern"},
+		{"jakarta2014", false, "too easy to guess (a date or year"},
+		{"jennifersmith", false, "too easy to guess (common words or names"},
+		// The user's own name, as it is or inside.
+		{"user-2014-kopi", false, "must not contain the user name"},
+		{"USER hujan zebra", false, "must not contain the user name"},
 	} {
 		err := db.AddUser(ctx, "user", queries.Viewer, tt.password)
 		switch {
@@ -155,6 +170,8 @@ func TestPasswordRules(t *testing.T) {
 	mustAddUser(t, db, "ani", queries.Viewer)
 	wantCode(t, "short new password", db.SetPassword(ctx, "ani", "pendek"), queries.EINVALID)
 	wantCode(t, "long new password", db.SetPassword(ctx, "ani", strings.Repeat("a", 73)), queries.EINVALID)
+	wantCode(t, "common new password", db.SetPassword(ctx, "ani", "1234567890"), queries.EINVALID)
+	wantCode(t, "new password with the name", db.SetPassword(ctx, "ANI", "ani-zebra-kopi-hujan"), queries.EINVALID)
 	if _, err := db.Authenticate(ctx, "ani", goodPassword); err != nil {
 		t.Errorf("a refused new password changed the old one: %v", err)
 	}
