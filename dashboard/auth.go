@@ -31,51 +31,75 @@ const (
 
 // sessionCache keeps recently checked sessions in memory for a short while,
 // so that a dashboard's chart requests do not each read DuckDB. The sessions
-// table stays the truth: logout, a password reset, disabling or removing a
-// user clears the cache.
+// table stays the truth: logout, a password change, disabling or removing a
+// user, ending a session clears the cache. A session ends after ttl, or
+// after idle without a request; when it was last used is written to the
+// table at most once a minute.
 type sessionCache struct {
-	db  *queries.DB
-	now func() time.Time
-	ttl time.Duration // how long a new login lasts
-	mu  sync.Mutex
-	m   map[string]cachedSession
+	db        *queries.DB
+	now       func() time.Time
+	ttl, idle time.Duration
+	mu        sync.Mutex
+	m         map[string]cachedSession
 }
 
 type cachedSession struct {
 	user    queries.User
 	expires time.Time
+	seen    time.Time // last written to the table
 	checked time.Time
 }
 
-const sessionRecheck = 30 * time.Second
+const (
+	sessionRecheck = 30 * time.Second
+	sessionSeen    = time.Minute // how often last-seen is written
+)
 
-func newSessionCache(db *queries.DB, now func() time.Time, ttl time.Duration) *sessionCache {
-	return &sessionCache{db: db, now: now, ttl: ttl, m: map[string]cachedSession{}}
+func newSessionCache(db *queries.DB, now func() time.Time, ttl, idle time.Duration) *sessionCache {
+	return &sessionCache{db: db, now: now, ttl: ttl, idle: idle, m: map[string]cachedSession{}}
 }
 
-// create starts a session for username: its token and when it ends.
-func (sc *sessionCache) create(ctx context.Context, username string) (string, time.Time, error) {
-	return sc.db.CreateSession(ctx, username, sc.now(), sc.ttl)
+// create starts a session for username from the client address: its token
+// and when it ends.
+func (sc *sessionCache) create(ctx context.Context, username, client string) (string, time.Time, error) {
+	return sc.db.CreateSession(ctx, username, client, sc.now(), sc.ttl)
 }
 
 func (sc *sessionCache) user(c echo.Context, token string) (*queries.User, error) {
-	now := sc.now()
+	ctx, now := c.Request().Context(), sc.now()
 	sc.mu.Lock()
 	cs, ok := sc.m[token]
+	fresh := ok && now.Before(cs.expires) && now.Sub(cs.checked) < sessionRecheck && now.Sub(cs.seen) < sc.idle
+	touch := fresh && now.Sub(cs.seen) >= sessionSeen
+	if touch {
+		cs.seen = now
+		sc.m[token] = cs
+	}
 	sc.mu.Unlock()
-	if ok && now.Before(cs.expires) && now.Sub(cs.checked) < sessionRecheck {
+	if fresh {
+		if touch {
+			if err := sc.db.TouchSession(ctx, token, now); err != nil {
+				return nil, err
+			}
+		}
 		return &cs.user, nil
 	}
-	u, expires, err := sc.db.SessionUser(c.Request().Context(), token, now)
+	u, s, err := sc.db.SessionUser(ctx, token, now, sc.idle)
 	if err != nil {
 		sc.forget(token)
 		return nil, err
+	}
+	if now.Sub(s.LastSeen) >= sessionSeen {
+		if err := sc.db.TouchSession(ctx, token, now); err != nil {
+			return nil, err
+		}
+		s.LastSeen = now
 	}
 	sc.mu.Lock()
 	if len(sc.m) > 10000 { // bounded: a flood of sessions only costs re-reads
 		clear(sc.m)
 	}
-	sc.m[token] = cachedSession{user: u, expires: expires, checked: now}
+	sc.m[token] = cachedSession{user: u, expires: s.Expires, seen: s.LastSeen, checked: now}
 	sc.mu.Unlock()
 	return &u, nil
 }
@@ -303,7 +327,7 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 				return err
 			}
 		}
-		token, expires, err := sessions.create(ctx, u.Username)
+		token, expires, err := sessions.create(ctx, u.Username, ip)
 		if err != nil {
 			return err
 		}

@@ -461,7 +461,7 @@ func TestLogoutDeletesSession(t *testing.T) {
 	if env.htLoggedIn(replay) {
 		t.Error("the session cookie still works after logout")
 	}
-	if _, _, err := env.DB.SessionUser(context.Background(), old.Value, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+	if _, _, err := env.DB.SessionUser(context.Background(), old.Value, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
 		t.Errorf("session after logout: %v, want EUNAUTHORIZED", err)
 	}
 }
@@ -903,7 +903,7 @@ func TestLoginAgainEndsTheOldSession(t *testing.T) {
 	if now := env.sessionToken(c); now == old || now == "" {
 		t.Fatalf("session token %q after the second login, was %q", now, old)
 	}
-	if _, _, err := env.DB.SessionUser(context.Background(), old, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+	if _, _, err := env.DB.SessionUser(context.Background(), old, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
 		t.Errorf("the first session still works: %v", err)
 	}
 }
@@ -957,5 +957,64 @@ func TestUsersPageRefusesWeakPasswords(t *testing.T) {
 	}
 	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
 		t.Errorf("viewer's password was changed: login status %d", r.status)
+	}
+}
+
+// A session unused for the idle time (default 2 hours) ends, long before
+// its 12 hours; each use keeps it going. Last-seen is written at most once
+// a minute.
+func TestSessionIdleExpiry(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	ctx := context.Background()
+	c := env.login("viewer")
+	lastSeen := func() time.Time {
+		t.Helper()
+		list, err := env.DB.Sessions(ctx, "viewer", env.clock.Now(), 0)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("sessions of viewer: %+v, %v", list, err)
+		}
+		return list[0].LastSeen
+	}
+	for i := range 3 {
+		env.Advance(2*time.Hour - time.Minute)
+		if !env.htLoggedIn(c) {
+			t.Fatalf("use %d, %s after the one before: signed out", i+1, 2*time.Hour-time.Minute)
+		}
+	}
+	seen := lastSeen()
+	if !seen.Equal(env.clock.Now().UTC().Truncate(time.Microsecond)) {
+		t.Errorf("last seen %v, want the last request's %v", seen, env.clock.Now())
+	}
+	env.Advance(40 * time.Second) // past the 30 s cache, within the minute
+	env.htLoggedIn(c)
+	if got := lastSeen(); !got.Equal(seen) {
+		t.Errorf("last seen written again within a minute: %v, was %v", got, seen)
+	}
+	env.Advance(30 * time.Second)
+	env.htLoggedIn(c)
+	if got := lastSeen(); !got.After(seen) {
+		t.Errorf("last seen not written after a minute: %v, was %v", got, seen)
+	}
+
+	env.Advance(2 * time.Hour)
+	if got := env.htDo(c, "GET", "/problems", nil); got.status != 303 || got.location() != "/login?next=%2Fproblems" {
+		t.Errorf("idle 2 hours: status %d, Location %q; want 303 to the login page", got.status, got.location())
+	}
+	if got := env.htDo(c, "GET", "/api/v1/summary", nil); got.status != 401 {
+		t.Errorf("API idle 2 hours: status %d, want 401", got.status)
+	}
+}
+
+// The idle time is a setting.
+func TestSessionIdleSetting(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.SessionIdle = 10 * time.Minute }})
+	c := env.login("viewer")
+	env.Advance(9 * time.Minute)
+	if !env.htLoggedIn(c) {
+		t.Fatal("signed out within the idle time")
+	}
+	env.Advance(10 * time.Minute)
+	if env.htLoggedIn(c) {
+		t.Error("still signed in after 10 idle minutes")
 	}
 }

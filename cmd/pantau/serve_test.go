@@ -229,6 +229,15 @@ func TestServeRefusesABadAddress(t *testing.T) {
 	}
 }
 
+func TestServeRefusesANonPositiveIdleTime(t *testing.T) {
+	c := newCLI(t)
+	for _, idle := range []string{"0", "-5m"} {
+		if _, errs, code := c.run("serve", "--addr", "127.0.0.1:0", "--session-idle", idle); code != 2 || !strings.Contains(errs, "--session-idle") {
+			t.Errorf("serve --session-idle %s: exit %d, %q; want 2 naming the flag", idle, code, errs)
+		}
+	}
+}
+
 func TestUserCommands(t *testing.T) {
 	fastBcrypt(t)
 	c := newCLI(t)
