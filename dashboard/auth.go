@@ -110,6 +110,18 @@ func (sc *sessionCache) forget(token string) {
 	sc.mu.Unlock()
 }
 
+// forgetUser drops the cached sessions of one user, after a change to
+// their sessions.
+func (sc *sessionCache) forgetUser(username string) {
+	sc.mu.Lock()
+	for token, cs := range sc.m {
+		if cs.user.Username == username {
+			delete(sc.m, token)
+		}
+	}
+	sc.mu.Unlock()
+}
+
 // forgetAll drops every cached session, after a change to any user.
 func (sc *sessionCache) forgetAll() {
 	sc.mu.Lock()

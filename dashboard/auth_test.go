@@ -195,6 +195,13 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "GET /problems", method: "GET", path: "/problems", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /account", method: "GET", path: "/account", kind: page, viewer: 200, uploader: 200, admin: 200},
+		// A wrong current password: refused on the page.
+		{route: "POST /account/password", method: "POST", path: "/account/password",
+			form: url.Values{"current": {"not the password"}, "password": {"zebra kopi hujan sore"}, "password2": {"zebra kopi hujan sore"}},
+			kind: "post", viewer: 400, uploader: 400, admin: 400},
+		{route: "POST /account/sessions/:id/end", method: "POST", path: "/account/sessions/0123456789abcdef/end", form: url.Values{}, kind: "post", viewer: 404, uploader: 404, admin: 404},
+		{route: "POST /account/sessions/end-others", method: "POST", path: "/account/sessions/end-others", form: url.Values{}, kind: "post", viewer: 303, uploader: 303, admin: 303},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},

@@ -62,6 +62,7 @@ var e2ePages = []struct {
 	{"organizing", "/organizing", []string{"organizing-funnel", "groups-by-region-stage", "groups-formed-by-month", "members-by-region"}},
 	{"help", "/help", nil},
 	{"users", "/admin/users", nil},
+	{"account", "/account", nil},
 }
 
 // ------------------------------------------------------------------ browser

@@ -21,6 +21,11 @@ func (s *Server) routes() {
 	}
 	e.GET("/help", handleHelp(pages), viewer)
 
+	e.GET("/account", handleAccount(pages, sessions), viewer)
+	e.POST("/account/password", handleOwnPassword(pages, sessions, s.logins), viewer)
+	e.POST("/account/sessions/:id/end", handleEndSession(sessions), viewer)
+	e.POST("/account/sessions/end-others", handleEndOtherSessions(sessions), viewer)
+
 	e.GET("/api/v1/summary", handleSummary(fig), viewer)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer)

@@ -270,10 +270,10 @@ func (db *DB) SetPassword(ctx context.Context, username, password string) error 
 }
 
 // ChangePassword is a user changing their own password in the session of
-// token: current must be their password (else EINVALID, like a new
-// password that breaks the rules of AddUser or is the current one). Every
-// other session of the user ends; this one stays. An unknown or disabled
-// user is EUNAUTHORIZED.
+// token: current must be their password (else EUNAUTHORIZED, as for an
+// unknown or disabled user). A new password that breaks the rules of
+// AddUser, or is the current one, is EINVALID. Every other session of the
+// user ends; this one stays.
 func (db *DB) ChangePassword(ctx context.Context, username, current, password, token string) error {
 	u, err := db.user(ctx, username)
 	if ErrorCode(err) == ENOTFOUND || err == nil && u.Disabled {
@@ -282,7 +282,7 @@ func (db *DB) ChangePassword(ctx context.Context, username, current, password, t
 		return fmt.Errorf("change password: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.hash), []byte(current)) != nil {
-		return Errorf(EINVALID, "kata sandi saat ini salah", "the current password is wrong")
+		return Errorf(EUNAUTHORIZED, "kata sandi saat ini salah", "the current password is wrong")
 	}
 	if password == current {
 		return Errorf(EINVALID, "kata sandi baru sama dengan yang sekarang", "the new password is the same as the current one")

@@ -591,15 +591,15 @@ func TestChangePassword(t *testing.T) {
 	other, _, _ := db.CreateSession(ctx, "ani", "", time.Now(), time.Hour)
 	budi, _, _ := db.CreateSession(ctx, "budi", "", time.Now(), time.Hour)
 	const newPassword = "zebra kopi hujan sore"
-	for _, tt := range []struct{ name, current, password, want string }{
-		{"wrong current", goodPassword + "x", newPassword, "current password is wrong"},
-		{"the same", goodPassword, goodPassword, "the same as the current"},
-		{"common", goodPassword, "1234567890", "too easy to guess"},
-		{"with the name", goodPassword, "ani-zebra-kopi-hujan", "user name"},
+	for _, tt := range []struct{ name, current, password, code, want string }{
+		{"wrong current", goodPassword + "x", newPassword, queries.EUNAUTHORIZED, "current password is wrong"},
+		{"the same", goodPassword, goodPassword, queries.EINVALID, "the same as the current"},
+		{"common", goodPassword, "1234567890", queries.EINVALID, "too easy to guess"},
+		{"with the name", goodPassword, "ani-zebra-kopi-hujan", queries.EINVALID, "user name"},
 	} {
 		err := db.ChangePassword(ctx, "ani", tt.current, tt.password, this)
-		if queries.ErrorCode(err) != queries.EINVALID || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: %v, want invalid saying %q", tt.name, err, tt.want)
+		if queries.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %s saying %q", tt.name, err, tt.code, tt.want)
 		}
 	}
 	if sessionCount(t, db, "ani") != 2 {
