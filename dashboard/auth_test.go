@@ -149,8 +149,10 @@ func TestChartIDsAreThoseThePagesShow(t *testing.T) {
 func TestRouteRoleMatrix(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true}) // an import to download and preview an undo of
 	ctx := context.Background()
-	if err := env.DB.AddUser(ctx, "target", queries.Viewer, testPassword); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"target", "leaving"} {
+		if err := env.DB.AddUser(ctx, name, queries.Viewer, testPassword); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clients := map[string]*http.Client{"anonymous": env.client()}
 	for _, role := range []string{"viewer", "uploader", "admin"} {
@@ -223,6 +225,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "GET /admin/users/:name/remove", method: "GET", path: "/admin/users/target/remove", kind: page, viewer: 403, uploader: 403, admin: 200},
+		{route: "POST /admin/users/:name/remove", method: "POST", path: "/admin/users/leaving/remove", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/logins/lift", method: "POST", path: "/admin/logins/lift", form: url.Values{"address": {"192.0.2.1"}}, kind: "post", viewer: 403, uploader: 403, admin: 404},
 		{route: "GET /admin/backup", method: "GET", path: "/admin/backup", kind: page, viewer: 403, uploader: 403, admin: 200},
 		// Last: it ends the session, so it gets a client of its own.
@@ -1023,5 +1027,70 @@ func TestSessionIdleSetting(t *testing.T) {
 	env.Advance(10 * time.Minute)
 	if env.htLoggedIn(c) {
 		t.Error("still signed in after 10 idle minutes")
+	}
+}
+
+// An admin removes a user in two steps, a confirmation page and its
+// button; the user's session ends at once. Twice on one server, with the
+// name added again in between. Never the admin's own account.
+func TestAdminRemovesUser(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	for round := range 2 {
+		if round > 0 {
+			if err := env.DB.AddUser(context.Background(), "viewer", queries.Viewer, testPassword); err != nil {
+				t.Fatal(err)
+			}
+		}
+		victim := env.login("viewer")
+		env.get(victim, "/help", http.StatusOK) // in the session cache
+		list := env.get(admin, "/admin/users", http.StatusOK)
+		if !strings.Contains(list, `href="/admin/users/viewer/remove"`) {
+			t.Fatalf("round %d: the users page has no remove link for viewer", round)
+		}
+		confirm := env.get(admin, "/admin/users/viewer/remove", http.StatusOK)
+		if !strings.Contains(confirm, `action="/admin/users/viewer/remove"`) || !strings.Contains(confirm, "Ya, hapus viewer") {
+			t.Fatalf("round %d: the confirmation page has no button: %.2000s", round, confirm)
+		}
+		if !env.htLoggedIn(victim) {
+			t.Fatalf("round %d: the confirmation page alone ended the session", round)
+		}
+		r := env.htDo(admin, "POST", "/admin/users/viewer/remove", url.Values{"_csrf": {token}})
+		if r.status != 303 || !strings.HasPrefix(r.location(), "/admin/users?done=removed") {
+			t.Fatalf("round %d: remove: status %d, Location %q: %.300s", round, r.status, r.location(), r.body)
+		}
+		if page := env.get(admin, r.location(), http.StatusOK); !strings.Contains(page, "Pengguna dihapus") || strings.Contains(page, `data-user="viewer"`) {
+			t.Errorf("round %d: the list does not say the user was removed, or still lists them", round)
+		}
+		if env.htLoggedIn(victim) {
+			t.Errorf("round %d: the removed user's session still answers", round)
+		}
+		if _, r := env.htLogin("viewer", testPassword, nil); r.status != 401 {
+			t.Errorf("round %d: the removed user logs in: status %d", round, r.status)
+		}
+		if r := env.htDo(admin, "POST", "/admin/users/viewer/remove", url.Values{"_csrf": {token}}); r.status != 404 {
+			t.Errorf("round %d: removing again: status %d, want 404", round, r.status)
+		}
+	}
+	env.get(admin, "/admin/users/nobody/remove", http.StatusNotFound)
+}
+
+func TestAdminCannotRemoveSelf(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	if list := env.get(admin, "/admin/users", http.StatusOK); strings.Contains(list, `href="/admin/users/admin/remove"`) {
+		t.Error("the users page offers to remove the admin's own account")
+	}
+	confirm := env.get(admin, "/admin/users/admin/remove", http.StatusOK)
+	if !strings.Contains(confirm, "menghapus akun Anda sendiri") || strings.Contains(confirm, `action="/admin/users/admin/remove"`) {
+		t.Errorf("the confirmation page for oneself: %.2000s", confirm)
+	}
+	r := env.htDo(admin, "POST", "/admin/users/ADMIN/remove", url.Values{"_csrf": {env.htCSRF(admin, true)}})
+	if r.status != 400 || !strings.Contains(r.body, "menghapus akun Anda sendiri") {
+		t.Errorf("status %d: %.300s", r.status, r.body)
+	}
+	if _, err := env.DB.User(context.Background(), "admin"); err != nil || !env.htLoggedIn(admin) {
+		t.Errorf("the admin was removed or signed out: %v", err)
 	}
 }

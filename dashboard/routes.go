@@ -53,6 +53,8 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/disable", handleUserDisable(pages, acc), admin)
 	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
 	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
+	e.GET("/admin/users/:name/remove", handleUserRemoveConfirm(pages, db), admin)
+	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }
