@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -68,9 +67,7 @@ func handleOwnPassword(pages *pageTemplates, sessions *sessionCache, logins *log
 		}
 		l := localeFor(c)
 		if wait := logins.wait(u.Username, ip); wait > 0 {
-			seconds := int((wait + time.Second - 1) / time.Second)
-			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
-			return refuse(http.StatusTooManyRequests, l.T("login.limited", seconds))
+			return refuse(http.StatusTooManyRequests, l.T("login.limited", retryAfter(c, wait)))
 		}
 		password := c.FormValue("password")
 		if password != c.FormValue("password2") {

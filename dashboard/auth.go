@@ -315,9 +315,7 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 		page := &loginPage{pageBase: newPageBase(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
 		ip := c.RealIP()
 		if wait := logins.wait(username, ip); wait > 0 {
-			seconds := int((wait + time.Second - 1) / time.Second)
-			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
-			page.Error = page.L.T("login.limited", seconds)
+			page.Error = page.L.T("login.limited", retryAfter(c, wait))
 			return pages.render(c, http.StatusTooManyRequests, "login", page)
 		}
 		ctx := c.Request().Context()
@@ -347,6 +345,14 @@ func handleLogin(pages *pageTemplates, logins *loginLimiter, sessions *sessionCa
 		setCSRFCookie(c)
 		return c.Redirect(http.StatusSeeOther, page.Next)
 	}
+}
+
+// retryAfter sets the Retry-After header of a login that must wait, and
+// returns the whole seconds it says.
+func retryAfter(c echo.Context, wait time.Duration) int {
+	seconds := int((wait + time.Second - 1) / time.Second)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	return seconds
 }
 
 func handleLogout(sessions *sessionCache) echo.HandlerFunc {

@@ -553,35 +553,18 @@ func (db *DB) EndSession(ctx context.Context, username, id string) error {
 	if len(id) != 16 {
 		return gone
 	}
-	db.accounts.Lock()
-	defer db.accounts.Unlock()
-	res, err := db.sql.ExecContext(ctx, endSessionSQL, sql.Named("username", name), sql.Named("id", id))
-	if err != nil {
-		return fmt.Errorf("end session: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("end session: %w", err)
-	} else if n == 0 {
+	n, err := db.deleteSessions(ctx, "end session", endSessionSQL, sql.Named("username", name), sql.Named("id", id))
+	if err == nil && n == 0 {
 		return gone
 	}
-	return nil
+	return err
 }
 
 // EndOtherSessions ends every session of a user but the one of token, and
 // says how many it ended.
 func (db *DB) EndOtherSessions(ctx context.Context, username, token string) (int, error) {
 	name, _ := normUsername(username)
-	db.accounts.Lock()
-	defer db.accounts.Unlock()
-	res, err := db.sql.ExecContext(ctx, deleteUserSessions, sql.Named("username", name), sql.Named("keep", tokenHash(token)))
-	if err != nil {
-		return 0, fmt.Errorf("end other sessions: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("end other sessions: %w", err)
-	}
-	return int(n), nil
+	return db.deleteSessions(ctx, "end other sessions", deleteUserSessions, sql.Named("username", name), sql.Named("keep", tokenHash(token)))
 }
 
 const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $token_hash`
@@ -589,12 +572,8 @@ const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $token_hash`
 // DeleteSession signs the session of token out. A session already gone (or
 // never there) is no error.
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
-	db.accounts.Lock()
-	defer db.accounts.Unlock()
-	if _, err := db.sql.ExecContext(ctx, deleteSessionSQL, sql.Named("token_hash", tokenHash(token))); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
+	_, err := db.deleteSessions(ctx, "delete session", deleteSessionSQL, sql.Named("token_hash", tokenHash(token)))
+	return err
 }
 
 const deleteExpiredSessionsSQL = `
@@ -604,15 +583,21 @@ WHERE expires_at <= $now OR $idle > 0 AND coalesce(last_seen, created_at) <= $no
 // DeleteExpiredSessions deletes the sessions that are expired or idle at
 // now (see Session.live) and returns how many there were.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int, error) {
+	return db.deleteSessions(ctx, "delete expired sessions", deleteExpiredSessionsSQL, sql.Named("now", now.UTC()), sql.Named("idle", idle.Microseconds()))
+}
+
+// deleteSessions runs query, a DELETE from sessions, and says how many
+// rows it deleted.
+func (db *DB) deleteSessions(ctx context.Context, what, query string, args ...any) (int, error) {
 	db.accounts.Lock()
 	defer db.accounts.Unlock()
-	res, err := db.sql.ExecContext(ctx, deleteExpiredSessionsSQL, sql.Named("now", now.UTC()), sql.Named("idle", idle.Microseconds()))
+	res, err := db.sql.ExecContext(ctx, query, args...)
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return int(n), nil
 }
