@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/locale"
 	"pantau/queries"
 )
 
@@ -16,6 +17,7 @@ type accountPage struct {
 	pageBase
 	Sessions []queries.Session
 	Current  string // ID of this browser's session
+	TTL      string // how long a login lasts, in words
 	Idle     string // the idle time, in words
 	Done     string // message of the change just made
 	Error    string
@@ -29,11 +31,16 @@ func newAccountPage(c echo.Context, sessions *sessionCache) (*accountPage, error
 	}
 	token, _ := c.Get(sessionKey).(string)
 	p := &accountPage{pageBase: newPageBase(c, "account"), Sessions: list, Current: queries.SessionID(token)}
-	p.Idle = p.L.T("account.minutes", int(sessions.idle/time.Minute))
-	if sessions.idle%time.Hour == 0 {
-		p.Idle = p.L.T("account.hours", int(sessions.idle/time.Hour))
-	}
+	p.TTL, p.Idle = inWords(p.L, sessions.ttl), inWords(p.L, sessions.idle)
 	return p, nil
+}
+
+// inWords says a duration in hours, or else in minutes.
+func inWords(l *locale.Locale, d time.Duration) string {
+	if d%time.Hour == 0 {
+		return l.T("account.hours", int(d/time.Hour))
+	}
+	return l.T("account.minutes", int(d/time.Minute))
 }
 
 func handleAccount(pages *pageTemplates, sessions *sessionCache) echo.HandlerFunc {

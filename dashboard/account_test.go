@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"pantau/dashboard"
 	"pantau/queries"
 )
 
@@ -166,5 +168,13 @@ func TestAccountSessions(t *testing.T) {
 	}
 	if env.htLoggedIn(this) {
 		t.Error("still signed in after ending this session")
+	}
+}
+
+// The page says how long sessions last, as the server is set.
+func TestAccountSaysSessionLimits(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.SessionTTL, c.SessionIdle = 8*time.Hour, 45*time.Minute }})
+	if page := env.get(env.login("viewer"), "/account", http.StatusOK); !strings.Contains(page, "8 jam setelah dimulai, atau setelah 45 menit tidak dipakai") {
+		t.Errorf("the page does not give the limits: %.3000s", page)
 	}
 }
