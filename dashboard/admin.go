@@ -52,6 +52,8 @@ func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 		switch done, who := c.QueryParam("done"), c.QueryParam("user"); done {
 		case "lifted":
 			p.Done = p.L.T("users.done_lifted")
+		case "removed": // the user is gone from the list: no name to check, none shown
+			p.Done = p.L.T("users.done_removed")
 		case "added", "disabled", "enabled", "reset":
 			for _, u := range p.Users {
 				if u.Username == who {
@@ -99,6 +101,43 @@ func handlePasswordReset(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 	return userChanged(pages, acc, "reset", func(c echo.Context) (string, error) {
 		name := c.Param("name")
 		return name, acc.db.SetPassword(c.Request().Context(), name, c.FormValue("password"))
+	})
+}
+
+// removePage asks an admin to confirm removing a user, or says why it
+// cannot be done.
+type removePage struct {
+	pageBase
+	Target  queries.User
+	Refusal string // why the user cannot be removed; then there is no button
+}
+
+// handleUserRemoveConfirm answers GET /admin/users/{name}/remove: the
+// confirmation step before POST.
+func handleUserRemoveConfirm(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := db.User(c.Request().Context(), c.Param("name"))
+		if err != nil {
+			return err
+		}
+		p := &removePage{pageBase: newPageBase(c, "users"), Target: u}
+		if u.Username == currentUser(c).Username {
+			p.Refusal = p.L.T("users.err_self_remove")
+		}
+		return pages.render(c, http.StatusOK, "userremove", p)
+	}
+}
+
+// handleUserRemove answers POST /admin/users/{name}/remove: the user and
+// their sessions go; never the admin's own account, nor the last enabled
+// admin (queries refuses that, as for `pantau user rm`).
+func handleUserRemove(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return userChanged(pages, acc, "removed", func(c echo.Context) (string, error) {
+		name := c.Param("name")
+		if strings.EqualFold(strings.TrimSpace(name), currentUser(c).Username) {
+			return name, failure(queries.EINVALID, "users.err_self_remove")
+		}
+		return name, acc.db.RemoveUser(c.Request().Context(), name)
 	})
 }
 

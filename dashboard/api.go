@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/echarts"
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
 	"pantau/queries"
@@ -98,7 +99,7 @@ func (fig *figures) chartJSON(ctx context.Context, id string, f queries.Filter, 
 }
 
 // requestedChart is the chart {id} for the request's filter and language.
-func requestedChart(c echo.Context, fig *figures) (*Chart, error) {
+func requestedChart(c echo.Context, fig *figures) (*echarts.Chart, error) {
 	f, err := filterFrom(c)
 	if err != nil {
 		return nil, err

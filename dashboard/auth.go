@@ -32,51 +32,75 @@ const (
 
 // sessionCache keeps recently checked sessions in memory for a short while,
 // so that a dashboard's chart requests do not each read DuckDB. The sessions
-// table stays the truth: logout, a password reset, disabling or removing a
-// user clears the cache.
+// table stays the truth: logout, a password change, disabling or removing a
+// user, ending a session clears the cache. A session ends after ttl, or
+// after idle without a request; when it was last used is written to the
+// table at most once a minute.
 type sessionCache struct {
-	db  *queries.DB
-	now func() time.Time
-	ttl time.Duration // how long a new login lasts
-	mu  sync.Mutex
-	m   map[string]cachedSession
+	db        *queries.DB
+	now       func() time.Time
+	ttl, idle time.Duration
+	mu        sync.Mutex
+	m         map[string]cachedSession
 }
 
 type cachedSession struct {
 	user    queries.User
 	expires time.Time
+	seen    time.Time // last written to the table
 	checked time.Time
 }
 
-const sessionRecheck = 30 * time.Second
+const (
+	sessionRecheck = 30 * time.Second
+	sessionSeen    = time.Minute // how often last-seen is written
+)
 
-func newSessionCache(db *queries.DB, now func() time.Time, ttl time.Duration) *sessionCache {
-	return &sessionCache{db: db, now: now, ttl: ttl, m: map[string]cachedSession{}}
+func newSessionCache(db *queries.DB, now func() time.Time, ttl, idle time.Duration) *sessionCache {
+	return &sessionCache{db: db, now: now, ttl: ttl, idle: idle, m: map[string]cachedSession{}}
 }
 
-// create starts a session for username: its token and when it ends.
-func (sc *sessionCache) create(ctx context.Context, username string) (string, time.Time, error) {
-	return sc.db.CreateSession(ctx, username, sc.now(), sc.ttl)
+// create starts a session for username from the client address: its token
+// and when it ends.
+func (sc *sessionCache) create(ctx context.Context, username, client string) (string, time.Time, error) {
+	return sc.db.CreateSession(ctx, username, client, sc.now(), sc.ttl)
 }
 
 func (sc *sessionCache) user(c echo.Context, token string) (*queries.User, error) {
-	now := sc.now()
+	ctx, now := c.Request().Context(), sc.now()
 	sc.mu.Lock()
 	cs, ok := sc.m[token]
+	fresh := ok && now.Before(cs.expires) && now.Sub(cs.checked) < sessionRecheck && now.Sub(cs.seen) < sc.idle
+	touch := fresh && now.Sub(cs.seen) >= sessionSeen
+	if touch {
+		cs.seen = now
+		sc.m[token] = cs
+	}
 	sc.mu.Unlock()
-	if ok && now.Before(cs.expires) && now.Sub(cs.checked) < sessionRecheck {
+	if fresh {
+		if touch {
+			if err := sc.db.TouchSession(ctx, token, now); err != nil {
+				return nil, err
+			}
+		}
 		return &cs.user, nil
 	}
-	u, expires, err := sc.db.SessionUser(c.Request().Context(), token, now)
+	u, s, err := sc.db.SessionUser(ctx, token, now, sc.idle)
 	if err != nil {
 		sc.forget(token)
 		return nil, err
+	}
+	if now.Sub(s.LastSeen) >= sessionSeen {
+		if err := sc.db.TouchSession(ctx, token, now); err != nil {
+			return nil, err
+		}
+		s.LastSeen = now
 	}
 	sc.mu.Lock()
 	if len(sc.m) > 10000 { // bounded: a flood of sessions only costs re-reads
 		clear(sc.m)
 	}
-	sc.m[token] = cachedSession{user: u, expires: expires, checked: now}
+	sc.m[token] = cachedSession{user: u, expires: s.Expires, seen: s.LastSeen, checked: now}
 	sc.mu.Unlock()
 	return &u, nil
 }
@@ -84,6 +108,18 @@ func (sc *sessionCache) user(c echo.Context, token string) (*queries.User, error
 func (sc *sessionCache) forget(token string) {
 	sc.mu.Lock()
 	delete(sc.m, token)
+	sc.mu.Unlock()
+}
+
+// forgetUser drops the cached sessions of one user, after a change to
+// their sessions.
+func (sc *sessionCache) forgetUser(username string) {
+	sc.mu.Lock()
+	for token, cs := range sc.m {
+		if cs.user.Username == username {
+			delete(sc.m, token)
+		}
+	}
 	sc.mu.Unlock()
 }
 
@@ -280,9 +316,7 @@ func handleLogin(pages *pageTemplates, limiter *logins.Limiter, sessions *sessio
 		page := &loginPage{pageBase: newPageBase(c, "login"), Username: username, Next: safeNext(c.FormValue("next"))}
 		ip := c.RealIP()
 		if wait := limiter.Wait(username, ip); wait > 0 {
-			seconds := int((wait + time.Second - 1) / time.Second)
-			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
-			page.Error = page.L.T("login.limited", seconds)
+			page.Error = page.L.T("login.limited", retryAfter(c, wait))
 			return pages.render(c, http.StatusTooManyRequests, "login", page)
 		}
 		ctx := c.Request().Context()
@@ -304,7 +338,7 @@ func handleLogin(pages *pageTemplates, limiter *logins.Limiter, sessions *sessio
 				return err
 			}
 		}
-		token, expires, err := sessions.create(ctx, u.Username)
+		token, expires, err := sessions.create(ctx, u.Username, ip)
 		if err != nil {
 			return err
 		}
@@ -312,6 +346,14 @@ func handleLogin(pages *pageTemplates, limiter *logins.Limiter, sessions *sessio
 		setCSRFCookie(c)
 		return c.Redirect(http.StatusSeeOther, page.Next)
 	}
+}
+
+// retryAfter sets the Retry-After header of a login that must wait, and
+// returns the whole seconds it says.
+func retryAfter(c echo.Context, wait time.Duration) int {
+	seconds := int((wait + time.Second - 1) / time.Second)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	return seconds
 }
 
 func handleLogout(sessions *sessionCache) echo.HandlerFunc {

@@ -149,8 +149,10 @@ func TestChartIDsAreThoseThePagesShow(t *testing.T) {
 func TestRouteRoleMatrix(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true}) // an import to download and preview an undo of
 	ctx := context.Background()
-	if err := env.DB.AddUser(ctx, "target", queries.Viewer, testPassword); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"target", "leaving"} {
+		if err := env.DB.AddUser(ctx, name, queries.Viewer, testPassword); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clients := map[string]*http.Client{"anonymous": env.client()}
 	for _, role := range []string{"viewer", "uploader", "admin"} {
@@ -195,6 +197,13 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "GET /problems", method: "GET", path: "/problems", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /account", method: "GET", path: "/account", kind: page, viewer: 200, uploader: 200, admin: 200},
+		// A wrong current password: refused on the page.
+		{route: "POST /account/password", method: "POST", path: "/account/password",
+			form: url.Values{"current": {"not the password"}, "password": {"zebra kopi hujan sore"}, "password2": {"zebra kopi hujan sore"}},
+			kind: "post", viewer: 400, uploader: 400, admin: 400},
+		{route: "POST /account/sessions/:id/end", method: "POST", path: "/account/sessions/0123456789abcdef/end", form: url.Values{}, kind: "post", viewer: 404, uploader: 404, admin: 404},
+		{route: "POST /account/sessions/end-others", method: "POST", path: "/account/sessions/end-others", form: url.Values{}, kind: "post", viewer: 303, uploader: 303, admin: 303},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
@@ -216,6 +225,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "GET /admin/users/:name/remove", method: "GET", path: "/admin/users/target/remove", kind: page, viewer: 403, uploader: 403, admin: 200},
+		{route: "POST /admin/users/:name/remove", method: "POST", path: "/admin/users/leaving/remove", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/logins/lift", method: "POST", path: "/admin/logins/lift", form: url.Values{"address": {"192.0.2.1"}}, kind: "post", viewer: 403, uploader: 403, admin: 404},
 		{route: "GET /admin/backup", method: "GET", path: "/admin/backup", kind: page, viewer: 403, uploader: 403, admin: 200},
 		// Last: it ends the session, so it gets a client of its own.
@@ -310,6 +321,14 @@ func TestRouteRoleMatrix(t *testing.T) {
 	}
 }
 
+// otherFirst is token with another first character: surely wrong.
+func otherFirst(token string) string {
+	if token[0] == 'x' {
+		return "y" + token[1:]
+	}
+	return "x" + token[1:]
+}
+
 func TestCSRF(t *testing.T) {
 	env := newTestEnv(t, envOptions{})
 	ctx := context.Background()
@@ -324,7 +343,7 @@ func TestCSRF(t *testing.T) {
 			session bool
 		}{
 			{"no token", func(string) (string, string) { return "", "" }, false, 403, false},
-			{"wrong field", func(v string) (string, string) { return v[:len(v)-1] + "x", "" }, false, 403, false},
+			{"wrong field", func(v string) (string, string) { return otherFirst(v), "" }, false, 403, false},
 			{"wrong header", func(v string) (string, string) { return "", "nope" + v }, false, 403, false},
 			{"no cookie", func(string) (string, string) { return strings.Repeat("a", 43), "" }, true, 403, false},
 			{"field", func(v string) (string, string) { return v, "" }, false, 303, true},
@@ -395,7 +414,7 @@ func TestCSRF(t *testing.T) {
 			created bool
 		}{
 			{"no token", admin, "", "", 403, false},
-			{"wrong token", admin, "x" + token[1:], "", 403, false},
+			{"wrong token", admin, otherFirst(token), "", 403, false},
 			{"another browser's token", other, token, "", 403, false},
 			{"header", admin, "", token, 303, true},
 		}
@@ -461,7 +480,7 @@ func TestLogoutDeletesSession(t *testing.T) {
 	if env.htLoggedIn(replay) {
 		t.Error("the session cookie still works after logout")
 	}
-	if _, _, err := env.DB.SessionUser(context.Background(), old.Value, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+	if _, _, err := env.DB.SessionUser(context.Background(), old.Value, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
 		t.Errorf("session after logout: %v, want EUNAUTHORIZED", err)
 	}
 }
@@ -903,7 +922,7 @@ func TestLoginAgainEndsTheOldSession(t *testing.T) {
 	if now := env.sessionToken(c); now == old || now == "" {
 		t.Fatalf("session token %q after the second login, was %q", now, old)
 	}
-	if _, _, err := env.DB.SessionUser(context.Background(), old, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+	if _, _, err := env.DB.SessionUser(context.Background(), old, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
 		t.Errorf("the first session still works: %v", err)
 	}
 }
@@ -923,4 +942,163 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// The users page refuses common and trivial passwords, and one with the
+// user's name, saying why in the page's language; nothing is changed.
+func TestUsersPageRefusesWeakPasswords(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       string
+	}{
+		{"add, repeated", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"aaaaaaaaaa"}}, "terlalu mudah ditebak (pengulangan"},
+		{"add, common", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"1234567890"}}, "terlalu mudah ditebak (terlalu umum"},
+		{"add, the name", "/admin/users", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"sari-zebra-kopi"}}, "tidak boleh memuat nama pengguna"},
+		{"reset, common", "/admin/users/viewer/password", url.Values{"password": {"password123"}}, "terlalu mudah ditebak"},
+		// Last: the language sticks (a cookie).
+		{"add, English", "/admin/users?lang=en", url.Values{"username": {"sari"}, "role": {"viewer"}, "password": {"1234567890"}}, "too easy to guess (too common"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("_csrf", token)
+			got := env.htDo(admin, "POST", tt.path, tt.form)
+			if got.status != 400 || !strings.Contains(got.body, tt.want) {
+				t.Errorf("status %d, want 400 saying %q: %.3000s", got.status, tt.want, got.body)
+			}
+		})
+	}
+	if _, err := env.DB.User(context.Background(), "sari"); queries.ErrorCode(err) != queries.ENOTFOUND {
+		t.Errorf("sari was added: %v", err)
+	}
+	if _, r := env.htLogin("viewer", testPassword, nil); r.status != 303 {
+		t.Errorf("viewer's password was changed: login status %d", r.status)
+	}
+}
+
+// A session unused for the idle time (default 2 hours) ends, long before
+// its 12 hours; each use keeps it going. Last-seen is written at most once
+// a minute.
+func TestSessionIdleExpiry(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	ctx := context.Background()
+	c := env.login("viewer")
+	lastSeen := func() time.Time {
+		t.Helper()
+		list, err := env.DB.Sessions(ctx, "viewer", env.clock.Now(), 0)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("sessions of viewer: %+v, %v", list, err)
+		}
+		return list[0].LastSeen
+	}
+	for i := range 3 {
+		env.Advance(2*time.Hour - time.Minute)
+		if !env.htLoggedIn(c) {
+			t.Fatalf("use %d, %s after the one before: signed out", i+1, 2*time.Hour-time.Minute)
+		}
+	}
+	seen := lastSeen()
+	if !seen.Equal(env.clock.Now().UTC().Truncate(time.Microsecond)) {
+		t.Errorf("last seen %v, want the last request's %v", seen, env.clock.Now())
+	}
+	env.Advance(40 * time.Second) // past the 30 s cache, within the minute
+	env.htLoggedIn(c)
+	if got := lastSeen(); !got.Equal(seen) {
+		t.Errorf("last seen written again within a minute: %v, was %v", got, seen)
+	}
+	env.Advance(30 * time.Second)
+	env.htLoggedIn(c)
+	if got := lastSeen(); !got.After(seen) {
+		t.Errorf("last seen not written after a minute: %v, was %v", got, seen)
+	}
+
+	env.Advance(2 * time.Hour)
+	if got := env.htDo(c, "GET", "/problems", nil); got.status != 303 || got.location() != "/login?next=%2Fproblems" {
+		t.Errorf("idle 2 hours: status %d, Location %q; want 303 to the login page", got.status, got.location())
+	}
+	if got := env.htDo(c, "GET", "/api/v1/summary", nil); got.status != 401 {
+		t.Errorf("API idle 2 hours: status %d, want 401", got.status)
+	}
+}
+
+// The idle time is a setting.
+func TestSessionIdleSetting(t *testing.T) {
+	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.SessionIdle = 10 * time.Minute }})
+	c := env.login("viewer")
+	env.Advance(9 * time.Minute)
+	if !env.htLoggedIn(c) {
+		t.Fatal("signed out within the idle time")
+	}
+	env.Advance(10 * time.Minute)
+	if env.htLoggedIn(c) {
+		t.Error("still signed in after 10 idle minutes")
+	}
+}
+
+// An admin removes a user in two steps, a confirmation page and its
+// button; the user's session ends at once. Twice on one server, with the
+// name added again in between. Never the admin's own account.
+func TestAdminRemovesUser(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	token := env.htCSRF(admin, true)
+	for round := range 2 {
+		if round > 0 {
+			if err := env.DB.AddUser(context.Background(), "viewer", queries.Viewer, testPassword); err != nil {
+				t.Fatal(err)
+			}
+		}
+		victim := env.login("viewer")
+		env.get(victim, "/help", http.StatusOK) // in the session cache
+		list := env.get(admin, "/admin/users", http.StatusOK)
+		if !strings.Contains(list, `href="/admin/users/viewer/remove"`) {
+			t.Fatalf("round %d: the users page has no remove link for viewer", round)
+		}
+		confirm := env.get(admin, "/admin/users/viewer/remove", http.StatusOK)
+		if !strings.Contains(confirm, `action="/admin/users/viewer/remove"`) || !strings.Contains(confirm, "Ya, hapus viewer") {
+			t.Fatalf("round %d: the confirmation page has no button: %.2000s", round, confirm)
+		}
+		if !env.htLoggedIn(victim) {
+			t.Fatalf("round %d: the confirmation page alone ended the session", round)
+		}
+		r := env.htDo(admin, "POST", "/admin/users/viewer/remove", url.Values{"_csrf": {token}})
+		if r.status != 303 || !strings.HasPrefix(r.location(), "/admin/users?done=removed") {
+			t.Fatalf("round %d: remove: status %d, Location %q: %.300s", round, r.status, r.location(), r.body)
+		}
+		if page := env.get(admin, r.location(), http.StatusOK); !strings.Contains(page, "Pengguna dihapus") || strings.Contains(page, `data-user="viewer"`) {
+			t.Errorf("round %d: the list does not say the user was removed, or still lists them", round)
+		}
+		if env.htLoggedIn(victim) {
+			t.Errorf("round %d: the removed user's session still answers", round)
+		}
+		if _, r := env.htLogin("viewer", testPassword, nil); r.status != 401 {
+			t.Errorf("round %d: the removed user logs in: status %d", round, r.status)
+		}
+		if r := env.htDo(admin, "POST", "/admin/users/viewer/remove", url.Values{"_csrf": {token}}); r.status != 404 {
+			t.Errorf("round %d: removing again: status %d, want 404", round, r.status)
+		}
+	}
+	env.get(admin, "/admin/users/nobody/remove", http.StatusNotFound)
+}
+
+func TestAdminCannotRemoveSelf(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	if list := env.get(admin, "/admin/users", http.StatusOK); strings.Contains(list, `href="/admin/users/admin/remove"`) {
+		t.Error("the users page offers to remove the admin's own account")
+	}
+	confirm := env.get(admin, "/admin/users/admin/remove", http.StatusOK)
+	if !strings.Contains(confirm, "menghapus akun Anda sendiri") || strings.Contains(confirm, `action="/admin/users/admin/remove"`) {
+		t.Errorf("the confirmation page for oneself: %.2000s", confirm)
+	}
+	r := env.htDo(admin, "POST", "/admin/users/ADMIN/remove", url.Values{"_csrf": {env.htCSRF(admin, true)}})
+	if r.status != 400 || !strings.Contains(r.body, "menghapus akun Anda sendiri") {
+		t.Errorf("status %d: %.300s", r.status, r.body)
+	}
+	if _, err := env.DB.User(context.Background(), "admin"); err != nil || !env.htLoggedIn(admin) {
+		t.Errorf("the admin was removed or signed out: %v", err)
+	}
 }

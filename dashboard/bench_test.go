@@ -171,7 +171,7 @@ func BenchmarkLoadChartJSON(b *testing.B) {
 	if err := db.AddUser(ctx, "load", queries.Viewer, "load test password"); err != nil && queries.ErrorCode(err) != queries.ECONFLICT {
 		b.Fatal(err)
 	}
-	token, _, err := db.CreateSession(ctx, "load", time.Now(), time.Hour)
+	token, _, err := db.CreateSession(ctx, "load", "", time.Now(), time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,50 +2,34 @@ package dashboard
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"math"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
+	"pantau/dashboard/echarts"
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
 	"pantau/queries"
 )
 
-// Chart is one chart as a page and the API show it: the ECharts option the
-// browser draws, and the same figures as a table (for screen readers, for
-// the CSV download, and for anyone without a canvas).
-type Chart struct {
-	ID     string          `json:"id"`
-	Title  string          `json:"title"`
-	Option json.RawMessage `json:"option"`
-	Table  report.Table    `json:"-"`
-	Empty  bool            `json:"empty"` // no data for this filter
-}
-
 // chartDef declares one chart: its stable id (the API's {id}) and how it is
 // built from the named queries.
 type chartDef struct {
 	id      string
-	build   func(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error)
+	build   func(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*echarts.Chart, error)
 	ignores []report.FilterPart // what its data cannot be filtered by
 }
 
 var chartDefs = []chartDef{
-	{"facilitators-by-region", facilitatorsByRegionChart, report.NotForPeople},
-	{"staff-by-role", staffByRoleChart, report.NotForPeople},
-	{"problem-prevalence", problemPrevalenceChart, nil},
-	{"problems-by-region", problemsByRegionChart, nil},
-	{"problems-by-work-type", problemsByWorkTypeChart, nil},
-	{"problems-by-gender", problemsByGenderChart, nil},
-	{"respondents-by-product", respondentsByProductChart, nil},
-	{"wage-vs-umk", wageVsUMKChart, nil},
-	{"organizing-funnel", organizingFunnelChart, report.NotForGroups},
-	{"groups-by-region-stage", groupsByRegionStageChart, report.NotForGroups},
-	{"groups-formed-by-month", groupsFormedByMonthChart, report.NotForGroups},
-	{"members-by-region", membersByRegionChart, report.NotForGroups},
+	{"facilitators-by-region", from("facilitators-by-region", (*queries.DB).FacilitatorsByRegion, echarts.FacilitatorsByRegion), report.NotForPeople},
+	{"staff-by-role", from("staff-by-role", (*queries.DB).StaffByRole, echarts.StaffByRole), report.NotForPeople},
+	{"problem-prevalence", from("problem-prevalence", (*queries.DB).ProblemPrevalence, echarts.ProblemPrevalence), nil},
+	{"problems-by-region", from("problems-by-region", (*queries.DB).ProblemsByRegion, echarts.ProblemsByRegion), nil},
+	{"problems-by-work-type", from("problems-by-work-type", (*queries.DB).ProblemsByWorkType, echarts.ProblemsByWorkType), nil},
+	{"problems-by-gender", from("problems-by-gender", (*queries.DB).ProblemsByGender, echarts.ProblemsByGender), nil},
+	{"respondents-by-product", from("respondents-by-product", (*queries.DB).RespondentsByProduct, echarts.RespondentsByProduct), nil},
+	{"wage-vs-umk", from("wages-against-umk", (*queries.DB).WagesAgainstUMK, echarts.WageVsUMK), nil},
+	{"organizing-funnel", from("organizing-funnel", (*queries.DB).OrganizingFunnel, echarts.OrganizingFunnel), report.NotForGroups},
+	{"groups-by-region-stage", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.GroupsByRegionStage), report.NotForGroups},
+	{"groups-formed-by-month", from("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonth), report.NotForGroups},
+	{"members-by-region", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.MembersByRegion), report.NotForGroups},
 }
 
 var chartByID = func() map[string]chartDef {
@@ -57,410 +41,26 @@ var chartByID = func() map[string]chartDef {
 }()
 
 // chart builds (or takes from the cache) one chart for a filter and a language.
-func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*Chart, error) {
+func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*echarts.Chart, error) {
 	def, ok := chartByID[id]
 	if !ok {
 		return nil, failure(queries.ENOTFOUND, "chart.not_found", id)
 	}
-	return get(fig.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*Chart, error) {
+	return get(fig.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*echarts.Chart, error) {
 		return def.build(context.WithoutCancel(ctx), fig, f, l)
 	})
 }
 
-// option is what every go-echarts chart can give.
-type option interface {
-	Validate()
-	JSON() map[string]any
-}
-
-// finish marshals a go-echarts chart. encoding/json escapes <, > and & as
-// \u003c.., so the option is safe even if it ever ends up inside a page;
-// the pages never inline it, the browser fetches it as JSON.
-func finish(id, title string, o option, t report.Table, empty bool) (*Chart, error) {
-	o.Validate()
-	body, err := json.Marshal(o.JSON())
-	if err != nil {
-		return nil, fmt.Errorf("chart %s: %w", id, err)
-	}
-	return &Chart{ID: id, Title: title, Option: body, Table: t, Empty: empty}, nil
-}
-
-// common are the options every chart has: title, tooltip, legend and a
-// save-as-PNG tool. Charts with axes add one grid (go-echarts appends every
-// grid given, and the series use the first).
-func common(id, title string, l *locale.Locale, trigger string) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "left"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Left: "left", Type: "scroll"}),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "8", Top: "0", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: l.T("chart.save_png")},
-		}}),
-	}
-}
-
-// horizontalBar is a bar chart with the categories (regions, problems,
-// roles) down the y axis, where long names stay readable, first on top.
-// Both axes are named: the categories' name above them, the value axis's
-// name and unit below it.
-func horizontalBar(id, title string, l *locale.Locale, categoryAxis string, categories []string, valueAxis string) *charts.Bar {
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(common(id, title, l, "axis")...)
-	bar.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: valueAxis, NameLocation: "middle", NameGap: 24}),
-		charts.WithYAxisOpts(categoryYAxis(categoryAxis, nil)),
-		// containLabel keeps the axis labels inside the canvas.
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "80", Bottom: "36", ContainLabel: opts.Bool(true)}),
-	)
-	bar.SetXAxis(categories).XYReversal()
-	return bar
-}
-
-// categoryYAxis lists categories top down, named above the first one.
-func categoryYAxis(name string, data []string) opts.YAxis {
-	y := opts.YAxis{Type: "category", Name: name, NameLocation: "start", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}
-	if data != nil {
-		y.Data = data
-	}
-	return y
-}
-
-func barData[T int | int64 | float64](values []T) []opts.BarData {
-	d := make([]opts.BarData, len(values))
-	for i, v := range values {
-		d[i] = opts.BarData{Value: v}
-	}
-	return d
-}
-
-// percent is a share as the charts draw it: 0..100 with one decimal, or
-// "-" (ECharts' missing value) when there is no share.
-func percent(p *float64) any {
-	if p == nil {
-		return "-"
-	}
-	return math.Round(1000**p) / 10
-}
-
-func percentData(shares []*float64) []opts.BarData {
-	d := make([]opts.BarData, len(shares))
-	for i, p := range shares {
-		d[i] = opts.BarData{Value: percent(p)}
-	}
-	return d
-}
-
-func stacked(stack string) charts.SeriesOpts {
-	return charts.WithBarChartOpts(opts.BarChart{Stack: stack})
-}
-
-func facilitatorsByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	fac, err := cached(ctx, fig.cache, "facilitators-by-region", f, fig.db.FacilitatorsByRegion)
-	if err != nil {
-		return nil, err
-	}
-	return genderBars("facilitators-by-region", l, report.FacilitatorsByRegion(l, fac))
-}
-
-func staffByRoleChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	roles, err := cached(ctx, fig.cache, "staff-by-role", f, fig.db.StaffByRole)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	var counts []queries.GenderCounts
-	for _, r := range roles {
-		names, counts = append(names, r.Role), append(counts, r.GenderCounts)
-	}
-	return genderBars("staff-by-role", l, report.GenderTable(l, l.T("col.role"), names, counts))
-}
-
-// genderBars draws a report.GenderTable: people per category stacked
-// female, male, unknown.
-func genderBars(id string, l *locale.Locale, t report.Table) (*Chart, error) {
-	categories := make([]string, len(t.Rows))
-	genders := make([][]int, 3)
-	for i, row := range t.Rows {
-		categories[i] = row[0].(string)
-		for g := range genders {
-			genders[g] = append(genders[g], row[1+g].(int))
+// from builds a chart by running the named query through the result cache
+// (the name shared with the pages' other uses of that query) and drawing
+// its figures.
+func from[T any](name string, query func(*queries.DB, context.Context, queries.Filter) (T, error),
+	draw func(*locale.Locale, T) (*echarts.Chart, error)) func(context.Context, *figures, queries.Filter, *locale.Locale) (*echarts.Chart, error) {
+	return func(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*echarts.Chart, error) {
+		v, err := cached(ctx, fig.cache, name, f, func(ctx context.Context, f queries.Filter) (T, error) { return query(fig.db, ctx, f) })
+		if err != nil {
+			return nil, err
 		}
+		return draw(l, v)
 	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, t.Columns[0], categories, l.T("unit.people"))
-	for g := range genders {
-		bar.AddSeries(t.Columns[1+g], barData(genders[g]), stacked("g"))
-	}
-	return finish(id, title, bar, t, len(t.Rows) == 0)
-}
-
-func answeredAny(ps []queries.ProblemShare) bool {
-	for _, p := range ps {
-		if p.Answered > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func problemPrevalenceChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "problem-prevalence"
-	problems, err := cached(ctx, fig.cache, "problem-prevalence", f, fig.db.ProblemPrevalence)
-	if err != nil {
-		return nil, err
-	}
-	t := report.ProblemPrevalence(l, problems)
-	categories := make([]string, len(problems))
-	shares := make([]*float64, len(problems))
-	for i, p := range problems {
-		categories[i] = l.T("chart.answered_label", t.Rows[i][0], l.Num(p.Answered))
-		shares[i] = p.Share
-	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.problem"), categories, l.T("unit.percent_yes"))
-	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
-	bar.AddSeries(l.T("series.yes_share"), percentData(shares))
-	return finish(id, title, bar, t, !answeredAny(problems))
-}
-
-func problemsByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "problems-by-region"
-	list, err := cached(ctx, fig.cache, "problems-by-region", f, fig.db.ProblemsByRegion)
-	if err != nil {
-		return nil, err
-	}
-	t := report.ProblemsByRegion(l, list)
-	labels := t.Columns[1:]
-	var regions []string
-	var data []opts.HeatMapData
-	hasData := false
-	for y, row := range t.Rows {
-		regions = append(regions, row[0].(string))
-		for x, cell := range row[1:] {
-			p := cell.(report.Share).P
-			hasData = hasData || p != nil
-			data = append(data, opts.HeatMapData{Value: [3]any{x, y, percent(p)}})
-		}
-	}
-	title := l.T("chart." + id)
-	hm := charts.NewHeatMap()
-	hm.SetGlobalOptions(common(id, title, l, "item")...)
-	hm.SetGlobalOptions(
-		// Data here, not with SetXAxis: go-echarts' HeatMap drops that (its Validate never copies it).
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Name: l.T("col.problem"), NameLocation: "middle", NameGap: 90,
-			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}}),
-		charts.WithYAxisOpts(categoryYAxis(l.T("col.region"), regions)),
-		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Top: "28",
-			Text: []string{"100%", "0%"}, InRange: &opts.VisualMapInRange{Color: []string{"#f7fbff", "#6baed6", "#08306b"}}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "40", Top: "118", Bottom: "100", ContainLabel: opts.Bool(true)}),
-	)
-	hm.AddSeries(l.T("unit.percent_yes"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(regions) <= 12)}))
-	return finish(id, title, hm, t, !hasData)
-}
-
-// problemSplitChart draws the nine problems' prevalence for each group of a split.
-func problemSplitChart(id string, l *locale.Locale, groups []queries.ProblemSplit, groupName func(string) string) (*Chart, error) {
-	labels := report.ProblemLabels(l)
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.problem"), labels, l.T("unit.percent_yes"))
-	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: l.T("unit.percent_yes"), NameLocation: "middle", NameGap: 24, Min: 0, Max: 100}))
-	t := report.Table{Columns: []string{l.T("col.problem")}}
-	for _, g := range groups {
-		t.Columns = append(t.Columns, l.T("col.share_of", groupName(g.Group)), l.T("col.answered_of", groupName(g.Group)))
-	}
-	hasData := false
-	for i := range labels {
-		row := []any{labels[i]}
-		for _, g := range groups {
-			row = append(row, report.Share{P: g.Problems[i].Share}, g.Problems[i].Answered)
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	for _, g := range groups {
-		shares := make([]*float64, len(g.Problems))
-		for i, p := range g.Problems {
-			shares[i] = p.Share
-		}
-		hasData = hasData || answeredAny(g.Problems)
-		bar.AddSeries(l.T("chart.group_n", groupName(g.Group), l.Num(g.Respondents)), percentData(shares))
-	}
-	return finish(id, title, bar, t, !hasData)
-}
-
-func problemsByWorkTypeChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	groups, err := cached(ctx, fig.cache, "problems-by-work-type", f, fig.db.ProblemsByWorkType)
-	if err != nil {
-		return nil, err
-	}
-	return problemSplitChart("problems-by-work-type", l, groups, func(g string) string { return l.T("work_type." + g) })
-}
-
-func problemsByGenderChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	groups, err := cached(ctx, fig.cache, "problems-by-gender", f, fig.db.ProblemsByGender)
-	if err != nil {
-		return nil, err
-	}
-	return problemSplitChart("problems-by-gender", l, groups, func(g string) string {
-		if g == "" {
-			return l.T("gender.unknown")
-		}
-		return l.T("gender." + g)
-	})
-}
-
-// productsShown is how many products the chart names; the rest are one bar.
-const productsShown = 15
-
-func respondentsByProductChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "respondents-by-product"
-	products, err := cached(ctx, fig.cache, "respondents-by-product", f, fig.db.RespondentsByProduct)
-	if err != nil {
-		return nil, err
-	}
-	t := report.Table{Columns: []string{l.T("col.product"), l.T("work_type.POS"), l.T("work_type.SE"), l.T("col.total")}}
-	var names []string
-	var pos, se []int
-	for i, p := range products {
-		name := p.Product
-		if name == "" {
-			name = l.T("value.not_stated")
-		}
-		t.Rows = append(t.Rows, []any{name, p.POS, p.SE, p.Total})
-		switch {
-		case i < productsShown:
-			names, pos, se = append(names, name), append(pos, p.POS), append(se, p.SE)
-		case i == productsShown:
-			names, pos, se = append(names, l.T("value.other_products", len(products)-productsShown)), append(pos, p.POS), append(se, p.SE)
-		default:
-			pos[productsShown] += p.POS
-			se[productsShown] += p.SE
-		}
-	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.product"), names, l.T("unit.respondents"))
-	bar.AddSeries(l.T("work_type.POS"), barData(pos), stacked("w")).AddSeries(l.T("work_type.SE"), barData(se), stacked("w"))
-	return finish(id, title, bar, t, len(products) == 0)
-}
-
-func wageVsUMKChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "wage-vs-umk"
-	wages, err := cached(ctx, fig.cache, "wages-against-umk", f, fig.db.WagesAgainstUMK)
-	if err != nil {
-		return nil, err
-	}
-	t := report.Table{Columns: []string{l.T("col.region"), l.T("col.respondents_wage"), l.T("col.mean_wage"), l.T("col.umk"), l.T("col.below_umk"), l.T("col.share")}}
-	var regions []string
-	var mean, umk []int64
-	for _, w := range wages {
-		regions = append(regions, w.Region)
-		mean, umk = append(mean, w.MeanWage), append(umk, w.UMK)
-		t.Rows = append(t.Rows, []any{w.Region, w.Respondents, report.Rupiah(w.MeanWage), report.Rupiah(w.UMK), w.BelowUMK, report.Share{P: queries.Share(w.BelowUMK, w.Respondents)}})
-	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.rupiah_month"))
-	bar.AddSeries(l.T("col.mean_wage"), barData(mean)).AddSeries(l.T("col.umk"), barData(umk))
-	return finish(id, title, bar, t, len(wages) == 0)
-}
-
-func organizingFunnelChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "organizing-funnel"
-	org, err := cached(ctx, fig.cache, "organizing-funnel", f, fig.db.OrganizingFunnel)
-	if err != nil {
-		return nil, err
-	}
-	t := report.OrganizingFunnel(l, org).FirstColumns(2) // the share is the workbook's
-	var data []opts.FunnelData
-	for _, row := range t.Rows {
-		data = append(data, opts.FunnelData{Name: row[0].(string), Value: row[1]})
-	}
-	title := l.T("chart." + id)
-	fn := charts.NewFunnel()
-	fn.SetGlobalOptions(common(id, title, l, "item")...)
-	fn.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Left: "left", Type: "scroll"}))
-	// go-echarts has no funnel layout options; app.js keeps the stages in
-	// their order (sort: none) and names each stage beside the funnel.
-	fn.AddSeries(l.T("col.groups_reached"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "inside", Formatter: "{c}"}))
-	return finish(id, title, fn, t, org.Groups == 0)
-}
-
-func groupsByRegionStageChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "groups-by-region-stage"
-	org, err := cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
-	if err != nil {
-		return nil, err
-	}
-	t := report.Table{Columns: []string{l.T("col.region")}}
-	for stage := 1; stage <= 6; stage++ {
-		t.Columns = append(t.Columns, report.StageName(l, stage))
-	}
-	t.Columns = append(t.Columns, l.T("col.total"))
-	var regions []string
-	atStage := make([][]int, 6)
-	for _, r := range org {
-		regions = append(regions, r.Region)
-		row := []any{r.Region}
-		for i, n := range r.AtStage {
-			atStage[i] = append(atStage[i], n)
-			row = append(row, n)
-		}
-		t.Rows = append(t.Rows, append(row, r.Groups))
-	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.groups"))
-	for i := range atStage {
-		bar.AddSeries(report.StageName(l, i+1), barData(atStage[i]), stacked("s"))
-	}
-	return finish(id, title, bar, t, len(org) == 0)
-}
-
-func groupsFormedByMonthChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "groups-formed-by-month"
-	months, err := cached(ctx, fig.cache, "groups-formed-by-month", f, fig.db.GroupsFormedByMonth)
-	if err != nil {
-		return nil, err
-	}
-	t := report.Table{Columns: []string{l.T("col.month"), l.T("col.formed"), l.T("col.cumulative")}}
-	var names []string
-	var cumulative []opts.LineData
-	var formedBars []int
-	for _, m := range months {
-		names = append(names, l.Month(m.Month))
-		formedBars = append(formedBars, m.Formed)
-		cumulative = append(cumulative, opts.LineData{Value: m.Cumulative})
-		t.Rows = append(t.Rows, []any{l.Month(m.Month), m.Formed, m.Cumulative})
-	}
-	title := l.T("chart." + id)
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(common(id, title, l, "axis")...)
-	bar.SetGlobalOptions(
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: l.T("col.month"), NameLocation: "middle", NameGap: 50, AxisLabel: &opts.AxisLabel{Rotate: 30}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: l.T("unit.groups_per_month")}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "80", Bottom: "56", ContainLabel: opts.Bool(true)}),
-	)
-	bar.ExtendYAxis(opts.YAxis{Type: "value", Name: l.T("unit.groups_total")})
-	bar.SetXAxis(names).AddSeries(l.T("col.formed"), barData(formedBars))
-	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries(l.T("col.cumulative"), cumulative, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
-	bar.Overlap(line)
-	return finish(id, title, bar, t, len(months) == 0)
-}
-
-func membersByRegionChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*Chart, error) {
-	const id = "members-by-region"
-	org, err := cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
-	if err != nil {
-		return nil, err
-	}
-	t := report.Table{Columns: []string{l.T("col.region"), l.T("col.groups"), l.T("col.members")}}
-	var regions []string
-	var members []int
-	for _, r := range org {
-		regions = append(regions, r.Region)
-		members = append(members, r.Members)
-		t.Rows = append(t.Rows, []any{r.Region, r.Groups, r.Members})
-	}
-	title := l.T("chart." + id)
-	bar := horizontalBar(id, title, l, l.T("col.region"), regions, l.T("unit.members"))
-	bar.AddSeries(l.T("col.members"), barData(members))
-	return finish(id, title, bar, t, len(org) == 0)
 }

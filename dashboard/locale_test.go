@@ -18,7 +18,7 @@ import (
 func TestEveryUsedKeyExists(t *testing.T) {
 	literal := regexp.MustCompile(`\.T "([a-z_.]+)"|\b(?:T|Msg|Wrap)\("([a-z_.\-]+)"[,)]|\b(?:failure|httpError)\([\w.]+, "([a-z_.\-]+)"[,)]`)
 	var used []string
-	for _, dir := range []string{"templates", ".", "report", "uploads", "../cmd/pantau"} {
+	for _, dir := range []string{"templates", ".", "echarts", "report", "uploads", "../cmd/pantau"} {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			name := filepath.Join(dir, e.Name())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/dashboard/echarts"
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
 	"pantau/ingest"
@@ -143,7 +144,7 @@ type dashboardPage struct {
 }
 
 type chartView struct {
-	*Chart
+	*echarts.Chart
 	DataURL, CSVURL string
 	NotApplied      string // the set filter parts this chart cannot apply
 }

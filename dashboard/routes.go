@@ -21,6 +21,11 @@ func (s *Server) routes() {
 	}
 	e.GET("/help", handleHelp(pages), viewer)
 
+	e.GET("/account", handleAccount(pages, sessions), viewer)
+	e.POST("/account/password", handleOwnPassword(pages, sessions, s.logins), viewer)
+	e.POST("/account/sessions/:id/end", handleEndSession(sessions), viewer)
+	e.POST("/account/sessions/end-others", handleEndOtherSessions(sessions), viewer)
+
 	e.GET("/api/v1/summary", handleSummary(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
@@ -48,6 +53,8 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/disable", handleUserDisable(pages, acc), admin)
 	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
 	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
+	e.GET("/admin/users/:name/remove", handleUserRemoveConfirm(pages, db), admin)
+	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }

@@ -29,9 +29,10 @@ type Config struct {
 	DB     *queries.DB
 	Logger *slog.Logger
 
-	SessionTTL time.Duration    // how long a login lasts; default 12 hours
-	Now        func() time.Time // the clock, for tests; default time.Now
-	BodyLimit  string           // largest request body, echo notation; default "1M"
+	SessionTTL  time.Duration    // how long a login lasts; default 12 hours
+	SessionIdle time.Duration    // a login unused this long ends; default 2 hours
+	Now         func() time.Time // the clock, for tests; default time.Now
+	BodyLimit   string           // largest request body, echo notation; default "1M"
 
 	// TrustProxy: the server sits behind a reverse proxy on this host or the
 	// private network, whose X-Forwarded-For gives the client address and
@@ -84,6 +85,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 2 * time.Hour
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -135,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 		db:       cfg.DB,
 		log:      cfg.Logger,
 		figures:  newFigures(cfg.DB),
-		sessions: newSessionCache(cfg.DB, cfg.Now, cfg.SessionTTL),
+		sessions: newSessionCache(cfg.DB, cfg.Now, cfg.SessionTTL, cfg.SessionIdle),
 		logins:   logins.New(cfg.LoginPerUser, cfg.LoginPerAddress, cfg.LoginWindow, cfg.Now, cfg.LoginEntries),
 		pages:    pages,
 		static:   static,
@@ -207,9 +211,10 @@ const gzipLevel, gzipMinLength = 5, 1024
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// deleteExpiredSessions keeps the sessions table from growing without end.
+// deleteExpiredSessions keeps the sessions table from growing without end:
+// expired and idle sessions go.
 func (s *Server) deleteExpiredSessions(ctx context.Context) {
-	if n, err := s.db.DeleteExpiredSessions(ctx, s.cfg.Now()); err != nil {
+	if n, err := s.db.DeleteExpiredSessions(ctx, s.cfg.Now(), s.cfg.SessionIdle); err != nil {
 		if ctx.Err() == nil {
 			s.log.Warn("deleting expired sessions", "error", err)
 		}

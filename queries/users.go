@@ -9,11 +9,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -88,14 +90,83 @@ func validUsername(s string) (string, error) {
 	return name, nil
 }
 
-// hashPassword checks the password rules and returns the bcrypt hash.
-func hashPassword(password string) (string, error) {
+// minPasswordScore is the zxcvbn score a password must reach: 3 is "safely
+// unguessable" in zxcvbn's terms, under 10^10 guesses but at least 10^8,
+// which against bcrypt hashes stolen with the database is years of work.
+const minPasswordScore = 3
+
+// checkPassword applies the password rules to a password of the user
+// named name (normalised): 10 characters to 72 bytes of UTF-8, not the
+// name nor containing it, and not easy to guess as zxcvbn (Dropbox's
+// estimator, with its lists of common passwords, words and names, and its
+// patterns: repeats, sequences, keyboard rows, dates) reckons it.
+func checkPassword(name, password string) error {
 	if n := utf8.RuneCountInString(password); n < minPasswordChars {
-		return "", Errorf(EINVALID, "kata sandi minimal %d karakter; yang ini %d", "password must be at least %d characters; this one has %d", minPasswordChars, n)
+		return Errorf(EINVALID, "kata sandi minimal %d karakter; yang ini %d", "password must be at least %d characters; this one has %d", minPasswordChars, n)
 	}
 	if n := len(password); n > maxPasswordBytes {
-		return "", Errorf(EINVALID, "kata sandi paling banyak %d byte (batas bcrypt); yang ini %d",
+		return Errorf(EINVALID, "kata sandi paling banyak %d byte (batas bcrypt); yang ini %d",
 			"password must be at most %d bytes (the limit of bcrypt); this one has %d", maxPasswordBytes, n)
+	}
+	if !utf8.ValidString(password) {
+		return Errorf(EINVALID, "kata sandi harus teks UTF-8", "password must be UTF-8 text")
+	}
+	// A name of one or two letters is in too many good passwords to refuse them.
+	if lower := strings.ToLower(password); name != "" && (lower == name || len(name) >= 3 && strings.Contains(lower, name)) {
+		return Errorf(EINVALID, "kata sandi tidak boleh memuat nama pengguna %q: itu yang pertama dicoba penebak",
+			"password must not contain the user name %q: it is what a guesser tries first", name)
+	}
+	if why, weak := weakness(name, password); weak {
+		return Fail(EINVALID, Message{
+			ID: "kata sandi terlalu mudah ditebak (" + why.ID + "): tambahkan satu atau dua kata lagi yang tidak umum",
+			EN: "password too easy to guess (" + why.EN + "): add a word or two that are not common"})
+	}
+	return nil
+}
+
+// weakness reports whether zxcvbn finds password easy to guess, and says
+// in words what made it so: the most telling pattern among those it found.
+// Fewer than five different characters is a repeat too (zxcvbn's port
+// misses repeats of a letter outside ASCII).
+func weakness(name, password string) (Message, bool) {
+	r := zxcvbn.PasswordStrength(password, []string{name, "pantau"})
+	var patterns []string
+	if distinct := len(slices.Compact(slices.Sorted(slices.Values([]rune(password))))); distinct < 5 {
+		patterns = append(patterns, "repeat")
+	} else if r.Score >= minPasswordScore {
+		return Message{}, false
+	}
+	for _, m := range r.Sequence {
+		p := m.Pattern
+		if p == "dictionary" && m.DictionaryName == "passwords" && len(r.Sequence) == 1 {
+			p = "common"
+		}
+		patterns = append(patterns, p)
+	}
+	for _, w := range []struct {
+		pattern string
+		why     Message
+	}{
+		{"common", Message{"terlalu umum: ada di daftar kata sandi yang paling sering dipakai", "too common: it is in the list of the most used passwords"}},
+		{"repeat", Message{"pengulangan seperti aaaa atau abcabc", "repeats such as aaaa or abcabc"}},
+		{"sequence", Message{"urutan seperti 1234 atau abcd", "a sequence such as 1234 or abcd"}},
+		{"spatial", Message{"pola papan ketik seperti qwerty", "a keyboard pattern such as qwerty"}},
+		{"date", Message{"tanggal atau tahun", "a date or year"}},
+		{"regex", Message{"tanggal atau tahun", "a date or year"}},
+		{"dictionary", Message{"kata atau nama yang umum", "common words or names"}},
+	} {
+		if slices.Contains(patterns, w.pattern) {
+			return w.why, true
+		}
+	}
+	return Message{"terlalu pendek untuk jenis karakternya", "too short for the kinds of characters in it"}, true
+}
+
+// hashPassword checks the password rules for the user name (normalised)
+// and returns the bcrypt hash.
+func hashPassword(name, password string) (string, error) {
+	if err := checkPassword(name, password); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
 	if err != nil {
@@ -111,7 +182,8 @@ VALUES ($username, $role, $hash, false, $now, $now)`
 // AddUser adds a user with a role and a password. The username is trimmed
 // and lower-cased, and must then be 1-64 characters of a-z, 0-9, dot,
 // underscore and hyphen; the password must be at least 10 characters and at
-// most 72 bytes. Either rule broken, or an unknown role, is an EINVALID
+// most 72 bytes, must not contain the username, and must not be easy to
+// guess (see checkPassword). Either rule broken, or an unknown role, is an EINVALID
 // error; a username already taken is ECONFLICT.
 func (db *DB) AddUser(ctx context.Context, username string, role Role, password string) error {
 	name, err := validUsername(username)
@@ -121,7 +193,7 @@ func (db *DB) AddUser(ctx context.Context, username string, role Role, password 
 	if _, ok := roleRank[role]; !ok {
 		return Errorf(EINVALID, "peran %q: harus viewer, uploader atau admin", "role %q: must be viewer, uploader or admin", role)
 	}
-	hash, err := hashPassword(password) // slow: before the lock
+	hash, err := hashPassword(name, password) // slow: before the lock
 	if err != nil {
 		return err
 	}
@@ -181,19 +253,46 @@ const (
 	setPasswordSQL     = `UPDATE users SET password_hash = $hash, updated_at = $now WHERE username = $username`
 	setDisabledSQL     = `UPDATE users SET disabled = $disabled, updated_at = $now WHERE username = $username`
 	removeUserSQL      = `DELETE FROM users WHERE username = $username`
-	deleteUserSessions = `DELETE FROM sessions WHERE username = $username`
+	deleteUserSessions = `DELETE FROM sessions WHERE username = $username AND token_hash <> $keep`
 )
 
 // SetPassword changes a user's password, under the rules of AddUser
 // (EINVALID when broken), and signs the user out everywhere: every session
 // of the user is deleted. An unknown user is ENOTFOUND.
 func (db *DB) SetPassword(ctx context.Context, username, password string) error {
-	hash, err := hashPassword(password)
+	name, _ := normUsername(username)
+	hash, err := hashPassword(name, password)
 	if err != nil {
 		return err
 	}
-	return db.changeUser(ctx, "set password", username, true, setPasswordSQL,
-		sql.Named("hash", hash), sql.Named("now", time.Now().UTC()))
+	return db.changeUser(ctx, username, userChange{what: "set password", query: setPasswordSQL, dropSessions: true,
+		args: []any{sql.Named("hash", hash), sql.Named("now", time.Now().UTC())}})
+}
+
+// ChangePassword is a user changing their own password in the session of
+// token: current must be their password (else EUNAUTHORIZED, as for an
+// unknown or disabled user). A new password that breaks the rules of
+// AddUser, or is the current one, is EINVALID. Every other session of the
+// user ends; this one stays.
+func (db *DB) ChangePassword(ctx context.Context, username, current, password, token string) error {
+	u, err := db.user(ctx, username)
+	if ErrorCode(err) == ENOTFOUND || err == nil && u.Disabled {
+		return errSignIn()
+	} else if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.hash), []byte(current)) != nil {
+		return Errorf(EUNAUTHORIZED, "kata sandi saat ini salah", "the current password is wrong")
+	}
+	if password == current {
+		return Errorf(EINVALID, "kata sandi baru sama dengan yang sekarang", "the new password is the same as the current one")
+	}
+	hash, err := hashPassword(u.Username, password)
+	if err != nil {
+		return err
+	}
+	return db.changeUser(ctx, u.Username, userChange{what: "change password", query: setPasswordSQL, dropSessions: true,
+		keepSession: token, args: []any{sql.Named("hash", hash), sql.Named("now", time.Now().UTC())}})
 }
 
 // SetDisabled disables or enables a user. A disabled user cannot sign in
@@ -201,15 +300,15 @@ func (db *DB) SetPassword(ctx context.Context, username, password string) error 
 // disabling a disabled one) changes nothing and is no error. An unknown
 // user is ENOTFOUND.
 func (db *DB) SetDisabled(ctx context.Context, username string, disabled bool) error {
-	return db.changeUser(ctx, "set disabled", username, disabled, setDisabledSQL,
-		sql.Named("disabled", disabled), sql.Named("now", time.Now().UTC()))
+	return db.changeUser(ctx, username, userChange{what: "set disabled", query: setDisabledSQL, dropSessions: disabled,
+		args: []any{sql.Named("disabled", disabled), sql.Named("now", time.Now().UTC())}})
 }
 
 // RemoveUser removes a user and the user's sessions. The import history
 // keeps the name of whoever uploaded or undid an import. An unknown user is
 // ENOTFOUND.
 func (db *DB) RemoveUser(ctx context.Context, username string) error {
-	return db.changeUser(ctx, "remove user", username, true, removeUserSQL)
+	return db.changeUser(ctx, username, userChange{what: "remove user", query: removeUserSQL, dropSessions: true})
 }
 
 func enabledAdmins(ctx context.Context, tx *sql.Tx) (int, error) {
@@ -218,9 +317,20 @@ func enabledAdmins(ctx context.Context, tx *sql.Tx) (int, error) {
 	return n, err
 }
 
-// changeUser runs query on the one user named username, and deletes the
-// user's sessions when dropSessions, in one transaction.
-func (db *DB) changeUser(ctx context.Context, what, username string, dropSessions bool, query string, args ...any) error {
+// userChange is a change to one user: query (with args and $username),
+// and whether the user's sessions end, all but keepSession's (a token).
+type userChange struct {
+	what         string // for errors
+	query        string
+	args         []any
+	dropSessions bool
+	keepSession  string
+}
+
+// changeUser makes the change ch to the one user named username, and
+// deletes the user's sessions when it says so, in one transaction.
+func (db *DB) changeUser(ctx context.Context, username string, ch userChange) error {
+	what := ch.what
 	name, ok := normUsername(username)
 	if !ok {
 		return Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", username)
@@ -236,7 +346,7 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := tx.ExecContext(ctx, query, append(args, sql.Named("username", name))...)
+	res, err := tx.ExecContext(ctx, ch.query, append(ch.args, sql.Named("username", name))...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -252,8 +362,12 @@ func (db *DB) changeUser(ctx context.Context, what, username string, dropSession
 		return Errorf(ECONFLICT, "%s adalah admin aktif terakhir: tambahkan atau aktifkan admin lain dulu",
 			"%s is the last enabled admin: add or enable another admin first", name)
 	}
-	if dropSessions {
-		if _, err := tx.ExecContext(ctx, deleteUserSessions, sql.Named("username", name)); err != nil {
+	if ch.dropSessions {
+		keep := ""
+		if ch.keepSession != "" {
+			keep = tokenHash(ch.keepSession)
+		}
+		if _, err := tx.ExecContext(ctx, deleteUserSessions, sql.Named("username", name), sql.Named("keep", keep)); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
@@ -302,15 +416,30 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-const createSessionSQL = `
-INSERT INTO sessions (token_hash, username, created_at, expires_at)
-VALUES ($token_hash, $username, $now, $expires)`
+// Session is one sign-in of a user, as its owner sees it.
+type Session struct {
+	// ID names the session in forms and lists: the first 16 hex digits of
+	// its token's SHA-256 (see SessionID). It signs nobody in.
+	ID       string    `json:"id"`
+	Created  time.Time `json:"created"`
+	LastSeen time.Time `json:"last_seen"` // to the minute: written at most once a minute
+	Expires  time.Time `json:"expires"`
+	Client   string    `json:"client"` // the address it was started from
+}
 
-// CreateSession signs a user in at now for ttl: it returns a new session token (32
-// random bytes, base64url without padding) and when it expires. Only the
-// token's SHA-256 is stored. An unknown user is ENOTFOUND, a disabled one
-// EUNAUTHORIZED, and a ttl that is not positive EINVALID.
-func (db *DB) CreateSession(ctx context.Context, username string, now time.Time, ttl time.Duration) (token string, expires time.Time, err error) {
+// SessionID is the ID of the session of token.
+func SessionID(token string) string { return tokenHash(token)[:16] }
+
+const createSessionSQL = `
+INSERT INTO sessions (token_hash, username, created_at, expires_at, last_seen, client)
+VALUES ($token_hash, $username, $now, $expires, $now, $client)`
+
+// CreateSession signs a user in at now for ttl, from the client address
+// client: it returns a new session token (32 random bytes, base64url
+// without padding) and when it expires. Only the token's SHA-256 is
+// stored. An unknown user is ENOTFOUND, a disabled one EUNAUTHORIZED, and
+// a ttl that is not positive EINVALID.
+func (db *DB) CreateSession(ctx context.Context, username, client string, now time.Time, ttl time.Duration) (token string, expires time.Time, err error) {
 	if ttl <= 0 {
 		return "", time.Time{}, Errorf(EINVALID, "masa sesi %s: harus positif", "session lifetime %s: must be positive", ttl)
 	}
@@ -333,38 +462,109 @@ func (db *DB) CreateSession(ctx context.Context, username string, now time.Time,
 	now = now.UTC().Truncate(time.Microsecond)
 	expires = now.Add(ttl).Truncate(time.Microsecond)
 	if _, err := db.sql.ExecContext(ctx, createSessionSQL, sql.Named("token_hash", tokenHash(token)),
-		sql.Named("username", u.Username), sql.Named("now", now), sql.Named("expires", expires)); err != nil {
+		sql.Named("username", u.Username), sql.Named("now", now), sql.Named("expires", expires), sql.Named("client", client)); err != nil {
 		return "", time.Time{}, fmt.Errorf("create session: %w", err)
 	}
 	return token, expires, nil
 }
 
 const sessionUserSQL = `
-SELECT u.username, u.role, u.disabled, u.created_at, s.expires_at
+SELECT u.username, u.role, u.disabled, u.created_at,
+       left(s.token_hash, 16), s.created_at, coalesce(s.last_seen, s.created_at), s.expires_at, coalesce(s.client, '')
 FROM sessions s JOIN users u ON u.username = s.username
 WHERE s.token_hash = $token_hash`
 
-// SessionUser returns the user signed in with token and when the session
-// expires. A token that is unknown, expired (it expires at or before now),
-// or whose user is disabled or removed, is EUNAUTHORIZED.
-func (db *DB) SessionUser(ctx context.Context, token string, now time.Time) (User, time.Time, error) {
+// live reports whether a session is neither expired nor idle at now: it
+// expires at or before now, and is idle when last seen idle or longer
+// before now (idle 0: never).
+func (s Session) live(now time.Time, idle time.Duration) bool {
+	return s.Expires.After(now) && (idle <= 0 || s.LastSeen.Add(idle).After(now))
+}
+
+// SessionUser returns the user signed in with token and the session. A
+// token that is unknown, expired or idle at now (see Session.live), or
+// whose user is disabled or removed, is EUNAUTHORIZED.
+func (db *DB) SessionUser(ctx context.Context, token string, now time.Time, idle time.Duration) (User, Session, error) {
 	refused := Errorf(EUNAUTHORIZED, "belum masuk, atau sesi sudah berakhir: silakan masuk lagi", "not signed in, or the session has expired: sign in again")
 	if token == "" {
-		return User{}, time.Time{}, refused
+		return User{}, Session{}, refused
 	}
 	var u User
-	var expires time.Time
+	var s Session
 	err := db.sql.QueryRowContext(ctx, sessionUserSQL, sql.Named("token_hash", tokenHash(token))).
-		Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &expires)
+		Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &s.ID, &s.Created, &s.LastSeen, &s.Expires, &s.Client)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, time.Time{}, refused
+		return User{}, Session{}, refused
 	} else if err != nil {
-		return User{}, time.Time{}, fmt.Errorf("session user: %w", err)
+		return User{}, Session{}, fmt.Errorf("session user: %w", err)
 	}
-	if !expires.After(now) || u.Disabled {
-		return User{}, time.Time{}, refused
+	if !s.live(now, idle) || u.Disabled {
+		return User{}, Session{}, refused
 	}
-	return u, expires, nil
+	return u, s, nil
+}
+
+const touchSessionSQL = `UPDATE sessions SET last_seen = $now WHERE token_hash = $token_hash AND last_seen < $now`
+
+// TouchSession records that the session of token was used at now (never
+// moving it back). Callers write it at most once a minute or so: it is a
+// write to the database. A session gone is no error.
+func (db *DB) TouchSession(ctx context.Context, token string, now time.Time) error {
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	if _, err := db.sql.ExecContext(ctx, touchSessionSQL, sql.Named("token_hash", tokenHash(token)),
+		sql.Named("now", now.UTC().Truncate(time.Microsecond))); err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+const userSessionsSQL = `
+SELECT left(token_hash, 16), created_at, coalesce(last_seen, created_at), expires_at, coalesce(client, '')
+FROM sessions WHERE username = $username
+ORDER BY coalesce(last_seen, created_at) DESC, created_at DESC`
+
+// Sessions lists the sessions of a user that are live at now (see
+// Session.live), the last used first; never nil.
+func (db *DB) Sessions(ctx context.Context, username string, now time.Time, idle time.Duration) ([]Session, error) {
+	name, _ := normUsername(username)
+	all, err := scanRows(ctx, db.sql, "sessions", userSessionsSQL, []any{sql.Named("username", name)}, func(s *Session) []any {
+		return []any{&s.ID, &s.Created, &s.LastSeen, &s.Expires, &s.Client}
+	})
+	if err != nil {
+		return nil, err
+	}
+	live := all[:0]
+	for _, s := range all {
+		if s.live(now, idle) {
+			live = append(live, s)
+		}
+	}
+	return live, nil
+}
+
+const endSessionSQL = `DELETE FROM sessions WHERE username = $username AND left(token_hash, 16) = $id`
+
+// EndSession ends the session of a user with the ID id (see Session.ID).
+// One that is not theirs, or gone already, is ENOTFOUND.
+func (db *DB) EndSession(ctx context.Context, username, id string) error {
+	name, _ := normUsername(username)
+	gone := Errorf(ENOTFOUND, "sesi itu sudah berakhir", "that session has ended already")
+	if len(id) != 16 {
+		return gone
+	}
+	n, err := db.deleteSessions(ctx, "end session", endSessionSQL, sql.Named("username", name), sql.Named("id", id))
+	if err == nil && n == 0 {
+		return gone
+	}
+	return err
+}
+
+// EndOtherSessions ends every session of a user but the one of token, and
+// says how many it ended.
+func (db *DB) EndOtherSessions(ctx context.Context, username, token string) (int, error) {
+	name, _ := normUsername(username)
+	return db.deleteSessions(ctx, "end other sessions", deleteUserSessions, sql.Named("username", name), sql.Named("keep", tokenHash(token)))
 }
 
 const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $token_hash`
@@ -372,28 +572,32 @@ const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $token_hash`
 // DeleteSession signs the session of token out. A session already gone (or
 // never there) is no error.
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
-	db.accounts.Lock()
-	defer db.accounts.Unlock()
-	if _, err := db.sql.ExecContext(ctx, deleteSessionSQL, sql.Named("token_hash", tokenHash(token))); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
+	_, err := db.deleteSessions(ctx, "delete session", deleteSessionSQL, sql.Named("token_hash", tokenHash(token)))
+	return err
 }
 
-const deleteExpiredSessionsSQL = `DELETE FROM sessions WHERE expires_at <= $now`
+const deleteExpiredSessionsSQL = `
+DELETE FROM sessions
+WHERE expires_at <= $now OR $idle > 0 AND coalesce(last_seen, created_at) <= $now - to_microseconds($idle)`
 
-// DeleteExpiredSessions deletes the sessions that expire at or before now
-// and returns how many there were.
-func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+// DeleteExpiredSessions deletes the sessions that are expired or idle at
+// now (see Session.live) and returns how many there were.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int, error) {
+	return db.deleteSessions(ctx, "delete expired sessions", deleteExpiredSessionsSQL, sql.Named("now", now.UTC()), sql.Named("idle", idle.Microseconds()))
+}
+
+// deleteSessions runs query, a DELETE from sessions, and says how many
+// rows it deleted.
+func (db *DB) deleteSessions(ctx context.Context, what, query string, args ...any) (int, error) {
 	db.accounts.Lock()
 	defer db.accounts.Unlock()
-	res, err := db.sql.ExecContext(ctx, deleteExpiredSessionsSQL, sql.Named("now", now.UTC()))
+	res, err := db.sql.ExecContext(ctx, query, args...)
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return int(n), nil
 }

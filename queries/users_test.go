@@ -128,12 +128,27 @@ func TestPasswordRules(t *testing.T) {
 	}{
 		{"", false, "at least 10 characters"},
 		{"123456789", false, "at least 10 characters"},
-		{"1234567890", true, ""},
-		{"ééééééééé", false, "at least 10 characters"}, // 18 bytes, but 9 characters
-		{"éééééééééé", true, ""},                       // 10 characters
-		{strings.Repeat("a", 72), true, ""},
-		{strings.Repeat("a", 73), false, "at most 72 bytes"},
+		{"xk29-plm7q", true, ""},
+		{"ééééééééé", false, "at least 10 characters"},              // 18 bytes, but 9 characters
+		{"éxk29-plm7", true, ""},                                    // 10 characters
+		{strings.Repeat("zebra kopi hujan ", 4) + "sepa", true, ""}, // 72 bytes
+		{strings.Repeat("zebra kopi hujan ", 4) + "sepa!", false, "at most 72 bytes"},
 		{strings.Repeat("é", 37), false, "at most 72 bytes"}, // 37 characters, 74 bytes
+		{"kopi\xffhujan zebra", false, "UTF-8"},
+		// Long enough, but trivial or common: refused, saying why.
+		{"1234567890", false, "too easy to guess (too common"},
+		{"aaaaaaaaaa", false, "too easy to guess (repeats"},
+		{"éééééééééé", false, "too easy to guess (repeats"},
+		{"abababababab", false, "too easy to guess (repeats"},
+		{"abcdefghij", false, "too easy to guess (a sequence"},
+		{"password123", false, "too easy to guess (too common"},
+		{"qwertyuiop", false, "too easy to guess (too common"},
+		{"zxcvbnm,./", false, "too easy to guess (a keyboard pattern"},
+		{"jakarta2014", false, "too easy to guess (a date or year"},
+		{"jennifersmith", false, "too easy to guess (common words or names"},
+		// The user's own name, as it is or inside.
+		{"user-2014-kopi", false, "must not contain the user name"},
+		{"USER hujan zebra", false, "must not contain the user name"},
 	} {
 		err := db.AddUser(ctx, "user", queries.Viewer, tt.password)
 		switch {
@@ -155,6 +170,8 @@ func TestPasswordRules(t *testing.T) {
 	mustAddUser(t, db, "ani", queries.Viewer)
 	wantCode(t, "short new password", db.SetPassword(ctx, "ani", "pendek"), queries.EINVALID)
 	wantCode(t, "long new password", db.SetPassword(ctx, "ani", strings.Repeat("a", 73)), queries.EINVALID)
+	wantCode(t, "common new password", db.SetPassword(ctx, "ani", "1234567890"), queries.EINVALID)
+	wantCode(t, "new password with the name", db.SetPassword(ctx, "ANI", "ani-zebra-kopi-hujan"), queries.EINVALID)
 	if _, err := db.Authenticate(ctx, "ani", goodPassword); err != nil {
 		t.Errorf("a refused new password changed the old one: %v", err)
 	}
@@ -232,7 +249,7 @@ func TestSessions(t *testing.T) {
 	mustAddUser(t, db, "ani", queries.Admin)
 
 	start := time.Date(2014, 9, 11, 8, 0, 0, 0, time.UTC)
-	token, expires, err := db.CreateSession(ctx, "ANI", start, time.Hour)
+	token, expires, err := db.CreateSession(ctx, "ANI", "", start, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,13 +259,13 @@ func TestSessions(t *testing.T) {
 	if !expires.Equal(start.Add(time.Hour)) {
 		t.Errorf("expires %v, want an hour from %v", expires, start)
 	}
-	other, _, err := db.CreateSession(ctx, "ani", time.Now(), time.Hour)
+	other, _, err := db.CreateSession(ctx, "ani", "", time.Now(), time.Hour)
 	if err != nil || other == token {
 		t.Fatalf("second session: %q, %v (first %q)", other, err, token)
 	}
 
-	u, exp, err := db.SessionUser(ctx, token, start.Add(time.Minute))
-	if err != nil || u.Username != "ani" || u.Role != queries.Admin || !exp.Equal(expires) {
+	u, exp, err := db.SessionUser(ctx, token, start.Add(time.Minute), 0)
+	if err != nil || u.Username != "ani" || u.Role != queries.Admin || !exp.Expires.Equal(expires) {
 		t.Errorf("SessionUser = %+v, %v, %v; want ani until %v", u, exp, err, expires)
 	}
 	for _, tt := range []struct {
@@ -261,28 +278,28 @@ func TestSessions(t *testing.T) {
 		{"unknown token", token + "x", time.Now()},
 		{"empty token", "", time.Now()},
 	} {
-		_, _, err := db.SessionUser(ctx, tt.token, tt.now)
+		_, _, err := db.SessionUser(ctx, tt.token, tt.now, 0)
 		wantCode(t, tt.name, err, queries.EUNAUTHORIZED)
 	}
-	if _, _, err := db.SessionUser(ctx, token, expires.Add(-time.Second)); err != nil {
+	if _, _, err := db.SessionUser(ctx, token, expires.Add(-time.Second), 0); err != nil {
 		t.Errorf("a second before expiry: %v", err)
 	}
 
 	if err := db.DeleteSession(ctx, token); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = db.SessionUser(ctx, token, time.Now())
+	_, _, err = db.SessionUser(ctx, token, time.Now(), 0)
 	wantCode(t, "deleted session", err, queries.EUNAUTHORIZED)
 	if err := db.DeleteSession(ctx, token); err != nil {
 		t.Errorf("deleting a deleted session: %v", err)
 	}
-	if _, _, err := db.SessionUser(ctx, other, time.Now()); err != nil {
+	if _, _, err := db.SessionUser(ctx, other, time.Now(), 0); err != nil {
 		t.Errorf("the other session went too: %v", err)
 	}
 
-	_, _, err = db.CreateSession(ctx, "nobody", time.Now(), time.Hour)
+	_, _, err = db.CreateSession(ctx, "nobody", "", time.Now(), time.Hour)
 	wantCode(t, "session of an unknown user", err, queries.ENOTFOUND)
-	_, _, err = db.CreateSession(ctx, "ani", time.Now(), 0)
+	_, _, err = db.CreateSession(ctx, "ani", "", time.Now(), 0)
 	wantCode(t, "session without a lifetime", err, queries.EINVALID)
 }
 
@@ -290,27 +307,27 @@ func TestDeleteExpiredSessions(t *testing.T) {
 	db := querytest.Open(t)
 	ctx := context.Background()
 	mustAddUser(t, db, "ani", queries.Viewer)
-	short, shortExpires, err := db.CreateSession(ctx, "ani", time.Now(), time.Minute)
+	short, shortExpires, err := db.CreateSession(ctx, "ani", "", time.Now(), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	long, _, err := db.CreateSession(ctx, "ani", time.Now(), 24*time.Hour)
+	long, _, err := db.CreateSession(ctx, "ani", "", time.Now(), 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil || n != 0 {
+	if n, err := db.DeleteExpiredSessions(ctx, time.Now(), 0); err != nil || n != 0 {
 		t.Errorf("nothing expired yet: deleted %d, %v", n, err)
 	}
-	if n, err := db.DeleteExpiredSessions(ctx, shortExpires); err != nil || n != 1 {
+	if n, err := db.DeleteExpiredSessions(ctx, shortExpires, 0); err != nil || n != 1 {
 		t.Errorf("at the short session's expiry: deleted %d, %v; want 1", n, err)
 	}
 	if sessionCount(t, db, "ani") != 1 {
 		t.Errorf("sessions left: %d, want 1", sessionCount(t, db, "ani"))
 	}
-	if _, _, err := db.SessionUser(ctx, short, time.Now()); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+	if _, _, err := db.SessionUser(ctx, short, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
 		t.Errorf("deleted expired session: %v", err)
 	}
-	if _, _, err := db.SessionUser(ctx, long, time.Now()); err != nil {
+	if _, _, err := db.SessionUser(ctx, long, time.Now(), 0); err != nil {
 		t.Errorf("the long session: %v", err)
 	}
 }
@@ -319,7 +336,7 @@ func TestDeleteExpiredSessions(t *testing.T) {
 func TestSessionTokenStoredHashed(t *testing.T) {
 	db := querytest.Open(t)
 	mustAddUser(t, db, "ani", queries.Viewer)
-	token, _, err := db.CreateSession(context.Background(), "ani", time.Now(), time.Hour)
+	token, _, err := db.CreateSession(context.Background(), "ani", "", time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +360,7 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 	ctx := context.Background()
 	session := func(user string) string {
 		t.Helper()
-		token, _, err := db.CreateSession(ctx, user, time.Now(), time.Hour)
+		token, _, err := db.CreateSession(ctx, user, "", time.Now(), time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -351,7 +368,7 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 	}
 	refused := func(what, token string) {
 		t.Helper()
-		_, _, err := db.SessionUser(ctx, token, time.Now())
+		_, _, err := db.SessionUser(ctx, token, time.Now(), 0)
 		wantCode(t, what, err, queries.EUNAUTHORIZED)
 	}
 	mustAddUser(t, db, "ani", queries.Viewer)
@@ -387,7 +404,7 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 	if u, _ := db.User(ctx, "ani"); !u.Disabled {
 		t.Errorf("user after disabling: %+v", u)
 	}
-	_, _, err := db.CreateSession(ctx, "ani", time.Now(), time.Hour)
+	_, _, err := db.CreateSession(ctx, "ani", "", time.Now(), time.Hour)
 	wantCode(t, "session of a disabled user", err, queries.EUNAUTHORIZED)
 	wantCode(t, "disable an unknown user", db.SetDisabled(ctx, "nobody", true), queries.ENOTFOUND)
 	if err := db.SetDisabled(ctx, "ani", false); err != nil {
@@ -422,7 +439,7 @@ func TestSessionsEndWithTheUser(t *testing.T) {
 	}
 
 	// The other user was never touched.
-	if _, _, err := db.SessionUser(ctx, keep, time.Now()); err != nil {
+	if _, _, err := db.SessionUser(ctx, keep, time.Now(), 0); err != nil {
 		t.Errorf("another user's session: %v", err)
 	}
 }
@@ -452,5 +469,157 @@ func TestLastAdminStays(t *testing.T) {
 	}
 	if err := db.RemoveUser(ctx, "citra"); err != nil {
 		t.Errorf("remove one of two enabled admins: %v", err)
+	}
+}
+
+// A session unused for the idle time ends, however long it had to run;
+// being used (TouchSession) keeps it going. Idle 0 is no idle limit.
+func TestSessionIdle(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	mustAddUser(t, db, "ani", queries.Viewer)
+	start := time.Date(2014, 9, 11, 8, 0, 0, 0, time.UTC)
+	const idle = 2 * time.Hour
+	token, _, err := db.CreateSession(ctx, "ani", "192.0.2.7", start, 12*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, s, err := db.SessionUser(ctx, token, start.Add(idle-time.Second), idle)
+	if err != nil || !s.LastSeen.Equal(start) || !s.Created.Equal(start) || s.Client != "192.0.2.7" || s.ID != queries.SessionID(token) || len(s.ID) != 16 {
+		t.Fatalf("a second before the idle time: %+v, %v", s, err)
+	}
+	_, _, err = db.SessionUser(ctx, token, start.Add(idle), idle)
+	wantCode(t, "idle", err, queries.EUNAUTHORIZED)
+	if _, _, err := db.SessionUser(ctx, token, start.Add(idle), 0); err != nil {
+		t.Errorf("idle 0 is no limit: %v", err)
+	}
+
+	// Used an hour in: idle two hours after that.
+	if err := db.TouchSession(ctx, token, start.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.TouchSession(ctx, token, start.Add(time.Minute)); err != nil { // never back
+		t.Fatal(err)
+	}
+	if _, s, err := db.SessionUser(ctx, token, start.Add(idle), idle); err != nil || !s.LastSeen.Equal(start.Add(time.Hour)) {
+		t.Errorf("after being used: %+v, %v", s, err)
+	}
+	_, _, err = db.SessionUser(ctx, token, start.Add(time.Hour+idle), idle)
+	wantCode(t, "idle after being used", err, queries.EUNAUTHORIZED)
+
+	// The hourly sweep deletes idle sessions too.
+	if n, err := db.DeleteExpiredSessions(ctx, start.Add(time.Hour+idle-time.Second), idle); err != nil || n != 0 {
+		t.Errorf("sweep before the idle time: %d, %v", n, err)
+	}
+	if n, err := db.DeleteExpiredSessions(ctx, start.Add(time.Hour+idle), idle); err != nil || n != 1 {
+		t.Errorf("sweep at the idle time: %d, %v; want 1", n, err)
+	}
+}
+
+// A user lists their live sessions and ends one, or all but their own.
+func TestUserSessions(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	mustAddUser(t, db, "ani", queries.Viewer)
+	mustAddUser(t, db, "budi", queries.Viewer)
+	start := time.Date(2014, 9, 11, 8, 0, 0, 0, time.UTC)
+	const idle = 2 * time.Hour
+	session := func(user, client string, at time.Time) string {
+		t.Helper()
+		token, _, err := db.CreateSession(ctx, user, client, at, 12*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return token
+	}
+	old := session("ani", "192.0.2.1", start) // idle by the time we look
+	a := session("ani", "192.0.2.2", start.Add(time.Hour))
+	b := session("ani", "192.0.2.3", start.Add(2*time.Hour))
+	c := session("ani", "192.0.2.4", start.Add(90*time.Minute))
+	other := session("budi", "192.0.2.5", start.Add(2*time.Hour))
+	now := start.Add(2*time.Hour + time.Minute)
+
+	list, err := db.Sessions(ctx, "ANI", now, idle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range list {
+		got = append(got, s.Client)
+	}
+	if want := []string{"192.0.2.3", "192.0.2.4", "192.0.2.2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sessions, last used first: %v, want %v", got, want)
+	}
+	if list[0].ID != queries.SessionID(b) {
+		t.Errorf("first session ID %q, want %q", list[0].ID, queries.SessionID(b))
+	}
+
+	// Another user's session cannot be ended by its ID.
+	wantCode(t, "another user's session", db.EndSession(ctx, "ani", queries.SessionID(other)), queries.ENOTFOUND)
+	wantCode(t, "not an ID", db.EndSession(ctx, "ani", ""), queries.ENOTFOUND)
+	if err := db.EndSession(ctx, "ani", queries.SessionID(c)); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "ended twice", db.EndSession(ctx, "ani", queries.SessionID(c)), queries.ENOTFOUND)
+	if _, _, err := db.SessionUser(ctx, c, now, idle); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+		t.Errorf("ended session: %v", err)
+	}
+
+	if n, err := db.EndOtherSessions(ctx, "ani", b); err != nil || n != 2 { // a and the idle one
+		t.Errorf("end the others: %d, %v; want 2", n, err)
+	}
+	for what, token := range map[string]string{"the other": a, "the idle one": old} {
+		if _, _, err := db.SessionUser(ctx, token, now, 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+			t.Errorf("%s after ending the others: %v", what, err)
+		}
+	}
+	for what, token := range map[string]string{"the one kept": b, "another user's": other} {
+		if _, _, err := db.SessionUser(ctx, token, now, idle); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+}
+
+// A user changing their own password must know the current one; the
+// rules apply; their other sessions end and this one stays.
+func TestChangePassword(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	mustAddUser(t, db, "ani", queries.Viewer)
+	mustAddUser(t, db, "budi", queries.Viewer)
+	this, _, _ := db.CreateSession(ctx, "ani", "", time.Now(), time.Hour)
+	other, _, _ := db.CreateSession(ctx, "ani", "", time.Now(), time.Hour)
+	budi, _, _ := db.CreateSession(ctx, "budi", "", time.Now(), time.Hour)
+	const newPassword = "zebra kopi hujan sore"
+	for _, tt := range []struct{ name, current, password, code, want string }{
+		{"wrong current", goodPassword + "x", newPassword, queries.EUNAUTHORIZED, "current password is wrong"},
+		{"the same", goodPassword, goodPassword, queries.EINVALID, "the same as the current"},
+		{"common", goodPassword, "1234567890", queries.EINVALID, "too easy to guess"},
+		{"with the name", goodPassword, "ani-zebra-kopi-hujan", queries.EINVALID, "user name"},
+	} {
+		err := db.ChangePassword(ctx, "ani", tt.current, tt.password, this)
+		if queries.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %s saying %q", tt.name, err, tt.code, tt.want)
+		}
+	}
+	if sessionCount(t, db, "ani") != 2 {
+		t.Fatal("a refused change ended sessions")
+	}
+	wantCode(t, "unknown user", db.ChangePassword(ctx, "nobody", goodPassword, newPassword, this), queries.EUNAUTHORIZED)
+
+	if err := db.ChangePassword(ctx, "ani", goodPassword, newPassword, this); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, "ani", newPassword); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	if _, _, err := db.SessionUser(ctx, this, time.Now(), 0); err != nil {
+		t.Errorf("this session after the change: %v", err)
+	}
+	if _, _, err := db.SessionUser(ctx, other, time.Now(), 0); queries.ErrorCode(err) != queries.EUNAUTHORIZED {
+		t.Errorf("the other session after the change: %v", err)
+	}
+	if _, _, err := db.SessionUser(ctx, budi, time.Now(), 0); err != nil {
+		t.Errorf("another user's session after the change: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"pantau/dashboard"
 	"pantau/ingest"
@@ -28,13 +29,17 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	if demo {
 		name = "demo"
 	}
-	f := env.newFlags(name, "[--addr 127.0.0.1:8080] [--max-upload BYTES] [--uploads-per-hour N] [--trust-proxy]").withDB(env)
+	f := env.newFlags(name, "[--addr 127.0.0.1:8080] [--max-upload BYTES] [--uploads-per-hour N] [--session-idle 2h] [--trust-proxy]").withDB(env)
 	addr := f.String("addr", envOr(env.getenv, "PANTAU_ADDR", "127.0.0.1:8080"), "address to listen on (env PANTAU_ADDR)")
 	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
 	perHour := f.Int("uploads-per-hour", 30, "uploads allowed per user per hour")
+	idle := f.Duration("session-idle", 2*time.Hour, "a login unused this long ends (Go duration: 30m, 2h)")
 	trustProxy := f.Bool("trust-proxy", false, "behind a reverse proxy on this host or the private network: read the client address from X-Forwarded-For and https from X-Forwarded-Proto")
 	if _, err := f.parse(args); err != nil {
 		return err
+	}
+	if *idle <= 0 {
+		return exitError{code: 2, msg: fmt.Sprintf("--session-idle %s: must be positive", *idle)}
 	}
 	db, done, err := env.openDB(ctx, f)
 	if err != nil {
@@ -48,7 +53,7 @@ func (env *environment) serve(ctx context.Context, args []string, demo bool) err
 	}
 	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
 	srv, err := dashboard.New(dashboard.Config{DB: db, Logger: logger,
-		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour, TrustProxy: *trustProxy})
+		DataDir: f.data, MaxUpload: *maxUpload, UploadsPerHour: *perHour, TrustProxy: *trustProxy, SessionIdle: *idle})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}

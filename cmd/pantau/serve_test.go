@@ -229,6 +229,15 @@ func TestServeRefusesABadAddress(t *testing.T) {
 	}
 }
 
+func TestServeRefusesANonPositiveIdleTime(t *testing.T) {
+	c := newCLI(t)
+	for _, idle := range []string{"0", "-5m"} {
+		if _, errs, code := c.run("serve", "--addr", "127.0.0.1:0", "--session-idle", idle); code != 2 || !strings.Contains(errs, "--session-idle") {
+			t.Errorf("serve --session-idle %s: exit %d, %q; want 2 naming the flag", idle, code, errs)
+		}
+	}
+}
+
 func TestUserCommands(t *testing.T) {
 	fastBcrypt(t)
 	c := newCLI(t)
@@ -247,11 +256,15 @@ func TestUserCommands(t *testing.T) {
 		{"no role", pw + "\n", []string{"user", "add", "--username", "bob", "--password-stdin"}, 1, "viewer, uploader or admin"},
 		{"bad name", pw + "\n", []string{"user", "add", "--username", "bob smith", "--role", "viewer", "--password-stdin"}, 1, "a-z, 0-9"},
 		{"short password", "short\n", []string{"user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"}, 1, "at least 10"},
+		{"trivial password", "aaaaaaaaaa\n", []string{"user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"}, 1, "too easy to guess (repeats"},
+		{"common password", "1234567890\n", []string{"user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"}, 1, "too easy to guess (too common"},
+		{"password with the name", "bob-zebra-kopi\n", []string{"user", "add", "--username", "Bob", "--role", "viewer", "--password-stdin"}, 1, "must not contain the user name"},
 		{"no --password-stdin", "", []string{"user", "add", "--username", "bob", "--role", "viewer"}, 2, "--password-stdin"},
 		{"empty stdin", "", []string{"user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"}, 2, "no password"},
 		{"no subcommand", "", []string{"user"}, 2, "add, list, passwd or rm"},
 		{"unknown subcommand", "", []string{"user", "frob"}, 2, `unknown subcommand "frob"`},
 		{"passwd", pw2 + "\n", []string{"user", "passwd", "alice", "--password-stdin"}, 0, "user alice: passwd done"},
+		{"passwd common", "password123\n", []string{"user", "passwd", "alice", "--password-stdin"}, 1, "too easy to guess"},
 		{"passwd unknown", pw2 + "\n", []string{"user", "passwd", "nobody", "--password-stdin"}, 1, `"nobody" does not exist`},
 		{"passwd no name", pw2 + "\n", []string{"user", "passwd", "--password-stdin"}, 2, "exactly one user name"},
 		{"passwd no stdin flag", pw2 + "\n", []string{"user", "passwd", "alice"}, 2, "--password-stdin"},
