@@ -103,7 +103,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 3 { // 001_init, 002_users, 003_rollups
+		if err := queries.RawSQL(db).QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 4 { // 001_init, 002_users, 003_rollups, 004_targets
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
 		db.Close()
