@@ -196,9 +196,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/targets", method: "GET", path: "/api/v1/targets?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/survei.xlsx", method: "GET", path: "/templates/survei.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /templates/target.xlsx", method: "GET", path: "/templates/target.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /uploads", method: "GET", path: "/uploads", kind: page, viewer: 403, uploader: 200, admin: 200},
 		// Not multipart: refused after the role check.
 		{route: "POST /uploads", method: "POST", path: "/uploads", form: url.Values{}, kind: "post", viewer: 403, uploader: 400, admin: 400},
