@@ -1,10 +1,7 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -35,12 +32,6 @@ func handleTargets(fig *figures, now func() time.Time) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-		return c.JSONBlob(http.StatusOK, buf.Bytes())
+		return indentedJSON(c, r)
 	}
 }

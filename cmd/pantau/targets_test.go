@@ -39,19 +39,8 @@ func writeTargets(t *testing.T, dir string) string {
 // prints for the same filter and as-of date (the server runs first, then
 // the CLI, as in TestSummaryAPIEqualsCLI).
 func TestTargetsAPIEqualsCLI(t *testing.T) {
-	fastBcrypt(t)
-	c := newCLI(t)
-	samples := filepath.Join(c.dir, "samples")
-	c.mustRun("sample", "--out", samples, "--respondents", "400", "--groups", "30", "--seed", "5")
-	c.mustRun("ingest", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx"), writeTargets(t, c.dir))
-	if out, errs, code := c.runStdin("a long test password\n", "user", "add", "--username", "viewer", "--role", "viewer", "--password-stdin"); code != 0 {
-		t.Fatalf("user add: exit %d: %s %s", code, out, errs)
-	}
-	tests := []struct {
-		name  string
-		query string
-		flags []string
-	}{
+	c := samplesAndViewer(t, writeTargets(t, t.TempDir()))
+	tests := []apiCase{
 		{"end of 2014", "as_of=2014-12-31", []string{"--as-of", "2014-12-31"}},
 		{"mid 2015", "as_of=2015-05-15", []string{"--as-of", "2015-05-15"}},
 		{"early", "as_of=2014-09-01", []string{"--as-of", "2014-09-01"}},
@@ -62,41 +51,22 @@ func TestTargetsAPIEqualsCLI(t *testing.T) {
 		{"gender ignored", "gender=P&work_type=SE&as_of=2015-02-15", []string{"--gender", "P", "--work-type", "SE", "--as-of", "2015-02-15"}},
 		{"region and period", "region=Kab.+Jember&from=2014-10-01&to=2014-10-31&as_of=2016-06-30", []string{"--region", "Kab. Jember", "--from", "2014-10-01", "--to", "2014-10-31", "--as-of", "2016-06-30"}},
 	}
-	base, stop := c.startServe()
-	hc := httpLogin(t, base, "viewer", "a long test password")
-	api := map[string][]byte{}
-	for _, tt := range tests {
-		resp, err := hc.Get(base + "/api/v1/targets?" + tt.query)
+	badAsOf := func(base string, hc *http.Client) {
+		bad, err := hc.Get(base + "/api/v1/targets?as_of=2015-02-30")
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: GET /api/v1/targets?%s: status %d: %s", tt.name, tt.query, resp.StatusCode, body)
+		body, _ := io.ReadAll(bad.Body)
+		bad.Body.Close()
+		if bad.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "as_of") {
+			t.Errorf("as_of=2015-02-30: status %d: %s", bad.StatusCode, body)
 		}
-		api[tt.name] = body
 	}
-	bad, err := hc.Get(base + "/api/v1/targets?as_of=2015-02-30")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(bad.Body)
-	bad.Body.Close()
-	if bad.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "as_of") {
-		t.Errorf("as_of=2015-02-30: status %d: %s", bad.StatusCode, body)
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("serve after cancel: %v", err)
-	}
+	outs := apiEqualsCLI(t, c, "/api/v1/targets", "targets", tests, badAsOf)
 
 	distinct := map[string]bool{}
 	statuses := map[string]bool{}
-	for _, tt := range tests {
-		cliOut := c.mustRun(append([]string{"targets", "--json"}, tt.flags...)...)
-		if got := string(api[tt.name]); got != cliOut {
-			t.Errorf("%s: API and CLI differ\nAPI %s\nCLI %s", tt.name, firstDiff(got, cliOut), firstDiff(cliOut, got))
-		}
+	for i, cliOut := range outs {
 		distinct[cliOut] = true
 		var r struct {
 			Targets []struct {
@@ -108,7 +78,7 @@ func TestTargetsAPIEqualsCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(r.Targets) == 0 {
-			t.Errorf("%s: no targets", tt.name)
+			t.Errorf("%s: no targets", tests[i].name)
 		}
 		for _, x := range r.Targets {
 			statuses[x.Status] = true
