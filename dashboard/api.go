@@ -41,14 +41,20 @@ func handleSummary(fig *figures) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
-			return err
-		}
-		return c.JSONBlob(http.StatusOK, buf.Bytes())
+		return indentedJSON(c, sum)
 	}
+}
+
+// indentedJSON answers v as the command line prints it with --json:
+// indented by two spaces, ending in a newline.
+func indentedJSON(c echo.Context, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, buf.Bytes())
 }
 
 // handleChart answers GET /api/v1/charts/{id}: the chart's ECharts option,

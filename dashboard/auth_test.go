@@ -205,9 +205,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /account/sessions/:id/end", method: "POST", path: "/account/sessions/0123456789abcdef/end", form: url.Values{}, kind: "post", viewer: 404, uploader: 404, admin: 404},
 		{route: "POST /account/sessions/end-others", method: "POST", path: "/account/sessions/end-others", form: url.Values{}, kind: "post", viewer: 303, uploader: 303, admin: 303},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/targets", method: "GET", path: "/api/v1/targets?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/survei.xlsx", method: "GET", path: "/templates/survei.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /templates/target.xlsx", method: "GET", path: "/templates/target.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /uploads", method: "GET", path: "/uploads", kind: page, viewer: 403, uploader: 200, admin: 200},
 		// Not multipart: refused after the role check.
 		{route: "POST /uploads", method: "POST", path: "/uploads", form: url.Values{}, kind: "post", viewer: 403, uploader: 400, admin: 400},

@@ -438,7 +438,7 @@ func TestConcurrentUploadsAndReads(t *testing.T) {
 	}
 	for _, table := range tables {
 		got, want := ccyTable(t, env.DB, table), ccyTable(t, seq.DB, table)
-		if len(want) == 0 {
+		if len(want) == 0 && table != string(queries.Targets) { // the surveys hold no targets
 			t.Errorf("table %s is empty", table)
 		}
 		if !slices.Equal(got, want) {

@@ -27,12 +27,14 @@ func (s *Server) routes() {
 	e.POST("/account/sessions/end-others", handleEndOtherSessions(sessions), viewer)
 
 	e.GET("/api/v1/summary", handleSummary(fig), viewer, noStore)
+	e.GET("/api/v1/targets", handleTargets(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
 	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)
 
 	e.GET("/templates/peserta.xlsx", handleTemplate("peserta"), viewer)
 	e.GET("/templates/survei.xlsx", handleTemplate("survei"), viewer)
+	e.GET("/templates/target.xlsx", handleTemplate("target"), viewer)
 
 	e.GET("/uploads", handleUploadsPage(pages, store, limits), uploader)
 	e.POST("/uploads", handleUpload(store, limits), uploader)

@@ -118,6 +118,15 @@ func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, err
 	case Stage:
 		n, err := parseStage(text)
 		return value{num: int64(n)}, err
+	case Indicator:
+		code, err := parseIndicator(text)
+		return value{text: code}, err
+	case Period:
+		p, err := parsePeriod(text, f.date1904)
+		return value{text: p.name, date: p.start, end: p.end}, err
+	case TargetNumber:
+		n, percent, err := parseTargetNumber(text)
+		return value{text: text, real: n, percent: percent}, err
 	}
 	panic(fmt.Sprintf("ingest: unknown value kind %d", kind))
 }
@@ -208,6 +217,14 @@ func (c *rowCheck) requireFor(header string, r queries.Message) {
 	}
 	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header,
 		text: queries.Message{ID: header + " " + r.ID, EN: header + " " + r.EN}})
+}
+
+// refuseValue reports, from a sheet's finish, a value its row refuses
+// (a check that needs another column of the row).
+func (c *rowCheck) refuseValue(header, value string, r queries.Message) {
+	c.refused(header)
+	c.add(Problem{Severity: SeverityError, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(value),
+		text: queries.Message{ID: fmt.Sprintf("%s %q %s", header, clip(value), r.ID), EN: fmt.Sprintf("%s %q %s", header, clip(value), r.EN)}})
 }
 
 // warn reports something worth a look that does not block the upload.

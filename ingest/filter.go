@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"pantau/queries"
 )
@@ -65,4 +66,17 @@ func ParseFilter(regions []string, gender, workType, from, to string) (queries.F
 func filterProblem(part queries.Message, value string, err error) error {
 	why := reasonOf(err)
 	return &queries.Message{ID: fmt.Sprintf("%s %q %s", part.ID, value, why.ID), EN: fmt.Sprintf("%s %q %s", part.EN, value, why.EN)}
+}
+
+// ParseAsOf reads the as-of date of the targets (any date form the
+// workbooks accept); blank is today, the calendar date of now.
+func ParseAsOf(raw string, now time.Time) (time.Time, error) {
+	if raw = cleanText(raw); raw == "" {
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	d, err := parseDate(raw, false)
+	if err != nil {
+		return d, filterProblem(queries.Message{ID: "tanggal acuan (as_of)", EN: "as-of date (as_of)"}, raw, err)
+	}
+	return d, nil
 }

@@ -27,11 +27,14 @@ var workbookDocs = map[string]workbookDoc{
 	"survei": {title: "Survei", en: "field-survey workbook", purpose: queries.Message{
 		ID: "Hasil survei lapang pekerja rumahan, kemajuan pengorganisasian kelompok, dan (opsional) wilayah tambahan beserta UMK-nya.",
 		EN: "The field survey of home workers, the progress of organizing their groups, and (optionally) added regions with their minimum wages."}},
+	"target": {title: "Target", en: "targets workbook", purpose: queries.Message{
+		ID: "Rencana program: target per indikator, wilayah dan periode, yang dibandingkan pantau dengan capaiannya. Sheet Target juga boleh ada di buku kerja survei.",
+		EN: "The program's plan: a target per indicator, region and period, which pantau compares with what was achieved. A Target sheet may also sit in a survey workbook."}},
 }
 
 // templateOrder puts each workbook's main data sheet first and reference data
 // last; Sheets() is in validation order instead, where Wilayah comes first.
-var templateOrder = []queries.Kind{queries.Participants, queries.Respondents, queries.GroupStages, queries.Regions}
+var templateOrder = []queries.Kind{queries.Participants, queries.Respondents, queries.GroupStages, queries.Regions, queries.Targets}
 
 // workbookSheets returns the sheets of workbook in template order.
 func workbookSheets(workbook string) []SheetInfo {
@@ -76,6 +79,12 @@ func vocabulary(k ValueKind) []string {
 		return []string{"Ya", "Tidak"}
 	case WorkType:
 		return []string{"POS", "SE"}
+	case Indicator:
+		var codes []string
+		for _, in := range queries.Indicators {
+			codes = append(codes, in.Code)
+		}
+		return codes
 	case Stage:
 		var stages []string
 		for i := 1; i < len(stageNames); i++ {
@@ -141,6 +150,16 @@ func accepts(c ColumnInfo) queries.Message {
 		return queries.Message{
 			ID: "tahap, dengan nomor, nama atau keduanya (" + example + "): " + list,
 			EN: "stage, by number, name or both (" + example + "): " + list}
+	case Indicator:
+		return queries.Message{
+			ID: "indikator, dengan kode atau nama Indonesia/Inggrisnya (huruf besar/kecil sama): " + strings.Join(vocabulary(Indicator), ", "),
+			EN: "indicator, by code or by its Indonesian or English name, case-insensitive: " + strings.Join(vocabulary(Indicator), ", ")}
+	case Period:
+		return queries.Message{ID: "periode: " + strings.TrimPrefix(periodExamplesID, "tulis "), EN: "period: " + strings.TrimPrefix(periodExamplesEN, "write ")}
+	case TargetNumber:
+		return queries.Message{
+			ID: "angka 0 atau lebih (1.250 = seribu dua ratus lima puluh; 12,5 atau 12.5); untuk indikator persentase: 80%, 80 atau 0,8 (angka <= 1 adalah pecahan)",
+			EN: "a number >= 0 (1.250 = one thousand two hundred and fifty; 12,5 or 12.5); for a share indicator: 80%, 80 or 0,8/0.8 (a number <= 1 is a fraction)"}
 	}
 	panic(fmt.Sprintf("ingest: unknown value kind %d", c.Kind))
 }
@@ -165,6 +184,12 @@ func summary(c ColumnInfo) string {
 		return "work type: POS or SE"
 	case Stage:
 		return fmt.Sprintf("stage 1–%d: number, name or both, e.g. %s", len(stageNames)-1, stageLabel(3))
+	case Indicator:
+		return "indicator: a code of the catalogue below, or its name"
+	case Period:
+		return "period: 2014-10, Oktober 2014, 2014-Q4, Triwulan IV 2014, 2015-H1, 2015"
+	case TargetNumber:
+		return "number >= 0; a share: 80%, 80 or 0,8"
 	}
 	return accepts(c).EN
 }
@@ -207,6 +232,14 @@ func FormatTables() string {
 		fmt.Fprintf(&b, "- %s\n", accepts(ColumnInfo{Kind: k}).EN)
 	}
 	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(builtinRegions.Names(), ", "))
+	if slices.Contains(kinds, Indicator) {
+		b.WriteString("\n### Indicators\n\nThe catalogue a Target sheet's Indikator names, by code or by either name. " +
+			"A flow counts what happened within the period, a stock is the level on the period's last day, " +
+			"a share is a fraction where lower is better.\n\n| code | name | kind | actual, for a region (or all) and a period, up to the as-of date |\n|---|---|---|---|\n")
+		for _, in := range queries.Indicators {
+			fmt.Fprintf(&b, "| `%s` | %s / %s | %s | %s |\n", in.Code, mdCell(in.Name.ID), mdCell(in.Name.EN), in.Kind, mdCell(in.Actual.EN))
+		}
+	}
 	return b.String()
 }
 

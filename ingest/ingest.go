@@ -83,7 +83,7 @@ func (r *Report) Localize(lang string) {
 // sheetKinds lists the known sheets in the order they are validated: Wilayah
 // first, since it adds regions the others may use, then Peserta, whose names
 // the survey's facilitator columns are checked against.
-var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, groupSheet}
+var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, groupSheet, targetSheet}
 
 // File ingests the workbook at path. A file that is missing or cannot be
 // read is refused like a bad one, so that a list of files reports on all.
@@ -257,8 +257,8 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 	}
 	if len(found) == 0 {
 		f.fileError("", queries.Message{
-			ID: fmt.Sprintf("tidak ada sheet yang dikenal (ada: %s); diharapkan Peserta, Responden, Kelompok atau Wilayah", strings.Join(names, ", ")),
-			EN: fmt.Sprintf("no known sheet (found: %s); expected Peserta, Responden, Kelompok or Wilayah", strings.Join(names, ", "))})
+			ID: fmt.Sprintf("tidak ada sheet yang dikenal (ada: %s); diharapkan Peserta, Responden, Kelompok, Wilayah atau Target", strings.Join(names, ", ")),
+			EN: fmt.Sprintf("no known sheet (found: %s); expected Peserta, Responden, Kelompok, Wilayah or Target", strings.Join(names, ", "))})
 		return nil
 	}
 	for _, k := range sheetKinds {
@@ -416,7 +416,7 @@ type SheetInfo struct {
 	Kind     queries.Kind
 	Name     string
 	Aliases  []string
-	Workbook string // "peserta" or "survei"
+	Workbook string // "peserta", "survei" or "target"
 	Help     string
 	Columns  []ColumnInfo
 }

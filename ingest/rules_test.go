@@ -125,8 +125,8 @@ func (e *env) count(table string) int {
 	return querytest.Count(e.t, e.db, table)
 }
 
-// currentTables are the four current-state tables.
-var currentTables = []string{"participants", "respondents", "group_stages", "regions"}
+// currentTables are the current-state tables.
+var currentTables = []string{"participants", "respondents", "group_stages", "regions", "targets"}
 
 // table dumps a whole current table, every column but the bookkeeping ones,
 // each row as {'column': value, ...}, sorted.

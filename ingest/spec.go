@@ -28,14 +28,20 @@ const (
 	WholeNumber
 	WorkType
 	Stage
+	Indicator    // a code of queries.Indicators, or its name
+	Period       // a month, quarter, half year or year
+	TargetNumber // a number >= 0, or a percentage
 )
 
 // value is one cell after normalisation; which field holds it depends on the kind.
 type value struct {
-	text string
-	date time.Time
-	num  int64
-	yes  bool
+	text    string
+	date    time.Time
+	end     time.Time // a period's last day (date is its first)
+	num     int64
+	real    float64 // a TargetNumber
+	percent bool    // a TargetNumber written with "%"
+	yes     bool
 }
 
 // column declares one column of a sheet whose rows become records of type T.
@@ -54,7 +60,7 @@ type sheetSpec[T any] struct {
 	kind     queries.Kind
 	name     string
 	aliases  []string
-	workbook string // "peserta" or "survei": the template that holds this sheet
+	workbook string // "peserta", "survei" or "target": the template that holds this sheet
 	help     string
 	blank    T // the record before any cell is set: unknown numbers are -1
 	columns  []column[T]
@@ -250,4 +256,53 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 		return r.Key
 	},
 	stage: (*queries.Batch).AddRegion,
+}
+
+// targetRow is a Target sheet's row while it is checked: the target, and how
+// its Target cell was written, which only the row's indicator can judge.
+type targetRow struct {
+	queries.Target
+	valueText string // the Target cell; "" when blank or refused
+	percent   bool
+}
+
+var targetSheet = &sheetSpec[targetRow]{
+	kind: queries.Targets, name: "Target", aliases: []string{"Targets", "Sasaran", "Rencana", "Plan"}, workbook: "target",
+	help: "Satu baris per indikator, wilayah dan periode. Kunci: Indikator + Wilayah + Periode. Target untuk seluruh program (Wilayah kosong) berdiri sendiri: bukan jumlah target wilayah.",
+	columns: []column[targetRow]{
+		{header: "Indikator", aliases: []string{"Indicator", "Kode Indikator"}, required: true, kind: Indicator, help: "Kode indikator (lihat daftar indikator di sheet Petunjuk), atau namanya.",
+			set: func(t *targetRow, v value) { t.Indicator = v.text }},
+		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Region"}, kind: Region, help: `Kabupaten/kota, mis. "Kab. Jember"; kosong = seluruh program.`,
+			set: func(t *targetRow, v value) { t.Region = v.text }},
+		{header: "Periode", aliases: []string{"Period"}, required: true, kind: Period, help: "Bulan (2014-10, Oktober 2014), triwulan (2014-Q4, Triwulan IV 2014), semester (2015-H1, Semester I 2015) atau tahun (2015).",
+			set: func(t *targetRow, v value) { t.Period, t.Start, t.End = v.text, v.date, v.end }},
+		{header: "Target", aliases: []string{"Sasaran", "Nilai Target"}, required: true, kind: TargetNumber, help: "Angka 0 atau lebih; untuk persentase: 80%, 80 atau 0,8 (angka <= 1 adalah pecahan).",
+			set: func(t *targetRow, v value) { t.Value, t.valueText, t.percent = v.real, v.text, v.percent }},
+		{header: "Catatan", aliases: []string{"Keterangan", "Note"}, help: "Catatan bebas.",
+			set: func(t *targetRow, v value) { t.Note = v.text }},
+	},
+	finish: func(t *targetRow, c *rowCheck) string {
+		t.Row = c.row
+		if in, ok := queries.IndicatorByCode(t.Indicator); ok && t.valueText != "" {
+			switch {
+			case in.Kind == queries.ShareKind && (t.percent || t.Value > 1):
+				if t.Value > 100 {
+					c.refuseValue("Target", t.valueText, queries.Message{
+						ID: fmt.Sprintf("terlalu besar untuk persentase (%s); tulis 0–100%%, mis. 80%%, 80 atau 0,8", in.Code),
+						EN: fmt.Sprintf("is too large for a share (%s); write 0–100%%, e.g. 80%%, 80 or 0.8", in.Code)})
+				}
+				t.Value /= 100
+			case in.Kind != queries.ShareKind && t.percent:
+				c.refuseValue("Target", t.valueText, queries.Message{
+					ID: fmt.Sprintf("adalah persentase, tetapi %s dihitung dalam jumlah; tulis angkanya, mis. 120", in.Code),
+					EN: fmt.Sprintf("is a percentage, but %s is a count; write the number, e.g. 120", in.Code)})
+			}
+		}
+		if t.Indicator == "" || t.Period == "" || c.failed("Wilayah") {
+			return c.noKey()
+		}
+		t.Key = c.key("Indikator", t.Indicator, strings.ToLower(t.Indicator+"|"+t.Region+"|"+t.Period))
+		return t.Key
+	},
+	stage: func(b *queries.Batch, t targetRow) error { return b.AddTarget(t.Target) },
 }

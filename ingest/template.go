@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"pantau/queries"
 )
 
 // The two sheets a template adds to the data sheets. Ingest does not know
@@ -25,14 +27,15 @@ const (
 
 // listTitle heads each drop-down list on the Daftar sheet and in the instructions.
 var listTitle = map[ValueKind]string{
-	Region:   "Kabupaten/kota",
-	Gender:   "Jenis kelamin",
-	YesNo:    "Ya/tidak",
-	WorkType: "Jenis pekerjaan",
-	Stage:    "Tahap pengorganisasian",
+	Region:    "Kabupaten/kota",
+	Gender:    "Jenis kelamin",
+	YesNo:     "Ya/tidak",
+	WorkType:  "Jenis pekerjaan",
+	Stage:     "Tahap pengorganisasian",
+	Indicator: "Indikator",
 }
 
-// WriteTemplate writes the blank .xlsx of workbook ("peserta" or "survei")
+// WriteTemplate writes the blank .xlsx of workbook ("peserta", "survei" or "target")
 // to w: its sheets with the canonical headers, a comment on each header,
 // drop-down lists and cell formats, and a "Petunjuk" sheet on how to fill
 // it in. All of it comes from the sheet specs.
@@ -234,6 +237,10 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 		dv.SetError(excelize.DataValidationErrorStyleWarning, title, fmt.Sprintf(
 			"Tidak ada di daftar %d kabupaten/kota Jawa Timur. Lanjutkan hanya bila wilayah ini ditambahkan lewat sheet %s.",
 			regions, regionSheet.name))
+	case c.Kind == Indicator:
+		// A name is read as well as a code: only a warning.
+		dv.SetSqrefDropList(t.list(c.Kind))
+		dv.SetError(excelize.DataValidationErrorStyleWarning, title, "Tidak ada di daftar kode indikator. Lanjutkan hanya bila ini nama indikator (lihat sheet Petunjuk).")
 	case vocab != nil:
 		dv.SetSqrefDropList(t.list(c.Kind))
 		dv.SetError(excelize.DataValidationErrorStyleStop, title, clipRunes("Pilih dari daftar: "+strings.Join(vocab, ", "), 255))
@@ -353,8 +360,17 @@ func (t *templateWriter) instructions(doc workbookDoc, sheets []SheetInfo) {
 		}
 	}
 
+	if has[Indicator] {
+		p.heading("Daftar indikator")
+		p.row(t.st.tableHead, nil, "Kode", "Jenis", "Nama (Indonesia / English)", "Capaian dihitung sebagai", "")
+		for _, in := range queries.Indicators {
+			p.row(t.st.cell, nil, in.Code, string(in.Kind), in.Name.ID+" / "+in.Name.EN, in.Actual.ID, "")
+		}
+		p.para(t.st.para, "Jenis: flow (arus) dihitung dalam periode; stock (stok) adalah posisi pada hari terakhir periode; share (persentase) makin rendah makin baik, target ditulis 80%, 80 atau 0,8.")
+	}
+
 	p.heading("Daftar pilihan")
-	for _, k := range []ValueKind{Region, Gender, YesNo, WorkType, Stage} {
+	for _, k := range []ValueKind{Region, Gender, YesNo, WorkType, Stage, Indicator} {
 		if has[k] || (k == Region && has[NewRegion]) {
 			p.para(t.st.para, listTitle[k]+": "+strings.Join(vocabulary(k), ", ")+".")
 		}

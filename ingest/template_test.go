@@ -22,6 +22,7 @@ import (
 var templateSheets = map[string][]string{
 	"peserta": {"Peserta"},
 	"survei":  {"Responden", "Kelompok", "Wilayah"},
+	"target":  {"Target"},
 }
 
 // wantVocabulary is what each closed-vocabulary column's drop-down must offer.
@@ -35,6 +36,12 @@ func wantVocabulary(k ingest.ValueKind) []string {
 		return []string{"Ya", "Tidak"}
 	case ingest.WorkType:
 		return []string{"POS", "SE"}
+	case ingest.Indicator:
+		var codes []string
+		for _, in := range queries.Indicators {
+			codes = append(codes, in.Code)
+		}
+		return codes
 	case ingest.Stage:
 		return []string{"1. Pemetaan", "2. Pendekatan", "3. Pertemuan Kelompok", "4. Pembentukan Kelompok",
 			"5. Pemilihan Pengurus", "6. Organisasi Berjalan"}
@@ -213,7 +220,7 @@ func dropDownValues(t *testing.T, f *excelize.File, formula string) []string {
 // TestTemplateFilledInIngests fills every template in as a person would,
 // choosing every value each drop-down offers, and uploads it for real.
 func TestTemplateFilledInIngests(t *testing.T) {
-	tables := map[string]string{"Peserta": "participants", "Responden": "respondents", "Kelompok": "group_stages", "Wilayah": "regions"}
+	tables := map[string]string{"Peserta": "participants", "Responden": "respondents", "Kelompok": "group_stages", "Wilayah": "regions", "Target": "targets"}
 	for workbook, names := range templateSheets {
 		t.Run(workbook, func(t *testing.T) {
 			db := querytest.Open(t)
@@ -307,6 +314,10 @@ func fillTemplateSheet(t *testing.T, f *excelize.File, s ingest.SheetInfo) int {
 				v = 1_250_000 + 1000*i
 			case c.Kind == ingest.WholeNumber:
 				v = c.Min + i%(c.Max-c.Min+1)
+			case c.Kind == ingest.Period:
+				v = fmt.Sprintf("%d-%02d", 2014+i/12, i%12+1) // a month per row, so keys are unique
+			case c.Kind == ingest.TargetNumber:
+				v = fmt.Sprint(i % 100) // a count, or a share in percent
 			default:
 				v = fmt.Sprintf("%s %d", c.Header, i+1) // unique, so keys are too
 			}

@@ -132,6 +132,12 @@ func (b *Batch) AddRegion(r RegionWage) error {
 	return b.appenders[Regions].AppendRow(int32(r.Row), r.Key, r.Region, r.Added, r.Province, nullPositive(int64(r.Year)), nullAmount(r.UMK))
 }
 
+// AddTarget stages a target of a Target sheet.
+func (b *Batch) AddTarget(t Target) error {
+	return b.appenders[Targets].AppendRow(int32(t.Row), t.Key, t.Indicator, null(t.Region), t.Period,
+		t.Start, t.End, t.Value, null(t.Note))
+}
+
 // Counts classifies the staged rows against the current state without
 // changing anything: what a commit now would do.
 func (b *Batch) Counts(ctx context.Context) (map[Kind]Counts, error) {

@@ -246,7 +246,8 @@ func orphanedRegions(ctx context.Context, tx *sql.Tx, id int64) ([]string, error
 		                  WHERE other.region = mine.region AND other.import_id <> $1 AND i.status = 'committed')
 		  AND (mine.region IN (SELECT region FROM respondents WHERE import_id <> $1)
 		    OR mine.region IN (SELECT region FROM group_stages WHERE import_id <> $1)
-		    OR mine.region IN (SELECT region FROM participants WHERE import_id <> $1 AND region IS NOT NULL))
+		    OR mine.region IN (SELECT region FROM participants WHERE import_id <> $1 AND region IS NOT NULL)
+		    OR mine.region IN (SELECT region FROM targets WHERE import_id <> $1 AND region IS NOT NULL))
 		ORDER BY 1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("regions of import %d: %w", id, err)

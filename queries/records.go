@@ -10,10 +10,11 @@ const (
 	Respondents  Kind = "respondents"
 	GroupStages  Kind = "group_stages"
 	Regions      Kind = "regions"
+	Targets      Kind = "targets"
 )
 
 // Kinds lists every kind, in the order a batch writes them.
-var Kinds = []Kind{Regions, Participants, Respondents, GroupStages}
+var Kinds = []Kind{Regions, Participants, Respondents, GroupStages, Targets}
 
 // versions is the table holding every version of a kind's rows; the kind's own
 // name is its current-state table.
@@ -26,6 +27,7 @@ var versionTables = map[Kind]string{
 	Respondents:  "respondent_versions",
 	GroupStages:  "group_stage_versions",
 	Regions:      "region_versions",
+	Targets:      "target_versions",
 }
 
 // Answer is a yes/no cell where blank (not answered) differs from "Tidak".
@@ -95,4 +97,18 @@ type RegionWage struct {
 	Province string
 	Year     int   // 0 when not given
 	UMK      int64 // -1 when not given
+}
+
+// Target is one row of a Target sheet: what the program means to reach for an
+// indicator (a code of Indicators), in a region ("" = the whole program) and
+// a period.
+type Target struct {
+	Row        int
+	Key        string // indicator|region|period, case-folded
+	Indicator  string
+	Region     string
+	Period     string    // canonical: "2014-10", "2014-Q4", "2015-H1" or "2015"
+	Start, End time.Time // the period's first and last day
+	Value      float64   // >= 0; a fraction 0..1 for a share indicator
+	Note       string
 }

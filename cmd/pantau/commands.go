@@ -453,15 +453,15 @@ func (env *environment) sample(args []string) error {
 }
 
 func (env *environment) template(args []string) error {
-	f := env.newFlags("template", "--kind peserta|survei --out FILE")
-	kind := f.String("kind", "", "peserta or survei")
+	f := env.newFlags("template", "--kind peserta|survei|target --out FILE")
+	kind := f.String("kind", "", "peserta, survei or target")
 	out := f.String("out", "", "the .xlsx file to write")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
-	if (*kind != "peserta" && *kind != "survei") || *out == "" {
+	if (*kind != "peserta" && *kind != "survei" && *kind != "target") || *out == "" {
 		f.Usage()
-		return usageError("template: --kind peserta|survei and --out FILE are required")
+		return usageError("template: --kind peserta|survei|target and --out FILE are required")
 	}
 	if err := writeFile(*out, 0o644, func(w io.Writer) error { return ingest.WriteTemplate(w, *kind) }); err != nil {
 		return exitError{code: 2, msg: err.Error()}

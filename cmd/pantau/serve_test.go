@@ -149,20 +149,8 @@ func httpLogin(t *testing.T, base, username, password string) *http.Client {
 // something to rely on, so the server runs first (in-process, through run,
 // as `pantau serve` does) and the CLI runs after it has shut down.
 func TestSummaryAPIEqualsCLI(t *testing.T) {
-	fastBcrypt(t)
-	c := newCLI(t)
-	samples := filepath.Join(c.dir, "samples")
-	c.mustRun("sample", "--out", samples, "--respondents", "400", "--groups", "30", "--seed", "5")
-	c.mustRun("ingest", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx"))
-	if out, errs, code := c.runStdin("a long test password\n", "user", "add", "--username", "viewer", "--role", "viewer", "--password-stdin"); code != 0 {
-		t.Fatalf("user add: exit %d: %s %s", code, out, errs)
-	}
-
-	tests := []struct {
-		name  string
-		query string
-		flags []string
-	}{
+	c := samplesAndViewer(t)
+	tests := []apiCase{
 		{"no filter", "", nil},
 		{"one region", "region=Kab.+Jember", []string{"--region", "Kab. Jember"}},
 		{"one region, bare name", "region=jember", []string{"--region", "jember"}},
@@ -179,37 +167,74 @@ func TestSummaryAPIEqualsCLI(t *testing.T) {
 		{"nothing matches", "region=Kab.+Pacitan", []string{"--region", "Kab. Pacitan"}},
 	}
 
+	distinct := map[string]bool{}
+	for _, out := range apiEqualsCLI(t, c, "/api/v1/summary", "summary", tests, nil) {
+		distinct[out] = true
+	}
+	// The filters are not all ignored: the outputs differ.
+	if len(distinct) < len(tests)-4 { // the respelled, repeated and reordered filters repeat others
+		t.Errorf("only %d distinct summaries for %d filters", len(distinct), len(tests))
+	}
+}
+
+// samplesAndViewer is a CLI whose database holds small sample workbooks
+// (400 respondents, 30 groups) and the files more adds, and has the user
+// "viewer" apiEqualsCLI logs in as.
+func samplesAndViewer(t *testing.T, more ...string) *cli {
+	t.Helper()
+	fastBcrypt(t)
+	c := newCLI(t)
+	samples := filepath.Join(c.dir, "samples")
+	c.mustRun("sample", "--out", samples, "--respondents", "400", "--groups", "30", "--seed", "5")
+	c.mustRun(append([]string{"ingest", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx")}, more...)...)
+	if out, errs, code := c.runStdin("a long test password\n", "user", "add", "--username", "viewer", "--role", "viewer", "--password-stdin"); code != 0 {
+		t.Fatalf("user add: exit %d: %s %s", code, out, errs)
+	}
+	return c
+}
+
+// apiCase is one filter as a query string and as a command's flags.
+type apiCase struct {
+	name, query string
+	flags       []string
+}
+
+// apiEqualsCLI serves c's database, GETs path?query of every case as a
+// viewer (and runs serving, when given, meanwhile), stops the server, then
+// runs "pantau command --json flags..." for every case and fails where the
+// two differ by a byte. It returns the outputs, in the order of the cases.
+func apiEqualsCLI(t *testing.T, c *cli, path, command string, cases []apiCase, serving func(base string, hc *http.Client)) []string {
+	t.Helper()
 	base, stop := c.startServe()
 	hc := httpLogin(t, base, "viewer", "a long test password")
 	api := map[string][]byte{}
-	for _, tt := range tests {
-		resp, err := hc.Get(base + "/api/v1/summary?" + tt.query)
+	for _, tt := range cases {
+		resp, err := hc.Get(base + path + "?" + tt.query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: GET /api/v1/summary?%s: status %d: %s", tt.name, tt.query, resp.StatusCode, body)
+			t.Fatalf("%s: GET %s?%s: status %d: %s", tt.name, path, tt.query, resp.StatusCode, body)
 		}
 		api[tt.name] = body
+	}
+	if serving != nil {
+		serving(base, hc)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve after cancel: %v, want a clean shutdown", err)
 	}
-
-	distinct := map[string]bool{}
-	for _, tt := range tests {
-		cliOut := c.mustRun(append([]string{"summary", "--json"}, tt.flags...)...)
+	var outs []string
+	for _, tt := range cases {
+		cliOut := c.mustRun(append([]string{command, "--json"}, tt.flags...)...)
 		if got := string(api[tt.name]); got != cliOut {
 			t.Errorf("%s: API and CLI differ\nAPI %s\nCLI %s", tt.name, firstDiff(got, cliOut), firstDiff(cliOut, got))
 		}
-		distinct[cliOut] = true
+		outs = append(outs, cliOut)
 	}
-	// The filters are not all ignored: the outputs differ.
-	if len(distinct) < len(tests)-4 { // the respelled, repeated and reordered filters repeat others
-		t.Errorf("only %d distinct summaries for %d filters", len(distinct), len(tests))
-	}
+	return outs
 }
 
 // firstDiff is a from a little before the first byte where it differs from b.
