@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -184,5 +185,33 @@ func TestUploadRefusedOnContentLength(t *testing.T) {
 	}
 	if got := waitingFiles(t, env); len(got) != 0 {
 		t.Errorf("files written: %v", got)
+	}
+}
+
+// An admin who clicks Impor on another user's upload is recorded as the
+// one who committed it, beside the uploader (who was recorded alone).
+func TestCommitterRecorded(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	up := env.login("uploader")
+	status, preview, body := env.upload(up, env.csrfFrom(up, "/uploads"), uploadFile{"peserta.xlsx", participantBytes(t)})
+	if status != http.StatusSeeOther {
+		t.Fatalf("upload: status %d: %.300s", status, body)
+	}
+	if _, err := pollUpload(up, env.URL+preview, 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	admin := env.login("admin")
+	if r := env.htDo(admin, "POST", preview+"/commit", url.Values{"_csrf": {env.htCSRF(admin, true)}}); r.status != http.StatusSeeOther {
+		t.Fatalf("commit: status %d: %.300s", r.status, r.body)
+	}
+	if state, err := pollUpload(admin, env.URL+preview, 50*time.Millisecond); err != nil || state != "committed" {
+		t.Fatalf("commit: %s, %v", state, err)
+	}
+	imports, err := env.DB.Imports(context.Background())
+	if err != nil || len(imports) != 1 || imports[0].By != "uploader" || imports[0].CommittedBy != "admin" {
+		t.Fatalf("imports %+v, %v; want uploaded by uploader, committed by admin", imports, err)
+	}
+	if page := env.get(admin, "/imports", http.StatusOK); !strings.Contains(page, "uploader (diimpor oleh admin)") {
+		t.Errorf("the history does not say who committed: %.2000s", page)
 	}
 }

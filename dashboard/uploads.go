@@ -341,7 +341,7 @@ func handleUploadCommit(store *uploads.Store) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := store.Commit(u.ID); err != nil {
+		if err := store.Commit(u.ID, currentUser(c).Username); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/uploads/"+u.ID)

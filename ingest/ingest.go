@@ -27,6 +27,7 @@ const DefaultMaxUpload = 50 << 20
 type Options struct {
 	DryRun    bool   // validate and count, store nothing
 	By        string // who uploads: "cli" or a user name
+	Committer string // who commits, when not the uploader (an admin's Impor)
 	DataDir   string // where committed files are kept, named by their SHA-256
 	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
 	Dir       string // the folder File reads a relative path from; "" is the working folder
@@ -334,7 +335,7 @@ func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, o
 	if err != nil {
 		return err
 	}
-	meta := queries.ImportMeta{FileName: r.File, SHA256: r.SHA256, Size: r.Size, By: opt.By, At: time.Now().UTC()}
+	meta := queries.ImportMeta{FileName: r.File, SHA256: r.SHA256, Size: r.Size, By: opt.By, Committer: opt.Committer, At: time.Now().UTC()}
 	id, counts, err := batch.Commit(ctx, meta, func(counts map[queries.Kind]queries.Counts) []queries.SheetCounts {
 		r.applyCounts(counts)
 		var sheets []queries.SheetCounts

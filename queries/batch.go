@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -31,11 +32,12 @@ type Counts struct {
 
 // ImportMeta describes the uploaded file of a batch.
 type ImportMeta struct {
-	FileName string
-	SHA256   string
-	Size     int64
-	By       string
-	At       time.Time
+	FileName  string
+	SHA256    string
+	Size      int64
+	By        string // who uploaded the file
+	Committer string // who committed it; By when empty
+	At        time.Time
 }
 
 // SheetCounts is what one sheet of an import did, as recorded in the history.
@@ -234,9 +236,9 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 		return 0, nil, err
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO imports (id, file_name, sha256, size, uploaded_by, uploaded_at, status)
-		VALUES (nextval('import_ids'), ?, ?, ?, ?, ?, 'committed') RETURNING id`,
-		meta.FileName, meta.SHA256, meta.Size, meta.By, meta.At).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO imports (id, file_name, sha256, size, uploaded_by, committed_by, uploaded_at, status)
+		VALUES (nextval('import_ids'), ?, ?, ?, ?, ?, ?, 'committed') RETURNING id`,
+		meta.FileName, meta.SHA256, meta.Size, meta.By, cmp.Or(meta.Committer, meta.By), meta.At).Scan(&id); err != nil {
 		return 0, nil, fmt.Errorf("record import: %w", err)
 	}
 	for i, s := range sheets(counts) {

@@ -11,21 +11,22 @@ import (
 
 // Import is one entry of the import history.
 type Import struct {
-	ID       int64         `json:"id"`
-	FileName string        `json:"file"`
-	SHA256   string        `json:"sha256"`
-	Size     int64         `json:"size"`
-	By       string        `json:"by"`
-	At       time.Time     `json:"at"`
-	Status   string        `json:"status"`
-	UndoneAt *time.Time    `json:"undone_at,omitempty"`
-	UndoneBy string        `json:"undone_by,omitempty"`
-	Sheets   []SheetCounts `json:"sheets"`
+	ID          int64         `json:"id"`
+	FileName    string        `json:"file"`
+	SHA256      string        `json:"sha256"`
+	Size        int64         `json:"size"`
+	By          string        `json:"by"`           // who uploaded the file
+	CommittedBy string        `json:"committed_by"` // who committed it: an admin may for another user
+	At          time.Time     `json:"at"`
+	Status      string        `json:"status"`
+	UndoneAt    *time.Time    `json:"undone_at,omitempty"`
+	UndoneBy    string        `json:"undone_by,omitempty"`
+	Sheets      []SheetCounts `json:"sheets"`
 }
 
 // Imports returns the import history, newest first.
 func (db *DB) Imports(ctx context.Context) ([]Import, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, file_name, sha256, size, uploaded_by, uploaded_at, status, undone_at, coalesce(undone_by, '')
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, file_name, sha256, size, uploaded_by, coalesce(committed_by, uploaded_by), uploaded_at, status, undone_at, coalesce(undone_by, '')
 		FROM imports ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("imports: %w", err)
@@ -36,7 +37,7 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 	for rows.Next() {
 		var im Import
 		var undoneAt sql.NullTime
-		if err := rows.Scan(&im.ID, &im.FileName, &im.SHA256, &im.Size, &im.By, &im.At, &im.Status, &undoneAt, &im.UndoneBy); err != nil {
+		if err := rows.Scan(&im.ID, &im.FileName, &im.SHA256, &im.Size, &im.By, &im.CommittedBy, &im.At, &im.Status, &undoneAt, &im.UndoneBy); err != nil {
 			return nil, fmt.Errorf("imports: %w", err)
 		}
 		if undoneAt.Valid {

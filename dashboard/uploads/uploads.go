@@ -61,12 +61,13 @@ type Upload struct {
 	path     string // the waiting file; removed when the upload ends
 
 	// Guarded by Store.mu.
-	State    State
-	Progress ingest.Progress
-	Report   *ingest.Report // the dry run, then the commit's report
-	ImportID int64          // the committed import
-	Checked  time.Time      // when it began waiting for Impor or Batal; the hour counts from here
-	Ended    time.Time      // committed, discarded, expired, identical or failed
+	State     State
+	Progress  ingest.Progress
+	Report    *ingest.Report // the dry run, then the commit's report
+	ImportID  int64          // the committed import
+	Committer string         // who clicked Impor: the owner or an admin
+	Checked   time.Time      // when it began waiting for Impor or Batal; the hour counts from here
+	Ended     time.Time      // committed, discarded, expired, identical or failed
 }
 
 // State is where an upload is in its life.
@@ -269,11 +270,12 @@ func (s *Store) List(user string) []Upload {
 }
 
 // Commit starts committing a checked upload without errors.
-func (s *Store) Commit(id string) error {
+func (s *Store) Commit(id, by string) error {
 	u, err := s.decide(id, Committing)
 	if err != nil {
 		return err
 	}
+	s.update(func() { u.Committer = by })
 	s.run(u, false)
 	return nil
 }
@@ -415,7 +417,7 @@ func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error
 		return nil, err
 	}
 	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, ingest.Options{
-		DryRun: dryRun, By: u.Owner, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
+		DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
 		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
 	})
 }

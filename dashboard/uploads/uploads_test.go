@@ -159,7 +159,7 @@ func TestCheckCommitAndIdentical(t *testing.T) {
 		t.Errorf("waiting files %v, want one", got)
 	}
 
-	if err := e.store.Commit(id); err != nil {
+	if err := e.store.Commit(id, "owner"); err != nil {
 		t.Fatal(err)
 	}
 	u = e.wait(id)
@@ -169,9 +169,9 @@ func TestCheckCommitAndIdentical(t *testing.T) {
 	if got := e.waiting(); len(got) != 0 {
 		t.Errorf("files left after the commit: %v", got)
 	}
-	wantError(t, "second commit", e.store.Commit(id), queries.ECONFLICT, "upload.not_ready")
+	wantError(t, "second commit", e.store.Commit(id, "owner"), queries.ECONFLICT, "upload.not_ready")
 	wantError(t, "discard after commit", e.store.Discard(id), queries.ECONFLICT, "upload.not_waiting")
-	wantError(t, "commit of no upload", e.store.Commit("nope"), queries.ENOTFOUND, "upload.not_found")
+	wantError(t, "commit of no upload", e.store.Commit("nope", "owner"), queries.ENOTFOUND, "upload.not_found")
 
 	e.clock.Advance(time.Minute)
 	again := e.wait(e.add("peserta lagi.xlsx", data))
@@ -193,7 +193,7 @@ func TestInvalidIsAnnotatedNotCommitted(t *testing.T) {
 	if u.State != uploads.Invalid || u.Report.OK || u.Report.ErrorCount == 0 {
 		t.Fatalf("state %s, report OK %v with %d errors", u.State, u.Report.OK, u.Report.ErrorCount)
 	}
-	wantError(t, "commit", e.store.Commit(id), queries.ECONFLICT, "upload.not_ready")
+	wantError(t, "commit", e.store.Commit(id, "owner"), queries.ECONFLICT, "upload.not_ready")
 
 	before := u.Report.Problems[0].Message
 	var buf bytes.Buffer
@@ -259,7 +259,7 @@ func TestExpiry(t *testing.T) {
 	if u.State != uploads.Expired || !u.Ended.Equal(e.clock.Now()) {
 		t.Errorf("after the TTL: state %s, ended %v", u.State, u.Ended)
 	}
-	wantError(t, "commit after expiry", e.store.Commit(id), queries.ECONFLICT, "upload.not_ready")
+	wantError(t, "commit after expiry", e.store.Commit(id, "owner"), queries.ECONFLICT, "upload.not_ready")
 	wantError(t, "discard after expiry", e.store.Discard(id), queries.ECONFLICT, "upload.not_waiting")
 
 	e.clock.Advance(24 * time.Hour)
@@ -311,7 +311,7 @@ func TestCommitRacesDiscard(t *testing.T) {
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		wg.Add(2)
-		go func() { defer wg.Done(); <-start; commitErr = e.store.Commit(id) }()
+		go func() { defer wg.Done(); <-start; commitErr = e.store.Commit(id, "owner") }()
 		go func() { defer wg.Done(); <-start; discardErr = e.store.Discard(id) }()
 		close(start)
 		wg.Wait()
@@ -412,7 +412,7 @@ func TestCommitDoesNotWaitForAnnotations(t *testing.T) {
 	}()
 
 	start := time.Now()
-	if err := e.store.Commit(ready.ID); err != nil {
+	if err := e.store.Commit(ready.ID, "owner"); err != nil {
 		t.Fatal(err)
 	}
 	checked := e.add("survei 2.xlsx", survey(t, 2))
