@@ -168,7 +168,7 @@ func BenchmarkLoadChartJSON(b *testing.B) {
 	db := benchDB(b)
 	s := benchServer(b, db)
 	ctx := context.Background()
-	if err := db.AddUser(ctx, "load", queries.Viewer, "load test password"); err != nil && queries.ErrorCode(err) != queries.ECONFLICT {
+	if err := db.AddUser(ctx, "load", queries.Viewer, "kopi zebra hujan sore"); err != nil && queries.ErrorCode(err) != queries.ECONFLICT {
 		b.Fatal(err)
 	}
 	token, _, err := db.CreateSession(ctx, "load", "", time.Now(), time.Hour)
