@@ -1,6 +1,7 @@
 // Package sampledata generates the sample workbooks of pantau: the participant
-// list of the 2014 Training of Trainers (peserta.xlsx) and a synthetic field
-// survey (survei.xlsx), both in the input format of /work/shared/WORKBOOKS.md.
+// list of the 2014 Training of Trainers (peserta.xlsx), a synthetic field
+// survey (survei.xlsx) and the program's targets for it (target.xlsx), all in
+// the input format of /work/shared/WORKBOOKS.md.
 //
 // The output is deterministic: the same options give byte-identical files, so
 // the committed samples can be checked against the generator.

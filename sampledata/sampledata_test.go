@@ -36,6 +36,15 @@ func survey(t testing.TB, opt sampledata.SurveyOptions) []byte {
 	return buf.Bytes()
 }
 
+func targets(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := sampledata.WriteTargets(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func open(t *testing.T, b []byte) *excelize.File {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(b))
@@ -449,6 +458,9 @@ func TestDeterministic(t *testing.T) {
 	if !bytes.Equal(participants(t), participants(t)) {
 		t.Error("two runs of WriteParticipants differ")
 	}
+	if !bytes.Equal(targets(t), targets(t)) {
+		t.Error("two runs of WriteTargets differ")
+	}
 	// Several runs: a part written in map order differs only now and then.
 	opt := sampledata.SurveyOptions{Respondents: 200, Groups: 20, Seed: 42}
 	a := survey(t, opt)
@@ -463,7 +475,7 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestCommittedSamplesAreCurrent keeps peserta.xlsx and survei.xlsx equal to
+// TestCommittedSamplesAreCurrent keeps peserta.xlsx, survei.xlsx and target.xlsx equal to
 // the generator's output. Regenerate them with
 //
 //	go test ./sampledata -run TestCommittedSamplesAreCurrent -update
@@ -474,6 +486,7 @@ func TestCommittedSamplesAreCurrent(t *testing.T) {
 	}{
 		{"peserta.xlsx", func() []byte { return participants(t) }},
 		{"survei.xlsx", func() []byte { return survey(t, sampledata.DefaultSurveyOptions()) }},
+		{"target.xlsx", func() []byte { return targets(t) }},
 	} {
 		want := c.gen()
 		if *update {
@@ -488,6 +501,51 @@ func TestCommittedSamplesAreCurrent(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s is not the generator's output; run go test ./sampledata -run TestCommittedSamplesAreCurrent -update", c.file)
+		}
+	}
+}
+
+func TestTargets(t *testing.T) {
+	f := open(t, targets(t))
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Target"}) {
+		t.Fatalf("sheets = %q, want [Target]", got)
+	}
+	data := rows(t, f, "Target", 1, []string{"Indikator", "Wilayah", "Periode", "Target", "Catatan"})
+	regions := map[string]bool{}
+	for _, rg := range sampledata.Regions2014() {
+		regions[rg.Name] = true
+	}
+	indicators := map[string]bool{"responden": true, "kelompok_terbentuk": true, "anggota": true, "masalah_h": true}
+	periods := map[string]bool{"2014-Q4": true, "2015-Q1": true, "2015-Q2": true, "2015-Q3": true, "2015-Q4": true}
+	keys := map[[3]string]bool{}
+	for i, r := range data {
+		at := "Target row " + strconv.Itoa(i+2)
+		key := [3]string{r[0], r[1], r[2]}
+		if !indicators[r[0]] || !regions[r[1]] || !periods[r[2]] || keys[key] {
+			t.Errorf("%s: key %q unknown or repeated", at, key)
+		}
+		keys[key] = true
+		v, err := strconv.ParseFloat(r[3], 64)
+		switch {
+		case err != nil || v <= 0:
+			t.Errorf("%s: target %q", at, r[3])
+		case r[0] == "masalah_h" && v > 1:
+			t.Errorf("%s: share %q is not a fraction", at, r[3])
+		case r[0] != "masalah_h" && v != float64(int(v)):
+			t.Errorf("%s: count %q is not whole", at, r[3])
+		}
+	}
+	if len(keys) != len(indicators)*len(regions)*len(periods) {
+		t.Errorf("%d targets, want one per indicator, region and quarter (%d)", len(keys), len(indicators)*len(regions)*len(periods))
+	}
+	// A share shows as a percentage.
+	for i, r := range data {
+		if r[0] == "masalah_h" {
+			cell := "D" + strconv.Itoa(i+2)
+			if shown, _ := f.GetCellValue("Target", cell); shown != "85%" {
+				t.Errorf("%s shows %q, want 85%%", cell, shown)
+			}
+			break
 		}
 	}
 }
