@@ -425,7 +425,7 @@ func printSummary(w io.Writer, s *queries.Summary) {
 func (env *environment) sample(args []string) error {
 	f := env.newFlags("sample", "--out DIR [--respondents N] [--groups M] [--seed S]")
 	def := sampledata.DefaultSurveyOptions()
-	out := f.String("out", "", "folder to write peserta.xlsx and survei.xlsx into")
+	out := f.String("out", "", "folder to write peserta.xlsx, survei.xlsx and target.xlsx into")
 	respondents := f.Int("respondents", def.Respondents, "respondents in the survey")
 	groups := f.Int("groups", def.Groups, "groups in the organizing log")
 	seed := f.Int64("seed", def.Seed, "random seed; the same seed gives the same files")
@@ -445,10 +445,14 @@ func (env *environment) sample(args []string) error {
 			return sampledata.WriteSurvey(w, sampledata.SurveyOptions{Respondents: *respondents, Groups: *groups, Seed: *seed})
 		})
 	}
+	if err == nil {
+		err = writeFile(filepath.Join(*out, "target.xlsx"), 0o644, sampledata.WriteTargets)
+	}
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
-	fmt.Fprintf(env.stdout, "wrote %s and %s\n", filepath.Join(*out, "peserta.xlsx"), filepath.Join(*out, "survei.xlsx"))
+	fmt.Fprintf(env.stdout, "wrote %s, %s and %s\n",
+		filepath.Join(*out, "peserta.xlsx"), filepath.Join(*out, "survei.xlsx"), filepath.Join(*out, "target.xlsx"))
 	return nil
 }
 

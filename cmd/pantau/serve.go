@@ -110,20 +110,23 @@ func (env *environment) prepareDemo(ctx context.Context, db *queries.DB, f *flag
 	return nil
 }
 
-// loadSamples commits the two sample workbooks, generated in memory (they
+// loadSamples commits the three sample workbooks, generated in memory (they
 // are byte for byte the committed sampledata files).
 func loadSamples(ctx context.Context, db *queries.DB, dataDir string) error {
-	var peserta, survei bytes.Buffer
+	var peserta, survei, target bytes.Buffer
 	if err := sampledata.WriteParticipants(&peserta); err != nil {
 		return err
 	}
 	if err := sampledata.WriteSurvey(&survei, sampledata.DefaultSurveyOptions()); err != nil {
 		return err
 	}
+	if err := sampledata.WriteTargets(&target); err != nil {
+		return err
+	}
 	for _, wb := range []struct {
 		name string
 		data []byte
-	}{{"peserta.xlsx", peserta.Bytes()}, {"survei.xlsx", survei.Bytes()}} {
+	}{{"peserta.xlsx", peserta.Bytes()}, {"survei.xlsx", survei.Bytes()}, {"target.xlsx", target.Bytes()}} {
 		r, err := ingest.Bytes(ctx, db, wb.name, wb.data, ingest.Options{By: "demo", DataDir: dataDir})
 		if err != nil {
 			return err
