@@ -137,8 +137,9 @@ func (env *environment) printJSON(v any) error {
 }
 
 func (env *environment) ingest(ctx context.Context, args []string) error {
-	f := env.newFlags("ingest", "[--dry-run] [--json] [--lang id|en] FILE...").withDB(env).withJSON()
+	f := env.newFlags("ingest", "[--dry-run] [--json] [--quiet] [--lang id|en] FILE...").withDB(env).withJSON()
 	dryRun := f.Bool("dry-run", false, "validate and report what would change; store nothing")
+	quiet := f.Bool("quiet", false, "show no progress bar (one is drawn on stderr only when it is a terminal)")
 	lang := f.String("lang", "id", "language of messages: id (Bahasa Indonesia) or en")
 	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
 	files, err := f.parse(args)
@@ -165,7 +166,10 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 		Files []*ingest.Report `json:"files"`
 	}{OK: true}
 	for _, file := range files {
+		view := newProgressView(env.stderr, file, *lang, *quiet)
+		opt.Progress = view.Update
 		r, err := ingest.File(ctx, db, file, opt)
+		view.Done()
 		if err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}

@@ -58,7 +58,7 @@ var refused = exitError{code: 1}
 const usage = `pantau: program-monitoring dashboard for MAMPU's home-worker organizing
 
 Usage:
-  pantau ingest [--dry-run] [--json] [--lang id|en] FILE...
+  pantau ingest [--dry-run] [--json] [--quiet] [--lang id|en] FILE...
   pantau imports [--json]
   pantau undo ID
   pantau summary [--json] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"pantau/ingest"
+)
+
+// fakeTerminal is a stderr that says it is a terminal.
+type fakeTerminal struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (f *fakeTerminal) IsTerminal() bool { return true }
+
+func (f *fakeTerminal) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.buf.Write(p)
+}
+
+func (f *fakeTerminal) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.buf.String()
+}
+
+// TestProgressView drives the bar directly: on a terminal it shows the file,
+// the stage, the sheet and the rows read of the rows declared; elsewhere, or
+// quiet, it writes nothing.
+func TestProgressView(t *testing.T) {
+	feed := func(v progressView) {
+		for _, n := range []int{0, 250, 500, 1000} {
+			v.Update(ingest.Progress{Stage: "reading", Sheet: "Responden", Row: n, Rows: 1000})
+		}
+		v.Update(ingest.Progress{Stage: "committing"})
+		v.Done()
+	}
+
+	term := &fakeTerminal{}
+	v := newProgressView(term, "survei.xlsx", "en", false)
+	v.(*barProgress).throttle = 0
+	feed(v)
+	got := term.String()
+	for _, want := range []string{"survei.xlsx: reading Responden", "250/1000", "500/1000", "rows/s", "survei.xlsx: committing"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the bar lacks %q:\n%q", want, got)
+		}
+	}
+	if !strings.HasSuffix(got, "\r") {
+		t.Errorf("the last bar is not cleared: %q", got)
+	}
+
+	term = &fakeTerminal{}
+	feed(newProgressView(term, "survei.xlsx", "en", true))
+	if got := term.String(); got != "" {
+		t.Errorf("--quiet wrote %q", got)
+	}
+	var buf bytes.Buffer
+	feed(newProgressView(&buf, "survei.xlsx", "en", false))
+	if buf.Len() != 0 {
+		t.Errorf("not a terminal, yet written: %q", buf.String())
+	}
+}
+
+// TestIngestProgress runs the command with a terminal for stderr: a bar
+// there, none with --quiet, and none in the other tests, whose stderr is a
+// buffer.
+func TestIngestProgress(t *testing.T) {
+	c := newCLI(t)
+	samples := filepath.Join(c.dir, "samples")
+	c.mustRun("sample", "--out", samples, "--respondents", "50", "--groups", "5", "--seed", "3")
+	env := map[string]string{
+		"PANTAU_DB":   filepath.Join(c.dir, "pantau.duckdb"),
+		"PANTAU_DATA": filepath.Join(c.dir, "data"),
+	}
+	ingestWith := func(args ...string) (stdout, stderr string) {
+		t.Helper()
+		var out bytes.Buffer
+		term := &fakeTerminal{}
+		args = append([]string{"ingest"}, args...)
+		if err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, term); err != nil {
+			t.Fatalf("pantau %s: %v\n%s", strings.Join(args, " "), err, term)
+		}
+		return out.String(), term.String()
+	}
+
+	out, bar := ingestWith(filepath.Join(samples, "peserta.xlsx"))
+	for _, want := range []string{"peserta.xlsx: membaca Peserta", "/", "peserta.xlsx: menyimpan"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("stderr lacks %q:\n%q", want, bar)
+		}
+	}
+	if !strings.Contains(out, "peserta.xlsx: diimpor sebagai impor #1") {
+		t.Errorf("stdout: %s", out)
+	}
+
+	out, bar = ingestWith("--quiet", "--lang", "en", "--dry-run", filepath.Join(samples, "survei.xlsx"))
+	if bar != "" {
+		t.Errorf("--quiet wrote on stderr: %q", bar)
+	}
+	if !strings.Contains(out, "survei.xlsx") {
+		t.Errorf("stdout: %s", out)
+	}
+}
