@@ -39,6 +39,7 @@ func TestE2EAccessibility(t *testing.T) {
 	}
 	env := newTestEnv(t, envOptions{samples: true})
 	addHostileData(t, env)
+	env.loadTargets()
 	// An upload with errors, waiting for a decision.
 	up := env.login("uploader")
 	status, preview, body := env.upload(up, env.csrfFrom(up, "/uploads"), uploadFile{"bukan buku kerja.xlsx", []byte("bukan buku kerja")})
@@ -67,7 +68,7 @@ func TestE2EAccessibility(t *testing.T) {
 	b.navigate(ctx, "/login")
 	check("login")
 	b.login(ctx, "admin")
-	pages := []string{"/", "/facilitators", "/problems?gender=P", "/organizing", "/help", "/uploads", preview, "/imports",
+	pages := []string{"/", "/facilitators", "/problems?gender=P", "/organizing", "/targets?as_of=2015-02-15", "/targets?region=Kota+Malang&gender=P", "/targets?from=2030-01-01", "/help", "/uploads", preview, "/imports",
 		"/imports/1/undo", "/admin/users", "/admin/users/viewer/remove", "/account", "/no-such-page"}
 	for _, lang := range []string{"id", "en"} {
 		b.navigate(ctx, "/help?lang="+lang) // the language is remembered

@@ -148,6 +148,7 @@ func TestChartIDsAreThoseThePagesShow(t *testing.T) {
 // route added to routes.go without a row here fails the test.
 func TestRouteRoleMatrix(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true}) // an import to download and preview an undo of
+	env.loadTargets()
 	ctx := context.Background()
 	for _, name := range []string{"target", "leaving"} {
 		if err := env.DB.AddUser(ctx, name, queries.Viewer, testPassword); err != nil {
@@ -197,6 +198,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "GET /problems", method: "GET", path: "/problems", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /organizing", method: "GET", path: "/organizing", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /help", method: "GET", path: "/help", kind: page, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /targets", method: "GET", path: "/targets?as_of=2015-03-31", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /account", method: "GET", path: "/account", kind: page, viewer: 200, uploader: 200, admin: 200},
 		// A wrong current password: refused on the page.
 		{route: "POST /account/password", method: "POST", path: "/account/password",
@@ -206,6 +208,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /account/sessions/end-others", method: "POST", path: "/account/sessions/end-others", form: url.Values{}, kind: "post", viewer: 303, uploader: 303, admin: 303},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/targets", method: "GET", path: "/api/v1/targets?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/targets/charts/:indicator", method: "GET", path: "/api/v1/targets/charts/responden?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/targets/charts/:indicator/csv", method: "GET", path: "/api/v1/targets/charts/responden/csv?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/peserta.xlsx", method: "GET", path: "/templates/peserta.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /templates/survei.xlsx", method: "GET", path: "/templates/survei.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},

@@ -60,6 +60,7 @@ var e2ePages = []struct {
 	{"problems", "/problems", []string{"problem-prevalence", "problems-by-region", "problems-by-work-type",
 		"problems-by-gender", "respondents-by-product", "wage-vs-umk"}},
 	{"organizing", "/organizing", []string{"organizing-funnel", "groups-by-region-stage", "groups-formed-by-month", "members-by-region"}},
+	{"targets", "/targets", []string{"targets-responden", "targets-kelompok_terbentuk", "targets-anggota", "targets-masalah_h"}},
 	{"help", "/help", nil},
 	{"users", "/admin/users", nil},
 	{"account", "/account", nil},
@@ -569,6 +570,7 @@ func (b *e2eBrowser) screenshot(ctx context.Context, dir, name string) {
 func TestE2EDashboards(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true})
 	addHostileData(t, env)
+	env.loadTargets()
 	b := newBrowser(t, env)
 	ctx := b.ctx
 	dir := screenshotDir(t)
@@ -590,8 +592,12 @@ func TestE2EDashboards(t *testing.T) {
 			} else {
 				b.click(ctx, fmt.Sprintf(`nav a[href=%q]`, p.path))
 			}
-			if got := eval[string](b, ctx, `location.pathname + location.search`); got != p.path {
-				t.Fatalf("%s: at %s, want %s", where, got, p.path)
+			want := p.path
+			if p.name == "targets" { // the as-of date, today, is in the page's URL
+				want += "?as_of=" + env.clock.Now().Format(time.DateOnly)
+			}
+			if got := eval[string](b, ctx, `location.pathname + location.search`); got != want {
+				t.Fatalf("%s: at %s, want %s", where, got, want)
 			}
 			if got := eval[string](b, ctx, `document.querySelector('nav a[aria-current="page"]').getAttribute("href")`); got != p.path {
 				t.Errorf("%s: the navigation marks %s as the current page", where, got)

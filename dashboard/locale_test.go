@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"pantau/dashboard/echarts"
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
 )
@@ -52,6 +53,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	}
 	for _, code := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"} {
 		used = append(used, "problem."+code)
+	}
+	for _, s := range echarts.TargetStatuses {
+		used = append(used, "status."+s)
 	}
 	for _, sec := range sections {
 		used = append(used, "nav."+sec.Key, "page."+sec.Key)

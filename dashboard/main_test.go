@@ -140,6 +140,17 @@ func loadSamples(t testing.TB, db *queries.DB, dataDir string) {
 	ingestBytes(t, db, dataDir, "survei.xlsx", survei.Bytes())
 }
 
+// loadTargets imports the sample targets workbook (sampledata.WriteTargets)
+// after the samples, as import 3 (or the next one).
+func (e *testEnv) loadTargets() {
+	e.t.Helper()
+	var target bytes.Buffer
+	if err := sampledata.WriteTargets(&target); err != nil {
+		e.t.Fatal(err)
+	}
+	ingestBytes(e.t, e.DB, e.dataDir, "target.xlsx", target.Bytes())
+}
+
 func ingestBytes(t testing.TB, db *queries.DB, dataDir, name string, data []byte) {
 	t.Helper()
 	r, err := ingest.Bytes(context.Background(), db, name, data, ingest.Options{By: "test", DataDir: dataDir})

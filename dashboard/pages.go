@@ -160,6 +160,7 @@ type filterView struct {
 	Regions          []regionOption
 	Gender, WorkType string
 	From, To         string
+	AsOf             string   // the targets' as-of date, YYYY-MM-DD; only the targets page has one
 	Summary          []string // what is filtered; empty when nothing is
 	ResetURL         string
 	GenderOptions    []choice

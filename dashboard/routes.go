@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	for _, sec := range sections {
 		e.GET(sec.Path, handleDashboard(pages, fig, sec), viewer)
 	}
+	e.GET("/targets", handleTargetsPage(pages, fig, s.cfg.Now), viewer)
 	e.GET("/help", handleHelp(pages), viewer)
 
 	e.GET("/account", handleAccount(pages, sessions), viewer)
@@ -28,6 +29,8 @@ func (s *Server) routes() {
 
 	e.GET("/api/v1/summary", handleSummary(fig), viewer, noStore)
 	e.GET("/api/v1/targets", handleTargets(fig, s.cfg.Now), viewer, noStore)
+	e.GET("/api/v1/targets/charts/:indicator", handleTargetChart(fig, s.cfg.Now), viewer, noStore)
+	e.GET("/api/v1/targets/charts/:indicator/csv", handleTargetChartCSV(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
 	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)

@@ -75,6 +75,8 @@ const (
 var (
 	NotForPeople = []FilterPart{partWorkType, partPeriod}
 	NotForGroups = []FilterPart{partGender, partWorkType}
+	// Targets are set per region and period only.
+	NotForTargets = []FilterPart{partGender, partWorkType}
 )
 
 // NotApplied names, in l's language, the parts of f that are set but that
