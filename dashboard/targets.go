@@ -53,6 +53,19 @@ func (fig *figures) targets(ctx context.Context, f queries.Filter, asOf time.Tim
 	})
 }
 
+// targetCharts are the targets' charts for f at asOf in l's language, built
+// once per data version: the page and each chart's JSON and CSV share them.
+func (fig *figures) targetCharts(ctx context.Context, f queries.Filter, asOf time.Time, l *locale.Locale) ([]*echarts.Chart, error) {
+	key := "target-charts|" + asOf.Format(time.DateOnly) + "|" + l.Lang + "|" + filterKey(f)
+	return get(fig.cache, key, func() ([]*echarts.Chart, error) {
+		r, err := fig.targets(ctx, f, asOf)
+		if err != nil {
+			return nil, err
+		}
+		return echarts.TargetCharts(l, r)
+	})
+}
+
 // requestedTargetChart is the targets chart of indicator {indicator} for the
 // request's filter, as-of date and language.
 func requestedTargetChart(c echo.Context, fig *figures, now func() time.Time) (*echarts.Chart, error) {
@@ -60,11 +73,7 @@ func requestedTargetChart(c echo.Context, fig *figures, now func() time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	r, err := fig.targets(c.Request().Context(), f, asOf)
-	if err != nil {
-		return nil, err
-	}
-	list, err := echarts.TargetCharts(localeFor(c), r)
+	list, err := fig.targetCharts(c.Request().Context(), f, asOf, localeFor(c))
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +151,12 @@ func handleTargetsPage(pages *pageTemplates, fig *figures, now func() time.Time)
 			if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
 				return err
 			}
-			r, err := fig.targets(c.Request().Context(), f, asOf)
+			ctx := c.Request().Context()
+			r, err := fig.targets(ctx, f, asOf)
 			if err != nil {
 				return err
 			}
-			list, err := echarts.TargetCharts(l, r)
+			list, err := fig.targetCharts(ctx, f, asOf, l)
 			if err != nil {
 				return err
 			}
