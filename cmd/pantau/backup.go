@@ -34,9 +34,10 @@ var keptFile = regexp.MustCompile(`^[0-9a-f]{64}\.xlsx$`)
 // backup writes a consistent copy of the database, or with --with-files a
 // tar of that copy and the kept original workbooks.
 func (env *environment) backup(ctx context.Context, args []string) error {
-	f := env.newFlags("backup", "--out FILE [--with-files]").withDB(env)
+	f := env.newFlags("backup", "--out FILE [--with-files] [--quiet]").withDB(env)
 	out := f.String("out", "", "the file to write: a DuckDB database, or with --with-files a tar (gzip-compressed when FILE ends in .gz or .tgz)")
 	withFiles := f.Bool("with-files", false, "write a tar of the database and the kept original workbooks of the data folder")
+	quiet := f.Bool("quiet", false, "show no progress (it is drawn on stderr only when that is a terminal)")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -49,10 +50,13 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
+	step := func(desc string, size int64) *stepProgress { return startStep(env.stderr, desc, size, *quiet) }
 	if *withFiles {
-		err = writeArchive(ctx, db, env.path(*out), f.data)
+		err = writeArchive(ctx, db, env.path(*out), f.data, step)
 	} else {
+		copying := step("copying the database", 0)
 		err = db.Backup(ctx, env.path(*out))
+		copying.Done()
 	}
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
@@ -63,15 +67,19 @@ func (env *environment) backup(ctx context.Context, args []string) error {
 
 // writeArchive writes path as a tar of a backup of db (archiveDB) and the
 // kept originals of dataDir (archiveData + name). The database is copied
-// first: every import it holds has its file in the folder by then.
-func writeArchive(ctx context.Context, db *queries.DB, path, dataDir string) error {
+// first: every import it holds has its file in the folder by then. step
+// shows each stage's progress.
+func writeArchive(ctx context.Context, db *queries.DB, path, dataDir string, step func(desc string, size int64) *stepProgress) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(path), ".pantau-backup-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 	copyPath := filepath.Join(tmp, archiveDB)
-	if err := db.Backup(ctx, copyPath); err != nil {
+	copying := step("copying the database", 0)
+	err = db.Backup(ctx, copyPath)
+	copying.Done()
+	if err != nil {
 		return err
 	}
 	entries, err := os.ReadDir(dataDir)
@@ -85,6 +93,14 @@ func writeArchive(ctx context.Context, db *queries.DB, path, dataDir string) err
 		}
 	}
 	sort.Strings(files[1:])
+	var size int64
+	for _, file := range files {
+		if st, err := os.Stat(file); err == nil {
+			size += st.Size()
+		}
+	}
+	archiving := step("writing "+filepath.Base(path), size)
+	defer archiving.Done()
 	return writeFile(path, 0o600, func(w io.Writer) error {
 		var zw *gzip.Writer
 		if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".tgz") {
@@ -97,7 +113,7 @@ func writeArchive(ctx context.Context, db *queries.DB, path, dataDir string) err
 			if i == 0 {
 				name = archiveDB
 			}
-			if err := addToTar(tw, name, file); err != nil {
+			if err := addToTar(tw, name, file, archiving); err != nil {
 				return err
 			}
 		}
@@ -111,7 +127,8 @@ func writeArchive(ctx context.Context, db *queries.DB, path, dataDir string) err
 	})
 }
 
-func addToTar(tw *tar.Writer, name, file string) error {
+// addToTar adds file to tw as name, telling progress the bytes it copies.
+func addToTar(tw *tar.Writer, name, file string, progress io.Writer) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -125,7 +142,7 @@ func addToTar(tw *tar.Writer, name, file string) error {
 	if err := tw.WriteHeader(hdr); err != nil {
 		return err
 	}
-	_, err = io.Copy(tw, f)
+	_, err = io.Copy(tw, io.TeeReader(f, progress))
 	return err
 }
 
@@ -133,8 +150,9 @@ func addToTar(tw *tar.Writer, name, file string) error {
 // backup` wrote, or its tar (--with-files), whose kept originals then go
 // into the data folder too.
 func (env *environment) restore(ctx context.Context, args []string) error {
-	f := env.newFlags("restore", "[--force] FILE").withDB(env)
+	f := env.newFlags("restore", "[--force] [--quiet] FILE").withDB(env)
 	force := f.Bool("force", false, "replace an existing database")
+	quiet := f.Bool("quiet", false, "show no progress (it is drawn on stderr only when that is a terminal)")
 	given, err := f.parseOne(args, "backup FILE")
 	if err != nil {
 		return err
@@ -151,12 +169,14 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 		}
 		defer os.RemoveAll(tmp)
 		extracted := filepath.Join(tmp, archiveDB)
-		if err := extractArchive(from, extracted, ""); err != nil {
+		if err := extractArchive(from, extracted, "", env.readStep("reading "+filepath.Base(from), from, *quiet)); err != nil {
 			return exitError{code: 1, msg: "restore: " + err.Error()}
 		}
 		from = extracted
 	}
+	restoring := startStep(env.stderr, "restoring the database", 0, *quiet)
 	err = queries.Restore(ctx, from, f.db, *force)
+	restoring.Done()
 	switch {
 	case errors.Is(err, queries.ErrLocked):
 		return exitError{code: 2, msg: fmt.Sprintf("restore: %s is in use by a running pantau server (or another pantau command): "+
@@ -167,7 +187,7 @@ func (env *environment) restore(ctx context.Context, args []string) error {
 		return exitError{code: 2, msg: err.Error()}
 	}
 	if archive {
-		if err := extractArchive(given, "", f.data); err != nil {
+		if err := extractArchive(given, "", f.data, env.readStep("restoring the kept files", given, *quiet)); err != nil {
 			return exitError{code: 2, msg: "restore: the database is restored, but not all kept files: " + err.Error()}
 		}
 	}
@@ -189,16 +209,27 @@ func isArchive(path string) (bool, error) {
 	return bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || (n >= 262 && string(head[257:262]) == "ustar"), nil
 }
 
+// readStep shows, as a step, the reading of the file at path.
+func (env *environment) readStep(desc, path string, quiet bool) *stepProgress {
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
+	}
+	return startStep(env.stderr, desc, size, quiet)
+}
+
 // extractArchive reads the backup archive at path: its database into dbPath
 // when that is set, its kept originals into dataDir when that is set. A kept
 // file must be named by its content's SHA-256; one already there is left.
-func extractArchive(path, dbPath, dataDir string) error {
+// progress is told the archive's bytes as they are read, and ended.
+func extractArchive(path, dbPath, dataDir string, progress *stepProgress) error {
+	defer progress.Done()
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	br := bufio.NewReader(io.TeeReader(f, progress))
 	var r io.Reader = br
 	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(br)

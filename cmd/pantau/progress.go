@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -121,3 +122,73 @@ func (b *barProgress) finish() {
 }
 
 func (b *barProgress) Done() { b.finish() }
+
+// stepProgress shows one long step of backup or restore on a terminal:
+// given a size, the bytes done of it (written to the step), the rate and
+// the time left; without one, a spinner and the time taken, turning until
+// Done. Off a terminal, or quiet, it shows nothing.
+type stepProgress struct {
+	bar  *progressbar.ProgressBar // nil: nothing is shown
+	stop chan struct{}            // ends the spinner's ticks
+	wg   sync.WaitGroup
+}
+
+// stepThrottle is how often a step's bar is drawn at most (tests draw every change).
+var stepThrottle = 100 * time.Millisecond
+
+func startStep(w io.Writer, desc string, size int64, quiet bool) *stepProgress {
+	s := &stepProgress{}
+	if quiet || !isTerminal(w) {
+		return s
+	}
+	opts := []progressbar.Option{
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(stepThrottle),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionSetElapsedTime(true),
+	}
+	if size > 0 {
+		s.bar = progressbar.NewOptions64(size, append(opts, progressbar.OptionShowBytes(true), progressbar.OptionSetPredictTime(true))...)
+		return s
+	}
+	s.bar = progressbar.NewOptions64(-1, append(opts, progressbar.OptionSetPredictTime(false))...)
+	s.stop = make(chan struct{})
+	s.wg.Add(1)
+	go func() { // a step with no size says nothing while it runs: keep the spinner and the clock moving
+		defer s.wg.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-tick.C:
+				s.bar.Add(0)
+			}
+		}
+	}()
+	return s
+}
+
+// Write counts p as done.
+func (s *stepProgress) Write(p []byte) (int, error) {
+	if s.bar != nil {
+		s.bar.Add(len(p))
+	}
+	return len(p), nil
+}
+
+// Done ends the step, clearing its line.
+func (s *stepProgress) Done() {
+	if s.bar == nil {
+		return
+	}
+	if s.stop != nil {
+		close(s.stop)
+		s.wg.Wait()
+	}
+	s.bar.Finish()
+}

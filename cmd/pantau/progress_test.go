@@ -109,3 +109,55 @@ func TestIngestProgress(t *testing.T) {
 		t.Errorf("stdout: %s", out)
 	}
 }
+
+// TestBackupRestoreProgress runs backup and restore with a terminal for
+// stderr: each long step shows (the database copy with its clock, the
+// archive with bytes of the total), --quiet shows nothing, and the other
+// tests' buffered stderr never gets a bar.
+func TestBackupRestoreProgress(t *testing.T) {
+	throttle := stepThrottle
+	stepThrottle = 0
+	defer func() { stepThrottle = throttle }()
+	c := newCLI(t)
+	samples := filepath.Join(c.dir, "samples")
+	c.mustRun("sample", "--out", samples, "--respondents", "50", "--groups", "5", "--seed", "3")
+	env := map[string]string{
+		"PANTAU_DB":   filepath.Join(c.dir, "pantau.duckdb"),
+		"PANTAU_DATA": filepath.Join(c.dir, "data"),
+	}
+	runWith := func(args ...string) (stdout, stderr string) {
+		t.Helper()
+		var out bytes.Buffer
+		term := &fakeTerminal{}
+		if err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, term); err != nil {
+			t.Fatalf("pantau %s: %v\n%s", strings.Join(args, " "), err, term)
+		}
+		return out.String(), term.String()
+	}
+	runWith("ingest", "--quiet", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx"))
+
+	archive := filepath.Join(c.dir, "backup.tar.gz")
+	_, bar := runWith("backup", "--with-files", "--out", archive)
+	for _, want := range []string{"copying the database", "writing backup.tar.gz", "50% |", "MB/s"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("backup's stderr lacks %q:\n%.400q", want, bar)
+		}
+	}
+	if _, bar := runWith("backup", "--quiet", "--out", filepath.Join(c.dir, "copy.duckdb")); bar != "" {
+		t.Errorf("backup --quiet wrote %q", bar)
+	}
+
+	env["PANTAU_DB"], env["PANTAU_DATA"] = filepath.Join(c.dir, "restored.duckdb"), filepath.Join(c.dir, "restored-data")
+	out, bar := runWith("restore", archive)
+	for _, want := range []string{"reading backup.tar.gz", "restoring the database", "restoring the kept files"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("restore's stderr lacks %q:\n%.400q", want, bar)
+		}
+	}
+	if !strings.Contains(out, "restored ") {
+		t.Errorf("restore's stdout: %q", out)
+	}
+	if _, bar := runWith("restore", "--quiet", "--force", archive); bar != "" {
+		t.Errorf("restore --quiet wrote %q", bar)
+	}
+}
