@@ -167,14 +167,7 @@ func BenchmarkChartCached(b *testing.B) {
 func BenchmarkLoadChartJSON(b *testing.B) {
 	db := benchDB(b)
 	s := benchServer(b, db)
-	ctx := context.Background()
-	if err := db.AddUser(ctx, "load", queries.Viewer, "kopi zebra hujan sore"); err != nil && queries.ErrorCode(err) != queries.ECONFLICT {
-		b.Fatal(err)
-	}
-	token, _, err := db.CreateSession(ctx, "load", "", time.Now(), time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
+	token := benchSession(b, db)
 	hs := httptest.NewServer(s) // 127.0.0.1
 	defer hs.Close()
 

@@ -26,7 +26,7 @@ var chartDefs = []chartDef{
 	{"problems-by-gender", from("problems-by-gender", (*queries.DB).ProblemsByGender, echarts.ProblemsByGender), nil},
 	{"respondents-by-product", from("respondents-by-product", (*queries.DB).RespondentsByProduct, echarts.RespondentsByProduct), nil},
 	{"wage-vs-umk", from("wages-against-umk", (*queries.DB).WagesAgainstUMK, echarts.WageVsUMK), nil},
-	{"organizing-funnel", from("organizing-funnel", (*queries.DB).OrganizingFunnel, echarts.OrganizingFunnel), report.NotForGroups},
+	{"organizing-funnel", funnelChart, report.NotForGroups},
 	{"groups-by-region-stage", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.GroupsByRegionStage), report.NotForGroups},
 	{"groups-formed-by-month", from("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonth), report.NotForGroups},
 	{"members-by-region", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.MembersByRegion), report.NotForGroups},
@@ -63,4 +63,14 @@ func from[T any](name string, query func(*queries.DB, context.Context, queries.F
 		}
 		return draw(l, v)
 	}
+}
+
+// funnelChart draws the funnel from the groups per region, which the page's
+// other organizing charts read too: one pass over the organizing log.
+func funnelChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*echarts.Chart, error) {
+	org, err := fig.organizingFunnel(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return echarts.OrganizingFunnel(l, org)
 }

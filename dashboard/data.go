@@ -74,7 +74,7 @@ func (fig *figures) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
 	if err != nil {
 		return kpis{}, err
 	}
-	funnel, err := cached(ctx, fig.cache, "organizing-funnel", f, fig.db.OrganizingFunnel)
+	funnel, err := fig.organizingFunnel(ctx, f)
 	if err != nil {
 		return kpis{}, err
 	}
@@ -92,6 +92,14 @@ func (fig *figures) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
 		}
 	}
 	return k, nil
+}
+
+// organizingFunnel adds up the cached groups per region (what
+// OrganizingFunnel gives), rather than reduce the organizing log to groups
+// a second time.
+func (fig *figures) organizingFunnel(ctx context.Context, f queries.Filter) (queries.OrganizingSummary, error) {
+	regions, err := cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
+	return queries.FunnelOf(regions), err
 }
 
 // dataByRegion is where there are facilitators, respondents and groups.

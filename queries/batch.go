@@ -249,6 +249,7 @@ func (b *Batch) Commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	}
 	change := rollupChange{
 		respondents: `SELECT key FROM temp.` + stage(Respondents),
+		groups:      `SELECT lower(group_code) FROM temp.` + stage(GroupStages),
 		regions:     `SELECT region FROM temp.` + stage(Regions),
 		// This batch's rows become the current rows of their keys.
 		current: `SELECT * FROM temp.` + stage(Respondents),

@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"pantau/queries"
+	"pantau/queries/querytest"
 )
 
 // The benchmark fixture is built once per process and shared by every
-// benchmark: 1,000,000 respondents, 50,000 groups of up to six stage rows,
-// 140 field facilitators (some at two trainings under two IDs) and the UMKs
-// of nine regions for 2014 and 2015. Filling takes a while.
+// benchmark: querytest.Fill's program of 1,000,000 respondents and 50,000
+// groups. Filling takes a while.
 var bench struct {
 	once sync.Once
 	dir  string
@@ -33,7 +33,7 @@ func benchDB(b *testing.B) *queries.DB {
 		}
 		bench.db, bench.err = queries.Open(context.Background(), filepath.Join(bench.dir, "bench.duckdb"))
 		if bench.err == nil {
-			bench.err = fillBenchDB(bench.db)
+			bench.err = querytest.Fill(context.Background(), bench.db, 1_000_000, 50_000)
 		}
 	})
 	if bench.err != nil {
@@ -50,79 +50,6 @@ func closeBenchDB() {
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)
 	}
-}
-
-func fillBenchDB(db *queries.DB) error {
-	ctx := context.Background()
-	regions := []string{"Kota Malang", "Kab. Malang", "Kota Batu", "Kota Surabaya", "Kab. Sidoarjo",
-		"Kota Mojokerto", "Kab. Mojokerto", "Kab. Probolinggo", "Kab. Jember"}
-	genders := []string{"P", "P", "P", "L", ""}
-	products := []string{"Batik", "batik", "Sepatu", "Tas", "Makanan Ringan", "Bordir", "Rokok", "Konveksi", "Kerajinan Bambu", "", "Sandal", "Mainan"}
-	start := day("2014-09-01")
-	b, err := db.NewBatch(ctx)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	for i, region := range regions {
-		for _, year := range []int{2014, 2015} {
-			if year == 2015 && i%3 == 0 {
-				continue // these use the 2014 UMK in 2015
-			}
-			if err := b.AddRegion(umk(region, year, int64(1_200_000+100_000*i+150_000*(year-2014)))); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range 140 {
-		p := person(fmt.Sprintf("F%d", i), "Fasilitator Lapang", regions[i%len(regions)], genders[i%len(genders)], i%10 != 0)
-		if err := b.AddParticipant(trained(p, "", "TOT Organisasi dan Pengorganisasian", "2014-09-11")); err != nil {
-			return err
-		}
-		if i%4 == 0 {
-			if err := b.AddParticipant(trained(p, fmt.Sprintf("ID-%d", i), "Pelatihan Survei", "2014-10-20")); err != nil {
-				return err
-			}
-		}
-	}
-	answers := []byte("YN-")
-	for i := range 1_000_000 {
-		var a [9]byte
-		for j := range a {
-			a[j] = answers[(i*7+j*i/3+j)%3]
-		}
-		work := "POS"
-		if i%3 == 0 {
-			work = "SE"
-		}
-		r := surveyed(fmt.Sprintf("R%07d", i), "2014-09-01", regions[i%len(regions)], genders[i%len(genders)], work, string(a[:]))
-		r.SurveyDate = start.AddDate(0, 0, i%365)
-		r.Product = products[(i/7)%len(products)]
-		r.MonthlyWage = -1
-		if i%10 != 0 {
-			r.MonthlyWage = int64(400_000 + (i*7919)%2_000_000)
-		}
-		if err := b.AddRespondent(r); err != nil {
-			return err
-		}
-	}
-	for i := range 50_000 {
-		reached := start.AddDate(0, 0, i%200)
-		for stage := 1; stage <= 1+i%6; stage++ {
-			members := -1
-			if stage%2 == 0 {
-				members = 5 + i%20 + stage
-			}
-			g := logged(fmt.Sprintf("G%05d", i), regions[i%len(regions)], stage, "2014-09-01", members)
-			g.ReachedOn = reached.AddDate(0, 0, 20*stage)
-			if err := b.AddGroupStage(g); err != nil {
-				return err
-			}
-		}
-	}
-	_, _, err = b.Commit(ctx, queries.ImportMeta{FileName: "bench.xlsx", SHA256: "bench", By: "bench", At: time.Now()},
-		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil })
-	return err
 }
 
 var benchFilters = []struct {
@@ -224,7 +151,7 @@ func BenchmarkCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 		for i := range 1_100 {
-			id := fmt.Sprintf("R%07d", i*911)
+			id := fmt.Sprintf("R%08d", i*911)
 			if i >= 1_000 {
 				id = fmt.Sprintf("N%03d-%07d", round, i)
 			}

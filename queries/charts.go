@@ -239,12 +239,11 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
-// Not from a rollup, for the reason organizingSQL is not.
-//
 // organizingByRegionSQL reduces the organizing log rows in the filter to one
 // row per group as organizingSQL does, placing each group in the region of
 // its latest row (by date reached, then stage: the order members follow),
-// then counts per region.
+// then counts per region. Read directly from group_stages: a period cuts a
+// group's rows, which no rollup can foresee.
 const organizingByRegionSQL = `
 WITH stage_rows AS (
 	SELECT lower(group_code) AS group_key, region, stage, ` + latestStageRow + ` AS latest, members
@@ -265,6 +264,36 @@ FROM per_group
 GROUP BY region
 ORDER BY region`
 
+// groupsByRegionSQL is organizingByRegionSQL without a period, from the
+// rollups: group_cells for the groups whose rows name one region, and the
+// rows of the others, reduced as organizingByRegionSQL does. $from and $to
+// are NULL.
+const groupsByRegionSQL = `
+WITH split AS (
+	SELECT group_key,
+		arg_max(region, ` + latestStageRow + `) AS region,
+		max(stage) AS stage,
+		arg_max(nullif(members, -1), ` + latestStageRow + `) FILTER (WHERE members >= 0) AS members
+	FROM split_group_rows
+	WHERE ` + inRegionsSQL + ` AND $from::DATE IS NULL AND $to::DATE IS NULL
+	GROUP BY group_key
+), cells AS (
+	SELECT region, stage, groups, members FROM group_cells WHERE ` + inRegionsSQL + `
+	UNION ALL
+	SELECT region, stage, 1, coalesce(members, 0) FROM split
+)
+SELECT region, sum(groups)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 1), 0)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 2), 0)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 3), 0)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 4), 0)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 5), 0)::BIGINT,
+	coalesce(sum(groups) FILTER (WHERE stage = 6), 0)::BIGINT,
+	sum(members)::BIGINT
+FROM cells
+GROUP BY region
+ORDER BY region`
+
 // OrganizingByRegion is OrganizingFunnel per region: only f.Regions and the
 // period (on the date a stage was reached) apply. Over the organizing log
 // rows in the filter, a group (code compared case-insensitively) is at the
@@ -282,7 +311,11 @@ func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganiz
 }
 
 func organizingByRegion(ctx context.Context, q querier, f Filter) ([]RegionOrganizing, error) {
-	return scanRows(ctx, q, "organizing by region", organizingByRegionSQL, []any{regionsArg(f), fromArg(f), toArg(f)}, func(r *RegionOrganizing) []any {
+	query := organizingByRegionSQL
+	if f.From.IsZero() && f.To.IsZero() {
+		query = groupsByRegionSQL
+	}
+	return scanRows(ctx, q, "organizing by region", query, []any{regionsArg(f), fromArg(f), toArg(f)}, func(r *RegionOrganizing) []any {
 		dest := []any{&r.Region, &r.Groups}
 		for i := range r.AtStage {
 			dest = append(dest, &r.AtStage[i])
@@ -298,21 +331,20 @@ type MonthCount struct {
 	Cumulative int    `json:"cumulative"` // formed in this month and the months before it in the list
 }
 
-// Not from a rollup, for the reason organizingSQL is not: a group's formation
-// date is the first of its rows at stage 4 or later in the regions, a minimum
-// per group, not a sum.
-//
-// formedSQL dates each group (code compared case-insensitively) by its first
-// row at stage 4 (Pembentukan Kelompok) or later among its rows in the
-// regions, then counts the groups formed in the period per month.
+// formedSQL counts the groups formed in the period per month, from the
+// rollups: formed_cells for the groups whose rows name one region, and the
+// rows of the others in the regions, each dated by its first row at stage 4
+// (Pembentukan Kelompok) or later.
 const formedSQL = `
 WITH formed AS (
-	SELECT min(reached_on) FILTER (WHERE stage >= 4) AS formed_on
-	FROM group_stages
+	SELECT formed_on, groups FROM formed_cells WHERE ` + inRegionsSQL + `
+	UNION ALL
+	SELECT min(reached_on) FILTER (WHERE stage >= 4), 1
+	FROM split_group_rows
 	WHERE ` + inRegionsSQL + `
-	GROUP BY lower(group_code)
+	GROUP BY group_key
 )
-SELECT strftime(formed_on, '%Y-%m') AS month, count(*)
+SELECT strftime(formed_on, '%Y-%m') AS month, sum(groups)::BIGINT
 FROM formed
 WHERE formed_on IS NOT NULL
   AND ($from::DATE IS NULL OR formed_on >= $from::DATE)
@@ -333,9 +365,13 @@ func (db *DB) GroupsFormedByMonth(ctx context.Context, f Filter) ([]MonthCount, 
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
+	return groupsFormedByMonth(ctx, db.sql, f)
+}
+
+func groupsFormedByMonth(ctx context.Context, q querier, f Filter) ([]MonthCount, error) {
 	formed := map[string]int{}
 	var first, last string
-	rows, err := db.sql.QueryContext(ctx, formedSQL, regionsArg(f), fromArg(f), toArg(f))
+	rows, err := q.QueryContext(ctx, formedSQL, regionsArg(f), fromArg(f), toArg(f))
 	if err != nil {
 		return nil, fmt.Errorf("groups formed by month: %w", err)
 	}

@@ -142,7 +142,8 @@ func (db *DB) migrate(ctx context.Context) error {
 // well, run after its file in its transaction: filling new tables from the
 // rows an existing database holds.
 var migrationFills = map[int]func(context.Context, querier) error{
-	3: fillRollups,
+	3:  fill(respondentRollups...),
+	10: fill(groupRollups...),
 }
 
 func (db *DB) applyMigration(ctx context.Context, version int, base, name string) error {

@@ -166,6 +166,7 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 	// A preview is rolled back: it need not keep the rollups in step.
 	change := rollupChange{
 		respondents: fmt.Sprintf(`SELECT key FROM respondent_versions WHERE import_id = %d`, id),
+		groups:      fmt.Sprintf(`SELECT lower(group_code) FROM group_stage_versions WHERE import_id = %d`, id),
 		regions:     fmt.Sprintf(`SELECT region FROM region_versions WHERE import_id = %d`, id),
 	}
 	if keep {

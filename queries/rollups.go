@@ -22,19 +22,25 @@ import (
 // that changes a region's UMK rows rebuilds that region's cells from its
 // respondents (rare: a Wilayah sheet's rows).
 
-// rollup is one aggregate table over the current respondents.
+// rollup is one aggregate table over the current rows of one kind.
 type rollup struct {
 	table string
+	over  Kind     // Respondents or GroupStages: whose rows it adds up
 	keys  []string // the cell's key columns, never NULL
-	sums  []string // the additive columns; the first counts the respondents
+	sums  []string // the additive columns; the first counts what a cell holds
 	umk   bool     // whether a cell depends on the regions table
 	// cells aggregates the rows of the relation named src (the columns of
-	// respondents, plus sign: +1 adds the row, -1 takes it away) into the
-	// table's columns, in order.
+	// the kind's table, plus sign: +1 adds the row, -1 takes it away) into
+	// the table's columns, in order. For GroupStages, src holds every row
+	// of each group it names.
 	cells func(src string) string
 }
 
-var rollups = []rollup{respondentCells, productCells}
+var (
+	respondentRollups = []rollup{respondentCells, productCells}
+	groupRollups      = []rollup{groupCells, formedCells, splitGroupRows}
+	rollups           = append(respondentRollups, groupRollups...)
+)
 
 // problemColumns are the columns of the nine problems in respondents, a..i.
 var problemColumns = func() (cols [9]string) {
@@ -46,6 +52,7 @@ var problemColumns = func() (cols [9]string) {
 
 var respondentCells = rollup{
 	table: "respondent_cells",
+	over:  Respondents,
 	keys:  []string{"survey_date", "region", "gender", "work_type"},
 	sums: func() []string {
 		sums := []string{"respondents"}
@@ -83,6 +90,7 @@ GROUP BY s.survey_date, s.region, coalesce(s.gender, ''), s.work_type`
 
 var productCells = rollup{
 	table: "product_cells",
+	over:  Respondents,
 	keys:  []string{"survey_date", "region", "gender", "work_type", "product"},
 	sums:  []string{"respondents"},
 	cells: func(src string) string {
@@ -93,9 +101,66 @@ GROUP BY ALL`
 	},
 }
 
+// perGroupSQL reduces the rows of src, every row of each group in it, to one
+// row per group (code compared case-insensitively) whose rows all name one
+// region: its region, highest stage, latest reported members (as
+// organizingSQL takes them) and formation date (as formedSQL dates it).
+func perGroupSQL(src string) string {
+	return `
+	SELECT any_value(sign) AS sign, any_value(region) AS region, max(stage) AS stage,
+		arg_max(members, ` + latestStageRow + `) FILTER (WHERE members IS NOT NULL) AS members,
+		min(reached_on) FILTER (WHERE stage >= 4) AS formed_on
+	FROM (` + src + `)
+	GROUP BY lower(group_code)
+	HAVING count(DISTINCT region) = 1`
+}
+
+var groupCells = rollup{
+	table: "group_cells",
+	over:  GroupStages,
+	keys:  []string{"region", "stage"},
+	sums:  []string{"groups", "members"},
+	cells: func(src string) string {
+		return `
+SELECT region, stage, sum(sign), sum(sign * coalesce(members, 0))
+FROM (` + perGroupSQL(src) + `)
+GROUP BY region, stage`
+	},
+}
+
+var formedCells = rollup{
+	table: "formed_cells",
+	over:  GroupStages,
+	keys:  []string{"region", "formed_on"},
+	sums:  []string{"groups"},
+	cells: func(src string) string {
+		return `
+SELECT region, formed_on, sum(sign)
+FROM (` + perGroupSQL(src) + `)
+WHERE formed_on IS NOT NULL
+GROUP BY region, formed_on`
+	},
+}
+
+var splitGroupRows = rollup{
+	table: "split_group_rows",
+	over:  GroupStages,
+	keys:  []string{"group_key", "region", "stage", "reached_on", "members"},
+	sums:  []string{"rows"},
+	cells: func(src string) string {
+		return `
+WITH s AS (` + src + `)
+SELECT lower(group_code), region, stage, reached_on, coalesce(members, -1), sum(sign)
+FROM s
+WHERE lower(group_code) IN (SELECT lower(group_code) FROM s GROUP BY 1 HAVING count(DISTINCT region) > 1)
+GROUP BY ALL`
+	},
+}
+
 // rollupChange names, as SQL, what a commit or undo touches.
 type rollupChange struct {
 	respondents string // SELECT of the keys of the respondents it adds, changes or removes
+	groups      string // SELECT of lower(group_code) of the organizing log rows it adds, changes or removes
 	regions     string // SELECT of the regions whose UMK rows it adds, changes or removes
 	// current is a SELECT of the current rows of those keys after the
 	// change, when it is cheaper than looking them up (a commit's staged
@@ -108,13 +173,13 @@ func deltaTable(r rollup) string { return "rollup_delta_" + r.table }
 // before takes away, in temp delta tables, what the current rows the change
 // touches add to the rollups. Call it before the current-state tables change.
 func (c rollupChange) before(ctx context.Context, q querier) error {
-	if err := touchedRows(ctx, q, `SELECT * FROM respondents WHERE key IN (`+c.respondents+`)`); err != nil {
+	if err := c.touchedRows(ctx, q, ""); err != nil {
 		return err
 	}
 	for _, r := range rollups {
 		for _, s := range []string{
 			`CREATE OR REPLACE TEMP TABLE ` + deltaTable(r) + ` AS FROM ` + r.table + ` LIMIT 0`,
-			`INSERT INTO ` + deltaTable(r) + r.cells(`SELECT *, -1 AS sign FROM temp.rollup_rows`),
+			`INSERT INTO ` + deltaTable(r) + r.cells(`SELECT *, -1 AS sign FROM temp.`+touched(r.over)),
 		} {
 			if _, err := q.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("rollup %s: %w", r.table, err)
@@ -124,12 +189,26 @@ func (c rollupChange) before(ctx context.Context, q querier) error {
 	return nil
 }
 
-// touchedRows keeps the rows of query in temp.rollup_rows, so that each
-// rollup reads them there rather than look them up again among all the
-// respondents.
-func touchedRows(ctx context.Context, q querier, query string) error {
-	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE rollup_rows AS `+query); err != nil {
-		return fmt.Errorf("rollups: %w", err)
+// touched is the temp table that holds the rows of kind k a change touches.
+func touched(k Kind) string { return "rollup_rows_" + string(k) }
+
+// touchedRows keeps the rows the change touches in temp tables (touched),
+// so that each rollup reads them there rather than look them up again among
+// all the current rows: the current respondents of its keys (or, when set,
+// those currentRespondents selects), and every current row of the groups
+// it touches.
+func (c rollupChange) touchedRows(ctx context.Context, q querier, currentRespondents string) error {
+	if currentRespondents == "" {
+		currentRespondents = `SELECT * FROM respondents WHERE key IN (` + c.respondents + `)`
+	}
+	groups := `SELECT * FROM group_stages WHERE lower(group_code) IN (` + c.groups + `)`
+	if c.groups == "" {
+		groups = `FROM group_stages LIMIT 0`
+	}
+	for k, rows := range map[Kind]string{Respondents: currentRespondents, GroupStages: groups} {
+		if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+touched(k)+` AS `+rows); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
 	}
 	return nil
 }
@@ -142,15 +221,11 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+c.regions+`)`).Scan(&umkChanged); err != nil {
 		return fmt.Errorf("rollups: %w", err)
 	}
-	current := c.current
-	if current == "" {
-		current = `SELECT * FROM respondents WHERE key IN (` + c.respondents + `)`
-	}
-	if err := touchedRows(ctx, q, current); err != nil {
+	if err := c.touchedRows(ctx, q, c.current); err != nil {
 		return err
 	}
 	for _, r := range rollups {
-		if err := r.apply(ctx, q, `SELECT *, 1 AS sign FROM temp.rollup_rows`); err != nil {
+		if err := r.apply(ctx, q, `SELECT *, 1 AS sign FROM temp.`+touched(r.over)); err != nil {
 			return err
 		}
 		if r.umk && umkChanged > 0 {
@@ -159,8 +234,10 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 			}
 		}
 	}
-	if _, err := q.ExecContext(ctx, `DROP TABLE temp.rollup_rows`); err != nil {
-		return fmt.Errorf("rollups: %w", err)
+	for _, k := range []Kind{Respondents, GroupStages} {
+		if _, err := q.ExecContext(ctx, `DROP TABLE temp.`+touched(k)); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
 	}
 	return nil
 }
@@ -197,13 +274,13 @@ func (r rollup) apply(ctx context.Context, q querier, src string) error {
 	return nil
 }
 
-// rebuild recomputes the cells of the respondents where cond holds (a
-// condition on the columns shared by respondents and the rollup) from the
-// current respondents.
+// rebuild recomputes the cells of the rows where cond holds (a condition on
+// the columns shared by the kind's table and the rollup; for groups, only
+// "true") from the current rows.
 func (r rollup) rebuild(ctx context.Context, q querier, cond string) error {
 	steps := []string{
 		`DELETE FROM ` + r.table + ` WHERE ` + cond,
-		`INSERT INTO ` + r.table + r.cells(`SELECT *, 1 AS sign FROM respondents WHERE `+cond),
+		`INSERT INTO ` + r.table + r.cells(`SELECT *, 1 AS sign FROM `+string(r.over)+` WHERE `+cond),
 	}
 	for _, s := range steps {
 		if _, err := q.ExecContext(ctx, s); err != nil {
@@ -213,13 +290,15 @@ func (r rollup) rebuild(ctx context.Context, q querier, cond string) error {
 	return nil
 }
 
-// fillRollups computes every rollup from the current rows: migration 3's
-// fill step for a database that already holds data.
-func fillRollups(ctx context.Context, q querier) error {
-	for _, r := range rollups {
-		if err := r.rebuild(ctx, q, "true"); err != nil {
-			return err
+// fill computes rollups from the current rows: the fill step of the
+// migration that adds them, for a database that already holds data.
+func fill(rollups ...rollup) func(context.Context, querier) error {
+	return func(ctx context.Context, q querier) error {
+		for _, r := range rollups {
+			if err := r.rebuild(ctx, q, "true"); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
 }

@@ -55,6 +55,46 @@ WITH cells AS (
 	GROUP BY product, work_type
 )` + productSpellingsSQL
 
+	// directFunnelSQL is OrganizingFunnel as it was: its own pass over the
+	// organizing log rows in the filter, one row per group.
+	directFunnelSQL = `
+WITH stage_rows AS (
+	SELECT lower(group_code) AS group_key, stage, ` + latestStageRow + ` AS latest, members
+	FROM group_stages` + groupStageFilterSQL + `
+), per_group AS (
+	SELECT group_key,
+		max(stage) AS stage,
+		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
+	FROM stage_rows
+	GROUP BY group_key
+)
+SELECT count(*),
+	coalesce(sum(members), 0)::BIGINT,
+	count(*) FILTER (WHERE stage >= 1),
+	count(*) FILTER (WHERE stage >= 2),
+	count(*) FILTER (WHERE stage >= 3),
+	count(*) FILTER (WHERE stage >= 4),
+	count(*) FILTER (WHERE stage >= 5),
+	count(*) FILTER (WHERE stage >= 6)
+FROM per_group`
+
+	// directFormedSQL dates each group by its first row at stage 4 or later
+	// among its rows in the regions, over every current row.
+	directFormedSQL = `
+WITH formed AS (
+	SELECT min(reached_on) FILTER (WHERE stage >= 4) AS formed_on
+	FROM group_stages
+	WHERE ` + inRegionsSQL + `
+	GROUP BY lower(group_code)
+)
+SELECT strftime(formed_on, '%Y-%m') AS month, count(*)
+FROM formed
+WHERE formed_on IS NOT NULL
+  AND ($from::DATE IS NULL OR formed_on >= $from::DATE)
+  AND ($to::DATE IS NULL OR formed_on <= $to::DATE)
+GROUP BY month
+ORDER BY month`
+
 	directWagesSQL = wagesLookupSQL + `respondents` + wagesLookupEndSQL + `, paid AS (
 	SELECT region, survey_date, monthly_wage AS wage
 	FROM respondents` + respondentFilterSQL + `
@@ -84,6 +124,9 @@ var directSQL = map[string]string{
 	fmt.Sprintf(problemSplitSQL, byWorkType): fmt.Sprintf(directSplitSQL, byWorkType),
 	productsSQL:                              directProductsSQL,
 	wagesSQL:                                 directWagesSQL,
+	groupsByRegionSQL:                        organizingByRegionSQL,
+	organizingByRegionSQL:                    organizingByRegionSQL, // with a period, it is direct
+	formedSQL:                                directFormedSQL,
 }
 
 func (d directly) direct(query string) string {
@@ -119,6 +162,33 @@ var rollupQueries = []struct {
 	{"RespondentsByProduct", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentsByProduct(ctx, q, f) }},
 	{"WagesAgainstUMK", func(ctx context.Context, q querier, f Filter) (any, error) { return wagesAgainstUMK(ctx, q, f) }},
 	{"RespondentCounts", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentCounts(ctx, q, f) }},
+	{"OrganizingByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return organizingByRegion(ctx, q, f) }},
+	{"OrganizingFunnel", func(ctx context.Context, q querier, f Filter) (any, error) {
+		if d, ok := q.(directly); ok {
+			return directFunnel(ctx, d, f)
+		}
+		return organizingFunnel(ctx, q, f)
+	}},
+	{"GroupsFormedByMonth", func(ctx context.Context, q querier, f Filter) (any, error) { return groupsFormedByMonth(ctx, q, f) }},
+}
+
+// directFunnel is OrganizingFunnel as it was computed before it was added
+// up from OrganizingByRegion: the reference the sum must equal.
+func directFunnel(ctx context.Context, d directly, f Filter) (OrganizingSummary, error) {
+	var s OrganizingSummary
+	var atLeast [6]int
+	dest := []any{&s.Groups, &s.Members}
+	for i := range atLeast {
+		dest = append(dest, &atLeast[i])
+	}
+	if err := d.Tx.QueryRowContext(ctx, directFunnelSQL, regionsArg(f), fromArg(f), toArg(f)).Scan(dest...); err != nil {
+		return s, err
+	}
+	s.Funnel = make([]StageCount, len(atLeast))
+	for i, n := range atLeast {
+		s.Funnel[i] = StageCount{Stage: i + 1, Name: StageNames[i+1], Groups: n}
+	}
+	return s, nil
 }
 
 // rollupFigures is every figure the rollups answer, for one filter, as JSON.
@@ -160,6 +230,36 @@ func randomRespondent(rng *rand.Rand, n int) Respondent {
 		r.Problems[i] = Answer(rng.IntN(3))
 	}
 	return r
+}
+
+// randomGroupStages are the organizing log rows of group number n: some of
+// its six stages, reached in 2014-2016 (not always in the order of the
+// stages), its code in varying case, and one group in eight with rows in two
+// regions.
+func randomGroupStages(rng *rand.Rand, n int) []GroupStage {
+	code := fmt.Sprintf("G%03d", n)
+	if rng.IntN(3) == 0 {
+		code = strings.ToLower(code)
+	}
+	region := rollupTestRegions[rng.IntN(len(rollupTestRegions))]
+	day := time.Date(2014, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(600))
+	var rows []GroupStage
+	for stage := 1; stage <= 6; stage++ {
+		if rng.IntN(3) == 0 {
+			continue
+		}
+		day = day.AddDate(0, 0, rng.IntN(60)-10)
+		g := GroupStage{Row: 2, Key: strings.ToLower(fmt.Sprintf("%s|%d", code, stage)), Code: code, Region: region,
+			Stage: stage, ReachedOn: day, Members: -1}
+		if rng.IntN(2) == 0 {
+			g.Members = 5 + rng.IntN(30)
+		}
+		if n%8 == 0 && rng.IntN(2) == 0 {
+			g.Region = rollupTestRegions[rng.IntN(len(rollupTestRegions))]
+		}
+		rows = append(rows, g)
+	}
+	return rows
 }
 
 func randomFilter(rng *rand.Rand) Filter {
@@ -230,6 +330,13 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 			for n := from; n < to; n++ {
 				if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
 					return err
+				}
+				if n%4 == 0 { // and a group, every fourth respondent
+					for _, g := range randomGroupStages(rng, n/4) {
+						if err := b.AddGroupStage(g); err != nil {
+							return err
+						}
+					}
 				}
 			}
 			return nil
@@ -342,7 +449,7 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 }
 
 // TestMigrationFillsRollups opens a database that holds data but not yet the
-// rollups (migration 3 undone by hand): opening it fills them.
+// rollups (migrations 3 and 10 undone by hand): opening it fills them.
 func TestMigrationFillsRollups(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -356,6 +463,11 @@ func TestMigrationFillsRollups(t *testing.T) {
 			if err := b.AddRespondent(randomRespondent(rng, n)); err != nil {
 				return err
 			}
+			for _, g := range randomGroupStages(rng, n) {
+				if err := b.AddGroupStage(g); err != nil {
+					return err
+				}
+			}
 		}
 		return b.AddRegion(RegionWage{Row: 2, Key: "kab. jember|2014", Region: "Kab. Jember", Province: "Jawa Timur", Year: 2014, UMK: 1_270_000})
 	})
@@ -364,7 +476,8 @@ func TestMigrationFillsRollups(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.sql.ExecContext(ctx, `DROP TABLE respondent_cells; DROP TABLE product_cells;
-		DELETE FROM schema_migrations WHERE version = 3`); err != nil {
+		DROP TABLE group_cells; DROP TABLE formed_cells; DROP TABLE split_group_rows;
+		DELETE FROM schema_migrations WHERE version IN (3, 10)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -384,6 +497,9 @@ func TestMigrationFillsRollups(t *testing.T) {
 	var n int
 	if err := db.sql.QueryRowContext(ctx, `SELECT sum(respondents) FROM respondent_cells`).Scan(&n); err != nil || n != 200 {
 		t.Errorf("respondent_cells hold %d respondents, %v; want 200", n, err)
+	}
+	if err := db.sql.QueryRowContext(ctx, `SELECT (SELECT sum(groups) FROM group_cells) + (SELECT count(DISTINCT group_key) FROM split_group_rows)`).Scan(&n); err != nil || n < 150 {
+		t.Errorf("the group rollups hold %d groups, %v; want about 200", n, err)
 	}
 }
 

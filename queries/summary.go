@@ -522,44 +522,6 @@ const groupStageFilterSQL = `
 // measurably faster than over the (reached_on, stage) pair.
 const latestStageRow = `(date_diff('day', DATE '1970-01-01', reached_on) * 8 + stage)`
 
-// Not from a rollup, unlike the respondent metrics: a group counts once, at
-// its highest stage among its rows in the filter, and with the members of
-// its latest row there, which is not a sum over days or regions (a group with
-// rows at stages 4 and 5 in the period counts once at 5, and stage dates need
-// not rise with the stage). An exact rollup keeps one row per group with
-// each stage's date, region and members; it was tried and measured slower:
-// the log holds at most six rows per group, and evaluating six stages'
-// conditions per group cost more than the grouping it saved (on the
-// benchmark's 50,000 groups, funnel, by region and formed by month together:
-// 63 ms from it against 58 ms direct with no filter, 62 against 27 ms with
-// regions and a period).
-//
-// organizingSQL reduces the organizing log rows in the filter to one row per
-// group (codes compared case-insensitively): its highest stage, and its
-// latest reported members (latest by date reached, then by stage; rows
-// without members ignored; NULL when it has none). Then it counts the groups,
-// sums the members and counts, for each stage, the groups at it or beyond.
-const organizingSQL = `
-WITH stage_rows AS (
-	SELECT lower(group_code) AS group_key, stage, ` + latestStageRow + ` AS latest, members
-	FROM group_stages` + groupStageFilterSQL + `
-), per_group AS (
-	SELECT group_key,
-		max(stage) AS stage,
-		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
-	FROM stage_rows
-	GROUP BY group_key
-)
-SELECT count(*),
-	coalesce(sum(members), 0)::BIGINT,
-	count(*) FILTER (WHERE stage >= 1),
-	count(*) FILTER (WHERE stage >= 2),
-	count(*) FILTER (WHERE stage >= 3),
-	count(*) FILTER (WHERE stage >= 4),
-	count(*) FILTER (WHERE stage >= 5),
-	count(*) FILTER (WHERE stage >= 6)
-FROM per_group`
-
 // OrganizingFunnel summarises the organizing log rows (group_stages) in
 // f.Regions and reached within the period; gender and work type do not
 // apply. A group (its code compared case-insensitively) is at the highest
@@ -576,18 +538,31 @@ func (db *DB) OrganizingFunnel(ctx context.Context, f Filter) (OrganizingSummary
 }
 
 func organizingFunnel(ctx context.Context, q querier, f Filter) (OrganizingSummary, error) {
+	regions, err := organizingByRegion(ctx, q, f)
+	if err != nil {
+		return OrganizingSummary{}, fmt.Errorf("organizing funnel: %w", err)
+	}
+	return FunnelOf(regions), nil
+}
+
+// FunnelOf is OrganizingFunnel added up from OrganizingByRegion for the
+// same filter: each group is in exactly one region, at its highest stage,
+// with its latest members.
+func FunnelOf(regions []RegionOrganizing) OrganizingSummary {
 	var s OrganizingSummary
-	var atLeast [6]int
-	dest := []any{&s.Groups, &s.Members}
-	for i := range atLeast {
-		dest = append(dest, &atLeast[i])
+	var atStage [6]int
+	for _, r := range regions {
+		s.Groups += r.Groups
+		s.Members += r.Members
+		for i, n := range r.AtStage {
+			atStage[i] += n
+		}
 	}
-	if err := q.QueryRowContext(ctx, organizingSQL, regionsArg(f), fromArg(f), toArg(f)).Scan(dest...); err != nil {
-		return s, fmt.Errorf("organizing funnel: %w", err)
+	s.Funnel = make([]StageCount, len(atStage))
+	atLeast := 0
+	for i := len(atStage) - 1; i >= 0; i-- {
+		atLeast += atStage[i]
+		s.Funnel[i] = StageCount{Stage: i + 1, Name: StageNames[i+1], Groups: atLeast}
 	}
-	s.Funnel = make([]StageCount, len(atLeast))
-	for i, n := range atLeast {
-		s.Funnel[i] = StageCount{Stage: i + 1, Name: StageNames[i+1], Groups: n}
-	}
-	return s, nil
+	return s
 }
