@@ -208,6 +208,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /account/sessions/end-others", method: "POST", path: "/account/sessions/end-others", form: url.Values{}, kind: "post", viewer: 303, uploader: 303, admin: 303},
 		{route: "GET /api/v1/summary", method: "GET", path: "/api/v1/summary", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/targets", method: "GET", path: "/api/v1/targets?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
+		{route: "GET /api/v1/quality", method: "GET", path: "/api/v1/quality", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/targets/charts/:indicator", method: "GET", path: "/api/v1/targets/charts/responden?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /api/v1/targets/charts/:indicator/csv", method: "GET", path: "/api/v1/targets/charts/responden/csv?as_of=2015-03-31", kind: api, viewer: 200, uploader: 200, admin: 200},
 		{route: "GET /exports/summary.xlsx", method: "GET", path: "/exports/summary.xlsx", kind: page, viewer: 200, uploader: 200, admin: 200},

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	e.GET("/api/v1/targets", handleTargets(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/targets/charts/:indicator", handleTargetChart(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/targets/charts/:indicator/csv", handleTargetChartCSV(fig, s.cfg.Now), viewer, noStore)
+	e.GET("/api/v1/quality", handleQuality(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
 	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)

@@ -170,3 +170,13 @@ func BenchmarkCommit(b *testing.B) {
 		batch.Close()
 	}
 }
+
+// BenchmarkQuality measures the whole quality report (every flag kind,
+// completeness, timeliness) uncached on the 1M fixture (goal: under 2 s).
+func BenchmarkQuality(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	runMetrics(b, []benchMetric{
+		{"Quality", func(f queries.Filter) error { _, err := db.Quality(ctx, f, nil, "en"); return err }},
+	})
+}

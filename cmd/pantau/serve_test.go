@@ -205,8 +205,14 @@ type apiCase struct {
 // two differ by a byte. It returns the outputs, in the order of the cases.
 func apiEqualsCLI(t *testing.T, c *cli, path, command string, cases []apiCase, serving func(base string, hc *http.Client)) []string {
 	t.Helper()
+	return apiEqualsCLIAs(t, c, "viewer", path, command, cases, serving)
+}
+
+// apiEqualsCLIAs is apiEqualsCLI logged in as user (password "a long test password").
+func apiEqualsCLIAs(t *testing.T, c *cli, user, path, command string, cases []apiCase, serving func(base string, hc *http.Client)) []string {
+	t.Helper()
 	base, stop := c.startServe()
-	hc := httpLogin(t, base, "viewer", "a long test password")
+	hc := httpLogin(t, base, user, "a long test password")
 	api := map[string][]byte{}
 	for _, tt := range cases {
 		resp, err := hc.Get(base + path + "?" + tt.query)

@@ -1,0 +1,494 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The data quality report (WORKBOOKS.md, "Data quality"): flags on the
+// current rows, completeness and timeliness. Flags are findings, never
+// errors; each is computed afresh from the rows, so an import or an undo
+// changes them at once, and a check (quality_checks) holds while the flagged
+// value is the one checked.
+
+// Flag kinds, in the order the report lists them.
+const (
+	FlagWageOutlier       = "wage_outlier"
+	FlagFacilitatorRegion = "facilitator_region"
+	FlagSurveyBurst       = "survey_burst"
+	FlagUnanswered        = "unanswered"
+	FlagStageOrder        = "stage_order"
+	FlagStageSkipped      = "stage_skipped"
+	FlagMembersDrop       = "members_drop"
+)
+
+// FlagKinds are the kinds the report computes. (area_unknown needs the area
+// catalogue at query time; it is raised by ingest as a warning for now.)
+var FlagKinds = []string{FlagWageOutlier, FlagFacilitatorRegion, FlagSurveyBurst, FlagUnanswered,
+	FlagStageOrder, FlagStageSkipped, FlagMembersDrop}
+
+// FlagNames name the kinds for people.
+var FlagNames = map[string]Message{
+	FlagWageOutlier:       {ID: "Upah pencilan", EN: "Wage outlier"},
+	FlagFacilitatorRegion: {ID: "Fasilitator wilayah lain", EN: "Facilitator of another region"},
+	FlagSurveyBurst:       {ID: "Survei menumpuk", EN: "Survey burst"},
+	FlagUnanswered:        {ID: "Masalah tidak dijawab", EN: "No problem answered"},
+	FlagStageOrder:        {ID: "Urutan tahap", EN: "Stage order"},
+	FlagStageSkipped:      {ID: "Tahap terlewat", EN: "Stage skipped"},
+	FlagMembersDrop:       {ID: "Anggota turun", EN: "Members drop"},
+}
+
+// Thresholds of the flags.
+const (
+	outlierZ         = 3.5 // modified z-score, absolute
+	outlierMinWages  = 10  // wages a region needs before its outliers count
+	burstRespondents = 15  // more than this many on one day by one facilitator
+	lateAfterDays    = 30  // a row first imported later than this after its survey month is late
+)
+
+// QualityReport is what `pantau quality --json` prints and GET
+// /api/v1/quality answers. Its JSON form is a contract.
+type QualityReport struct {
+	Filter       Filter         `json:"filter"`
+	Counts       map[string]int `json:"counts"` // open (unchecked) flags per kind, every kind
+	Flags        []QualityFlag  `json:"flags"`
+	Completeness Completeness   `json:"completeness"`
+	Timeliness   Timeliness     `json:"timeliness"`
+}
+
+// QualityFlag is one finding on one row (for survey_burst, on one
+// facilitator's day): where the current value came from and why it is
+// flagged.
+type QualityFlag struct {
+	Kind        string  `json:"kind"`
+	ImportID    int64   `json:"import_id"`
+	Sheet       string  `json:"sheet"`
+	Row         int     `json:"row"`
+	Key         string  `json:"key"`
+	Region      string  `json:"region"`
+	Facilitator *string `json:"facilitator"`
+	Value       string  `json:"value"`
+	Message     string  `json:"message"`
+	Checked     bool    `json:"checked"`
+	CheckedBy   *string `json:"checked_by"`
+	CheckedAt   *string `json:"checked_at"` // RFC 3339
+	Note        *string `json:"note"`
+}
+
+// Completeness is respondents per survey month, from the first to the last
+// month with data in the filter, per region and per facilitator.
+type Completeness struct {
+	Months       []string            `json:"months"` // "2014-09"
+	Regions      []RegionMonths      `json:"regions"`
+	Facilitators []FacilitatorMonths `json:"facilitators"`
+}
+
+type RegionMonths struct {
+	Region string `json:"region"`
+	Counts []int  `json:"counts"` // per month of Months
+}
+
+type FacilitatorMonths struct {
+	Name   string `json:"name"`
+	Region string `json:"region"`
+	Counts []int  `json:"counts"`
+	Gaps   int    `json:"gaps"` // months with none between the facilitator's first and last
+}
+
+// Timeliness counts the respondent rows whose first import came more than
+// LateAfterDays after the end of their survey month.
+type Timeliness struct {
+	LateAfterDays int              `json:"late_after_days"`
+	Rows          int              `json:"rows"`
+	Late          int              `json:"late"`
+	ByRegion      []RegionLateness `json:"by_region"`
+}
+
+type RegionLateness struct {
+	Region string `json:"region"`
+	Rows   int    `json:"rows"`
+	Late   int    `json:"late"`
+}
+
+// flagColumns is what every flag query selects, in order: the row's import,
+// kind (for its sheet), row number, key, region, facilitator, value and a
+// detail for the sentence.
+//
+// The respondent flags take respondentArgs; the group flags regionsArg,
+// fromArg and toArg (period on the date a stage was reached).
+var flagSQL = map[string]string{
+	// The modified z-score of each wage within its region (all of the
+	// region's wages, whatever the filter, so that a flag does not come and
+	// go with the period chosen).
+	FlagWageOutlier: `
+WITH stats AS (
+	SELECT region, median(monthly_wage) AS med, count(*) AS n
+	FROM respondents WHERE monthly_wage IS NOT NULL GROUP BY region
+), spread AS (
+	SELECT r.region, any_value(s.med) AS med, any_value(s.n) AS n, median(abs(r.monthly_wage - s.med)) AS mad
+	FROM respondents r JOIN stats s USING (region)
+	WHERE r.monthly_wage IS NOT NULL
+	GROUP BY r.region
+), scored AS (
+	SELECT r.*, 0.6745 * (r.monthly_wage - s.med) / s.mad AS z
+	FROM respondents r JOIN spread s USING (region)
+	WHERE r.monthly_wage IS NOT NULL AND s.n >= ` + fmt.Sprint(outlierMinWages) + ` AND s.mad > 0
+)
+SELECT import_id, 'respondents', row_number, key, region, facilitator, monthly_wage::VARCHAR, printf('%.1f', z)
+FROM scored` + respondentFilterSQL + ` AND abs(z) > ` + fmt.Sprint(outlierZ),
+
+	FlagFacilitatorRegion: `
+WITH field AS (
+	SELECT DISTINCT lower(name) AS name, region FROM participants
+	WHERE field_facilitator AND region IS NOT NULL
+), elsewhere AS (
+	SELECT r.key, string_agg(DISTINCT f.region, ', ' ORDER BY f.region) AS regions
+	FROM respondents r JOIN field f ON f.name = lower(r.facilitator) AND f.region <> r.region
+	WHERE NOT EXISTS (SELECT 1 FROM field h WHERE h.name = lower(r.facilitator) AND h.region = r.region)
+	GROUP BY r.key
+)
+SELECT import_id, 'respondents', row_number, key, region, facilitator, facilitator, e.regions
+FROM respondents JOIN elsewhere e USING (key)` + respondentFilterSQL,
+
+	// One flag per facilitator and day: the row of the day's first
+	// respondent (by row number in its import) carries it; the key names the
+	// facilitator and the day. Gender and work type do not apply: the day's
+	// count is of every respondent.
+	FlagSurveyBurst: `
+SELECT arg_min(import_id, (import_id, row_number)), 'respondents', arg_min(row_number, (import_id, row_number)),
+	lower(facilitator) || '|' || strftime(survey_date, '%Y-%m-%d'), min(region), arg_min(facilitator, (import_id, row_number)),
+	count(*)::VARCHAR, strftime(survey_date, '%Y-%m-%d')
+FROM respondents` + respondentFilterSQL + ` AND facilitator IS NOT NULL AND $gender::VARCHAR IS NOT NULL AND $work_type::VARCHAR IS NOT NULL
+GROUP BY lower(facilitator), survey_date
+HAVING count(*) > ` + fmt.Sprint(burstRespondents),
+
+	FlagUnanswered: `
+SELECT import_id, 'respondents', row_number, key, region, facilitator, respondent_id, ''
+FROM respondents` + respondentFilterSQL + `
+  AND p_a IS NULL AND p_b IS NULL AND p_c IS NULL AND p_d IS NULL AND p_e IS NULL
+  AND p_f IS NULL AND p_g IS NULL AND p_h IS NULL AND p_i IS NULL`,
+
+	// A stage reached before a lower stage of the same group: the row of
+	// the higher stage, with the latest date among the lower ones.
+	FlagStageOrder: `
+WITH ordered AS (
+	SELECT *, max(reached_on) OVER (PARTITION BY lower(group_code) ORDER BY stage
+		ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS lower_latest
+	FROM group_stages
+)
+SELECT import_id, 'group_stages', row_number, key, region, facilitator,
+	stage || ' (' || strftime(reached_on, '%Y-%m-%d') || ')', strftime(lower_latest, '%Y-%m-%d')
+FROM ordered` + groupStageFilterSQL + ` AND lower_latest > reached_on`,
+
+	// A group whose stages below its highest are not all there: the row of
+	// its highest stage, with the missing stages.
+	FlagStageSkipped: `
+WITH per_group AS (
+	SELECT lower(group_code) AS group_key, max(stage) AS top, list(stage) AS stages
+	FROM group_stages GROUP BY group_key
+	HAVING count(*) < max(stage)
+)
+SELECT g.import_id, 'group_stages', g.row_number, g.key, g.region, g.facilitator, g.stage::VARCHAR,
+	array_to_string(list_filter(range(1, p.top), s -> NOT list_contains(p.stages, s)), ', ')
+FROM group_stages g JOIN per_group p ON p.group_key = lower(g.group_code) AND p.top = g.stage` + groupStageFilterSQL,
+
+	// A report of members under half the group's previous one (previous by
+	// date reached, then stage, among the rows that report members).
+	FlagMembersDrop: `
+WITH reports AS (
+	SELECT *, lag(members) OVER (PARTITION BY lower(group_code) ORDER BY ` + latestStageRow + `) AS previous
+	FROM group_stages WHERE members IS NOT NULL
+)
+SELECT import_id, 'group_stages', row_number, key, region, facilitator, members::VARCHAR, previous::VARCHAR
+FROM reports` + groupStageFilterSQL + ` AND members * 2 < previous`,
+}
+
+// flagMessage says why a flag is raised, from its value and detail.
+func flagMessage(kind, value, detail string) Message {
+	switch kind {
+	case FlagWageOutlier:
+		return Msgf("upah Rp %s jauh dari upah lain di wilayahnya (skor-z termodifikasi %s; batas 3,5)",
+			"wage Rp %s is far from the other wages of its region (modified z-score %s; limit 3.5)", value, detail)
+	case FlagFacilitatorRegion:
+		return Msgf("fasilitator %s adalah fasilitator lapang wilayah lain: %s", "facilitator %s is a field facilitator of another region: %s", value, detail)
+	case FlagSurveyBurst:
+		return Msgf("%s responden pada %s oleh satu fasilitator (lebih dari %d)", "%s respondents on %s by one facilitator (more than %d)", value, detail, burstRespondents)
+	case FlagUnanswered:
+		return Message{ID: "kesembilan masalah kosong", EN: "all nine problems are blank"}
+	case FlagStageOrder:
+		return Msgf("tahap %s dicapai sebelum tahap yang lebih rendah (%s)", "stage %s was reached before a lower stage (%s)", value, detail)
+	case FlagStageSkipped:
+		return Msgf("kelompok ada di tahap %s tanpa tahap %s", "the group is at stage %s without stage %s", value, detail)
+	case FlagMembersDrop:
+		return Msgf("jumlah anggota turun ke %s dari %s (kurang dari separuh)", "members fell to %s from %s (less than half)", value, detail)
+	}
+	return Message{ID: kind, EN: kind}
+}
+
+// Quality reads the quality report for a filter from one snapshot, with the
+// flags of the given kinds (every kind when none) and their sentences in
+// lang ("id" or "en"). Counts cover every kind.
+func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string) (*QualityReport, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	for _, k := range kinds {
+		if !slices.Contains(FlagKinds, k) {
+			return nil, Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", k, strings.Join(FlagKinds, ", "))
+		}
+	}
+	tx, err := db.sql.BeginTx(ctx, nil) // one snapshot; only read, rolled back
+	if err != nil {
+		return nil, fmt.Errorf("quality: %w", err)
+	}
+	defer tx.Rollback()
+	r := &QualityReport{Filter: f, Counts: map[string]int{}, Flags: []QualityFlag{}}
+	checks, err := qualityChecks(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, kind := range FlagKinds {
+		flags, err := flagsOf(ctx, tx, kind, f, lang, checks)
+		if err != nil {
+			return nil, err
+		}
+		for _, fl := range flags {
+			if !fl.Checked {
+				r.Counts[kind]++
+			}
+		}
+		if len(kinds) == 0 || slices.Contains(kinds, kind) {
+			r.Flags = append(r.Flags, flags...)
+		}
+		if _, ok := r.Counts[kind]; !ok {
+			r.Counts[kind] = 0
+		}
+	}
+	slices.SortStableFunc(r.Flags, func(a, b QualityFlag) int {
+		return cmpAll(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
+	})
+	if r.Completeness, err = completeness(ctx, tx, f); err != nil {
+		return nil, err
+	}
+	if r.Timeliness, err = timeliness(ctx, tx, f); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func cmpAll(cs ...int) int {
+	for _, c := range cs {
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+type qualityCheck struct {
+	value, note, by string
+	at              time.Time
+}
+
+func qualityChecks(ctx context.Context, q querier) (map[[2]string]qualityCheck, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind, key, value, note, checked_by, checked_at FROM quality_checks`)
+	if err != nil {
+		return nil, fmt.Errorf("quality checks: %w", err)
+	}
+	defer rows.Close()
+	checks := map[[2]string]qualityCheck{}
+	for rows.Next() {
+		var kind, key string
+		var c qualityCheck
+		if err := rows.Scan(&kind, &key, &c.value, &c.note, &c.by, &c.at); err != nil {
+			return nil, fmt.Errorf("quality checks: %w", err)
+		}
+		checks[[2]string{kind, key}] = c
+	}
+	return checks, rows.Err()
+}
+
+// flagsOf runs one kind's query for f.
+func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string, checks map[[2]string]qualityCheck) ([]QualityFlag, error) {
+	args := respondentArgs(f)
+	if strings.Contains(flagSQL[kind], "FROM group_stages") {
+		args = []any{regionsArg(f), fromArg(f), toArg(f)}
+	}
+	rows, err := q.QueryContext(ctx, `
+		SELECT f.*, coalesce(s.sheet, '')
+		FROM (`+flagSQL[kind]+`) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)
+		LEFT JOIN import_sheets s USING (import_id, kind)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("quality %s: %w", kind, err)
+	}
+	defer rows.Close()
+	flags := []QualityFlag{}
+	for rows.Next() {
+		fl := QualityFlag{Kind: kind}
+		var table, detail string
+		var facilitator sql.NullString
+		if err := rows.Scan(&fl.ImportID, &table, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet); err != nil {
+			return nil, fmt.Errorf("quality %s: %w", kind, err)
+		}
+		if facilitator.Valid {
+			fl.Facilitator = &facilitator.String
+		}
+		fl.Message = flagMessage(kind, fl.Value, detail).In(lang)
+		if c, ok := checks[[2]string{kind, fl.Key}]; ok && c.value == fl.Value {
+			at := c.at.UTC().Format(time.RFC3339)
+			fl.Checked, fl.CheckedBy, fl.CheckedAt, fl.Note = true, &c.by, &at, &c.note
+		}
+		flags = append(flags, fl)
+	}
+	return flags, rows.Err()
+}
+
+// CheckFlag marks the current flag of kind on key as checked by a person,
+// with a note. It holds while the flagged value stays the same.
+func (db *DB) CheckFlag(ctx context.Context, kind, key, note, by string, at time.Time) error {
+	if !slices.Contains(FlagKinds, kind) {
+		return Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
+	}
+	if strings.TrimSpace(note) == "" {
+		return Errorf(EINVALID, "catatan wajib diisi", "a note is required")
+	}
+	db.writes.Lock()
+	defer db.writes.Unlock()
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("check flag: %w", err)
+	}
+	defer tx.Rollback()
+	flags, err := flagsOf(ctx, tx, kind, Filter{}, "en", nil)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(flags, func(f QualityFlag) bool { return f.Key == key })
+	if i < 0 {
+		return Errorf(ENOTFOUND, "tidak ada temuan %s untuk %q", "there is no %s flag on %q", kind, key)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO quality_checks VALUES (?, ?, ?, ?, ?, ?)`,
+		kind, key, flags[i].Value, note, by, at.UTC()); err != nil {
+		return fmt.Errorf("check flag: %w", err)
+	}
+	// A new data version: cached reports drop the flag from their counts.
+	if err := db.commitData(tx); err != nil {
+		return fmt.Errorf("check flag: %w", err)
+	}
+	return nil
+}
+
+// completeness counts the filtered respondents per survey month, per region
+// and per facilitator (name compared case-insensitively, within a region).
+func completeness(ctx context.Context, q querier, f Filter) (Completeness, error) {
+	c := Completeness{Months: []string{}, Regions: []RegionMonths{}, Facilitators: []FacilitatorMonths{}}
+	rows, err := q.QueryContext(ctx, `
+SELECT region, coalesce(lower(facilitator), ''), coalesce(arg_max(facilitator, key), ''), strftime(survey_date, '%Y-%m') AS month, count(*)
+FROM respondents`+respondentFilterSQL+`
+GROUP BY ALL ORDER BY ALL`, respondentArgs(f)...)
+	if err != nil {
+		return c, fmt.Errorf("completeness: %w", err)
+	}
+	defer rows.Close()
+	type cell struct {
+		region, who, name, month string
+		n                        int
+	}
+	var cells []cell
+	first, last := "", ""
+	for rows.Next() {
+		var x cell
+		if err := rows.Scan(&x.region, &x.who, &x.name, &x.month, &x.n); err != nil {
+			return c, fmt.Errorf("completeness: %w", err)
+		}
+		cells = append(cells, x)
+		if first == "" || x.month < first {
+			first = x.month
+		}
+		last = max(last, x.month)
+	}
+	if err := rows.Err(); err != nil || first == "" {
+		return c, err
+	}
+	start, _ := time.Parse("2006-01", first)
+	index := map[string]int{}
+	for m := start; m.Format("2006-01") <= last; m = m.AddDate(0, 1, 0) {
+		index[m.Format("2006-01")] = len(c.Months)
+		c.Months = append(c.Months, m.Format("2006-01"))
+	}
+	regions := map[string]*RegionMonths{}
+	people := map[[2]string]*FacilitatorMonths{}
+	for _, x := range cells {
+		r := regions[x.region]
+		if r == nil {
+			r = &RegionMonths{Region: x.region, Counts: make([]int, len(c.Months))}
+			regions[x.region] = r
+		}
+		r.Counts[index[x.month]] += x.n
+		if x.who == "" {
+			continue
+		}
+		p := people[[2]string{x.region, x.who}]
+		if p == nil {
+			p = &FacilitatorMonths{Name: x.name, Region: x.region, Counts: make([]int, len(c.Months))}
+			people[[2]string{x.region, x.who}] = p
+		}
+		p.Counts[index[x.month]] += x.n
+	}
+	for _, r := range regions {
+		c.Regions = append(c.Regions, *r)
+	}
+	slices.SortFunc(c.Regions, func(a, b RegionMonths) int { return strings.Compare(a.Region, b.Region) })
+	for _, p := range people {
+		firstMonth := slices.IndexFunc(p.Counts, func(n int) bool { return n > 0 })
+		lastMonth := len(p.Counts) - 1
+		for p.Counts[lastMonth] == 0 {
+			lastMonth--
+		}
+		for _, n := range p.Counts[firstMonth : lastMonth+1] {
+			if n == 0 {
+				p.Gaps++
+			}
+		}
+		c.Facilitators = append(c.Facilitators, *p)
+	}
+	slices.SortFunc(c.Facilitators, func(a, b FacilitatorMonths) int {
+		return cmpAll(strings.Compare(a.Region, b.Region), strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
+	})
+	return c, nil
+}
+
+// timeliness compares, for each filtered respondent, the time of the import
+// that first brought its key with the end of its survey month.
+func timeliness(ctx context.Context, q querier, f Filter) (Timeliness, error) {
+	t := Timeliness{LateAfterDays: lateAfterDays, ByRegion: []RegionLateness{}}
+	rows, err := q.QueryContext(ctx, `
+WITH first_import AS (
+	SELECT v.key, min(i.uploaded_at) AS at
+	FROM respondent_versions v JOIN imports i ON i.id = v.import_id
+	WHERE i.status = 'committed'
+	GROUP BY v.key
+)
+SELECT r.region, count(*),
+	count_if(CAST(fi.at AT TIME ZONE 'UTC' AS DATE) > last_day(r.survey_date) + `+fmt.Sprint(lateAfterDays)+`)
+FROM respondents r JOIN first_import fi USING (key)`+respondentFilterSQL+`
+GROUP BY r.region ORDER BY r.region`, respondentArgs(f)...)
+	if err != nil {
+		return t, fmt.Errorf("timeliness: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RegionLateness
+		if err := rows.Scan(&r.Region, &r.Rows, &r.Late); err != nil {
+			return t, fmt.Errorf("timeliness: %w", err)
+		}
+		t.Rows += r.Rows
+		t.Late += r.Late
+		t.ByRegion = append(t.ByRegion, r)
+	}
+	return t, rows.Err()
+}

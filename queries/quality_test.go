@@ -1,0 +1,356 @@
+package queries_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/queries"
+	"pantau/queries/querytest"
+)
+
+// commitAt commits what add stages as an import made at a given time, with
+// the sheets of a survey workbook recorded.
+func commitAt(t *testing.T, db *queries.DB, name string, at time.Time, add func(b *queries.Batch) error) int64 {
+	t.Helper()
+	ctx := context.Background()
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := add(b); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := b.Commit(ctx, queries.ImportMeta{FileName: name, SHA256: name, By: "test", At: at},
+		func(map[queries.Kind]queries.Counts) []queries.SheetCounts {
+			return []queries.SheetCounts{{Sheet: "Responden", Kind: string(queries.Respondents)}, {Sheet: "Kelompok", Kind: string(queries.GroupStages)}}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// plantedBatch holds one planted case of every flag kind beside rows that
+// come close to each rule without breaking it.
+func plantedBatch(b *queries.Batch) error {
+	add := func(err error) error { return err }
+	for _, p := range []queries.Participant{
+		person("Ani", "Fasilitator Lapang", "Kota Malang", "P", true),
+		person("Bea", "Fasilitator Lapang", "Kota Malang", "P", true),
+		person("Bea", "Fasilitator Lapang", "Kab. Malang", "P", true),
+		person("Dedi", "Staf Program", "Kota Batu", "L", false), // not a field facilitator
+	} {
+		if err := b.AddParticipant(p); err != nil {
+			return err
+		}
+	}
+	n := 0
+	respondent := func(date, region, facilitator, answers string, wage int64) error {
+		n++
+		r := surveyed(fmt.Sprintf("R%03d", n), date, region, "P", "POS", answers)
+		r.Row, r.Facilitator, r.MonthlyWage = n+1, facilitator, wage
+		return add(b.AddRespondent(r))
+	}
+	// Kota Batu: twelve wages, one far out (9,000,000 against a median of 1,550,000).
+	for i := range 11 {
+		if err := respondent("2014-09-15", "Kota Batu", "", "YNYNYNYNY", int64(1_000_000+100_000*i)); err != nil {
+			return err
+		}
+	}
+	if err := respondent("2014-09-16", "Kota Batu", "", "YNYNYNYNY", 9_000_000); err != nil { // R012
+		return err
+	}
+	// Kab. Jember: nine wages only, one far out: too few to judge.
+	for i := range 8 {
+		if err := respondent("2014-09-15", "Kab. Jember", "", "YNYNYNYNY", int64(1_000_000+10_000*i)); err != nil {
+			return err
+		}
+	}
+	if err := respondent("2014-09-15", "Kab. Jember", "", "YNYNYNYNY", 50_000_000); err != nil {
+		return err
+	}
+	// Ani works in Kota Malang; Bea in both Malangs; Dedi is staff.
+	for _, c := range []struct{ region, facilitator string }{
+		{"Kab. Malang", "ani"}, // R022: flagged
+		{"Kota Malang", "Ani"}, {"Kab. Malang", "Bea"}, {"Kab. Malang", "Dedi"},
+	} {
+		if err := respondent("2014-10-01", c.region, c.facilitator, "YYYYYYYYY", -1); err != nil {
+			return err
+		}
+	}
+	// Cici: 16 on one day (a burst), 15 on the next (not).
+	for range 16 {
+		if err := respondent("2014-11-03", "Kota Surabaya", "Cici", "NNNNNNNNN", -1); err != nil {
+			return err
+		}
+	}
+	for range 15 {
+		if err := respondent("2014-11-04", "Kota Surabaya", "Cici", "NNNNNNNNN", -1); err != nil {
+			return err
+		}
+	}
+	// One with nothing answered, one with one answer.
+	if err := respondent("2014-11-05", "Kota Surabaya", "", "---------", -1); err != nil { // R057
+		return err
+	}
+	if err := respondent("2014-11-05", "Kota Surabaya", "", "--------Y", -1); err != nil {
+		return err
+	}
+	for i, g := range []queries.GroupStage{
+		logged("G1", "Kota Malang", 1, "2014-10-10", -1),
+		logged("G1", "Kota Malang", 2, "2014-10-05", -1), // before stage 1: stage_order
+		logged("G2", "Kota Malang", 1, "2014-10-01", -1),
+		logged("G2", "Kota Malang", 3, "2014-11-01", -1), // without stage 2: stage_skipped
+		logged("G3", "Kab. Malang", 1, "2014-10-01", 20),
+		logged("G3", "Kab. Malang", 2, "2014-10-15", -1),
+		logged("G3", "Kab. Malang", 3, "2014-11-01", 9), // 20 -> 9: members_drop
+		logged("G4", "Kab. Malang", 1, "2014-10-01", 20),
+		logged("G4", "Kab. Malang", 2, "2014-11-01", 10), // 20 -> 10: half, not less
+	} {
+		g.Row = i + 2
+		if err := b.AddGroupStage(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestQualityFlagsWherePlanted(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	id := commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
+	r, err := db.Quality(ctx, queries.Filter{}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Flags {
+		got = append(got, fmt.Sprintf("%s %s %s!%d %s=%s", f.Kind, f.Key, f.Sheet, f.Row, f.Region, f.Value))
+		if f.ImportID != id {
+			t.Errorf("%s %s: import %d, want %d", f.Kind, f.Key, f.ImportID, id)
+		}
+	}
+	want := []string{
+		"wage_outlier r012 Responden!13 Kota Batu=9000000",
+		"facilitator_region r022 Responden!23 Kab. Malang=ani",
+		"survey_burst cici|2014-11-03 Responden!27 Kota Surabaya=16",
+		"unanswered r057 Responden!58 Kota Surabaya=R057",
+		"stage_order g1|2 Kelompok!3 Kota Malang=2 (2014-10-05)",
+		"stage_skipped g2|3 Kelompok!5 Kota Malang=3",
+		"members_drop g3|3 Kab. Malang Kelompok!8=9",
+	}
+	want[6] = "members_drop g3|3 Kelompok!8 Kab. Malang=9"
+	if !slices.Equal(got, want) {
+		t.Errorf("flags:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	messages := map[string]string{}
+	for _, f := range r.Flags {
+		messages[f.Kind] = f.Message
+	}
+	for kind, want := range map[string]string{
+		queries.FlagWageOutlier:       "modified z-score 16.8",
+		queries.FlagFacilitatorRegion: "another region: Kota Malang",
+		queries.FlagSurveyBurst:       "16 respondents on 2014-11-03",
+		queries.FlagStageOrder:        "lower stage (2014-10-10)",
+		queries.FlagStageSkipped:      "without stage 2",
+		queries.FlagMembersDrop:       "fell to 9 from 20",
+	} {
+		if !strings.Contains(messages[kind], want) {
+			t.Errorf("%s: message %q lacks %q", kind, messages[kind], want)
+		}
+	}
+	for _, kind := range queries.FlagKinds {
+		if r.Counts[kind] != 1 {
+			t.Errorf("count of %s: %d, want 1", kind, r.Counts[kind])
+		}
+	}
+
+	// A filter keeps the flags of its rows: Kab. Malang's two.
+	r, err = db.Quality(ctx, queries.Filter{Regions: []string{"Kab. Malang"}}, nil, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Flags) != 2 || r.Flags[0].Kind != queries.FlagFacilitatorRegion || r.Flags[1].Kind != queries.FlagMembersDrop {
+		t.Errorf("Kab. Malang's flags: %+v", r.Flags)
+	}
+	if !strings.Contains(r.Flags[1].Message, "jumlah anggota turun ke 9 dari 20") {
+		t.Errorf("Indonesian message: %q", r.Flags[1].Message)
+	}
+	// --kind lists one kind; the counts stay whole.
+	r, err = db.Quality(ctx, queries.Filter{}, []string{queries.FlagUnanswered}, "en")
+	if err != nil || len(r.Flags) != 1 || r.Counts[queries.FlagWageOutlier] != 1 {
+		t.Errorf("one kind: %+v, %v", r, err)
+	}
+	if _, err := db.Quality(ctx, queries.Filter{}, []string{"typo"}, "en"); queries.ErrorCode(err) != queries.EINVALID {
+		t.Errorf("unknown kind: %v", err)
+	}
+}
+
+// TestQualityCleanData: rows that keep every rule raise no flag.
+func TestQualityCleanData(t *testing.T) {
+	db := querytest.Open(t)
+	commitAt(t, db, "clean", time.Date(2014, 10, 5, 0, 0, 0, 0, time.UTC), func(b *queries.Batch) error {
+		if err := b.AddParticipant(person("Ani", "Fasilitator Lapang", "Kota Malang", "P", true)); err != nil {
+			return err
+		}
+		for i := range 30 {
+			r := surveyed(fmt.Sprintf("R%03d", i), fmt.Sprintf("2014-09-%02d", 1+i%28), "Kota Malang", "P", "SE", "YN-YN-YN-")
+			r.Facilitator, r.MonthlyWage = "Ani", int64(1_200_000+10_000*(i%7))
+			if err := b.AddRespondent(r); err != nil {
+				return err
+			}
+		}
+		for stage := 1; stage <= 4; stage++ {
+			if err := b.AddGroupStage(logged("G1", "Kota Malang", stage, fmt.Sprintf("2014-09-%02d", 7*stage-6), 10+stage)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	r, err := db.Quality(context.Background(), queries.Filter{}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Flags) != 0 {
+		t.Errorf("clean data flagged: %+v", r.Flags)
+	}
+	if r.Timeliness.Rows != 30 || r.Timeliness.Late != 0 {
+		t.Errorf("timeliness: %+v", r.Timeliness)
+	}
+}
+
+// TestQualityChecks: a checked flag stays checked while its value is the
+// same (a later import bringing the same row), opens again when an import
+// changes the value, closes again when that import is undone; and an undo
+// that removes the row removes its flag.
+func TestQualityChecks(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	at := time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC)
+	commitAt(t, db, "planted", at, plantedBatch)
+	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r057", "asked again: she declined", "siti", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r001", "no such flag", "siti", at); queries.ErrorCode(err) != queries.ENOTFOUND {
+		t.Errorf("a check of no flag: %v", err)
+	}
+	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r057", " ", "siti", at); queries.ErrorCode(err) != queries.EINVALID {
+		t.Errorf("a check without a note: %v", err)
+	}
+	unanswered := func(step string, wantChecked bool, wantCount int) {
+		t.Helper()
+		r, err := db.Quality(ctx, queries.Filter{}, []string{queries.FlagUnanswered}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Flags) == 0 {
+			if wantCount != 0 || wantChecked {
+				t.Errorf("%s: no flag", step)
+			}
+			return
+		}
+		f := r.Flags[0]
+		if f.Checked != wantChecked || r.Counts[queries.FlagUnanswered] != wantCount {
+			t.Errorf("%s: checked %v, count %d; want %v, %d", step, f.Checked, r.Counts[queries.FlagUnanswered], wantChecked, wantCount)
+		}
+		if f.Checked && (f.Note == nil || *f.Note != "asked again: she declined" || *f.CheckedBy != "siti") {
+			t.Errorf("%s: check %+v", step, f)
+		}
+	}
+	unanswered("checked", true, 0)
+
+	same := surveyed("R057", "2014-11-05", "Kota Surabaya", "P", "POS", "---------")
+	commitAt(t, db, "same", at.AddDate(0, 0, 1), func(b *queries.Batch) error { return b.AddRespondent(same) })
+	unanswered("the same row again", true, 0)
+
+	changed := commitAt(t, db, "changed", at.AddDate(0, 0, 2), func(b *queries.Batch) error {
+		r := same
+		r.ID, r.Key = "R058-B", "r057"
+		return b.AddRespondent(r)
+	})
+	unanswered("the flagged value changed", false, 1)
+	if err := db.Undo(ctx, changed, "test"); err != nil {
+		t.Fatal(err)
+	}
+	unanswered("that import undone", true, 0)
+
+	fresh := commitAt(t, db, "fresh", at.AddDate(0, 0, 3), func(b *queries.Batch) error {
+		return b.AddRespondent(surveyed("R900", "2014-11-05", "Kota Batu", "P", "POS", "---------"))
+	})
+	r, _ := db.Quality(ctx, queries.Filter{}, nil, "en")
+	if r.Counts[queries.FlagUnanswered] != 1 {
+		t.Fatalf("the new row's flag: %+v", r.Counts)
+	}
+	if err := db.Undo(ctx, fresh, "test"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = db.Quality(ctx, queries.Filter{}, nil, "en")
+	if r.Counts[queries.FlagUnanswered] != 0 || len(r.Flags) != 7 {
+		t.Errorf("after undoing the row: %+v, %d flags", r.Counts, len(r.Flags))
+	}
+}
+
+// TestQualityCompletenessAndTimeliness: months from the first to the last
+// with data, a facilitator's gap, and lateness at its boundary (a row is
+// late when first imported more than 30 days after its survey month ends).
+func TestQualityCompletenessAndTimeliness(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	rows := func(list ...queries.Respondent) func(b *queries.Batch) error {
+		return func(b *queries.Batch) error {
+			for _, r := range list {
+				if err := b.AddRespondent(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	by := func(id, date, region, facilitator string) queries.Respondent {
+		r := surveyed(id, date, region, "P", "POS", "YYYYYYYYY")
+		r.Facilitator = facilitator
+		return r
+	}
+	// September's rows: imported on October 30 (the 30th day after the month ends: on time).
+	commitAt(t, db, "sep", time.Date(2014, 10, 30, 23, 0, 0, 0, time.UTC), rows(
+		by("A1", "2014-09-03", "Kota Malang", "Ani"), by("A2", "2014-09-30", "Kota Malang", "ani"),
+		by("B1", "2014-09-10", "Kab. Malang", "Bea")))
+	// November's: one imported on December 30 (on time), one first on December 31 (31 days after: late).
+	commitAt(t, db, "nov", time.Date(2014, 12, 30, 23, 59, 0, 0, time.UTC), rows(by("A3", "2014-11-20", "Kota Malang", "Ani")))
+	commitAt(t, db, "nov-late", time.Date(2014, 12, 31, 0, 0, 0, 0, time.UTC), rows(by("B2", "2014-11-02", "Kab. Malang", "")))
+	// A later import of a September row does not make it late: its first import counts.
+	commitAt(t, db, "sep-again", time.Date(2015, 3, 1, 0, 0, 0, 0, time.UTC), rows(by("B1", "2014-09-11", "Kab. Malang", "Bea")))
+
+	r, err := db.Quality(ctx, queries.Filter{}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Completeness
+	if fmt.Sprint(c.Months) != "[2014-09 2014-10 2014-11]" {
+		t.Errorf("months: %v", c.Months)
+	}
+	if fmt.Sprint(c.Regions) != "[{Kab. Malang [1 0 1]} {Kota Malang [2 0 1]}]" {
+		t.Errorf("regions: %v", c.Regions)
+	}
+	if fmt.Sprint(c.Facilitators) != "[{Bea Kab. Malang [1 0 0] 0} {ani Kota Malang [2 0 1] 1}]" &&
+		fmt.Sprint(c.Facilitators) != "[{Bea Kab. Malang [1 0 0] 0} {Ani Kota Malang [2 0 1] 1}]" {
+		t.Errorf("facilitators: %v", c.Facilitators)
+	}
+	tl := r.Timeliness
+	if tl.LateAfterDays != 30 || tl.Rows != 5 || tl.Late != 1 || fmt.Sprint(tl.ByRegion) != "[{Kab. Malang 2 1} {Kota Malang 3 0}]" {
+		t.Errorf("timeliness: %+v", tl)
+	}
+	// The period filter selects survey months.
+	r, err = db.Quality(ctx, queries.Filter{From: day("2014-11-01")}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(r.Completeness.Months) != "[2014-11]" || r.Timeliness.Rows != 2 {
+		t.Errorf("from November: %v, %+v", r.Completeness.Months, r.Timeliness)
+	}
+}
