@@ -61,6 +61,7 @@ var e2ePages = []struct {
 		"problems-by-gender", "respondents-by-product", "wage-vs-umk"}},
 	{"organizing", "/organizing", []string{"organizing-funnel", "groups-by-region-stage", "groups-formed-by-month", "members-by-region"}},
 	{"targets", "/targets", []string{"targets-responden", "targets-kelompok_terbentuk", "targets-anggota", "targets-masalah_h"}},
+	{"quality", "/quality", []string{"quality-regions", "quality-facilitators", "quality-timeliness"}},
 	{"help", "/help", nil},
 	{"users", "/admin/users", nil},
 	{"account", "/account", nil},

@@ -30,10 +30,11 @@ type pageTemplates struct {
 
 func loadTemplates(static *staticFiles) (*pageTemplates, error) {
 	funcs := template.FuncMap{
-		"asset": static.url,
-		"add":   func(a, b int) int { return a + b },
-		"size":  ingest.ByteSize,
-		"cell":  func(l *locale.Locale, v any) string { return cellText(l, v) },
+		"asset":    static.url,
+		"add":      func(a, b int) int { return a + b },
+		"size":     ingest.ByteSize,
+		"cell":     func(l *locale.Locale, v any) string { return cellText(l, v) },
+		"flagName": func(l *locale.Locale, kind string) string { return queries.FlagNames[kind].In(l.Lang) },
 		"chartArgs": func(l *locale.Locale, cv chartView) chartArgs {
 			return chartArgs{L: l, chartView: cv}
 		},

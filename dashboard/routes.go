@@ -20,6 +20,8 @@ func (s *Server) routes() {
 		e.GET(sec.Path, handleDashboard(pages, fig, sec), viewer)
 	}
 	e.GET("/targets", handleTargetsPage(pages, fig, s.cfg.Now), viewer)
+	e.GET("/quality", handleQualityPage(pages, fig), viewer)
+	e.POST("/quality/check", handleFlagCheck(db, s.log, s.cfg.Now), uploader)
 	e.GET("/help", handleHelp(pages), viewer)
 
 	e.GET("/account", handleAccount(pages, sessions), viewer)
@@ -32,6 +34,8 @@ func (s *Server) routes() {
 	e.GET("/api/v1/targets/charts/:indicator", handleTargetChart(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/targets/charts/:indicator/csv", handleTargetChartCSV(fig, s.cfg.Now), viewer, noStore)
 	e.GET("/api/v1/quality", handleQuality(fig), viewer, noStore)
+	e.GET("/api/v1/quality/charts/:id", handleQualityChart(fig), viewer, noStore)
+	e.GET("/api/v1/quality/charts/:id/csv", handleQualityChartCSV(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id", handleChart(fig), viewer, noStore)
 	e.GET("/api/v1/charts/:id/csv", handleChartCSV(fig), viewer, noStore)
 	e.GET("/exports/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), viewer)
@@ -50,6 +54,7 @@ func (s *Server) routes() {
 
 	e.GET("/imports", handleImports(pages, db), uploader)
 	e.GET("/imports/:id/file", handleImportFile(db, s.cfg.DataDir), uploader)
+	e.GET("/imports/:id/flagged.xlsx", handleFlaggedFile(db, s.cfg.DataDir), uploader)
 	e.GET("/imports/:id/undo", handleUndoConfirm(pages, db), uploader)
 	e.POST("/imports/:id/undo", handleUndo(db), uploader)
 

@@ -77,6 +77,8 @@ type QualityFlag struct {
 	CheckedBy   *string `json:"checked_by"`
 	CheckedAt   *string `json:"checked_at"` // RFC 3339
 	Note        *string `json:"note"`
+
+	Of Kind `json:"-"` // the kind of row flagged (Respondents or GroupStages)
 }
 
 // Completeness is respondents per survey month, from the first to the last
@@ -329,9 +331,9 @@ func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string,
 	flags := []QualityFlag{}
 	for rows.Next() {
 		fl := QualityFlag{Kind: kind}
-		var table, detail string
+		var detail string
 		var facilitator sql.NullString
-		if err := rows.Scan(&fl.ImportID, &table, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet); err != nil {
+		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet); err != nil {
 			return nil, fmt.Errorf("quality %s: %w", kind, err)
 		}
 		if facilitator.Valid {

@@ -1,0 +1,147 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+)
+
+// TestE2EQuality is the data division's round: an uploader opens Kualitas
+// data, follows a kind's tile to its flags, marks the first one checked
+// with a note, and sees it leave the list and the tile's count; with
+// "show checked" it is back, with the note. A viewer sees the tiles only.
+func TestE2EQuality(t *testing.T) {
+	env := newTestEnv(t, envOptions{samples: true})
+	b := newBrowser(t, env)
+	ctx := b.ctx
+	dir := screenshotDir(t)
+	b.login(ctx, "uploader")
+	b.click(ctx, `nav a[href="/quality"]`)
+	b.waitCharts(ctx)
+
+	tile := func(kind string) int {
+		text := eval[string](b, ctx, fmt.Sprintf(`document.querySelector('[data-flag-kind=%q] .value').textContent.trim()`, kind))
+		n, err := strconv.Atoi(strings.ReplaceAll(text, ".", ""))
+		if err != nil {
+			t.Fatalf("tile %s: %q", kind, text)
+		}
+		return n
+	}
+	api := func() map[string]int {
+		var r struct{ Counts map[string]int }
+		body := eval[string](b, ctx, `fetch("/api/v1/quality").then(r => r.text())`)
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			t.Fatalf("api: %v: %.200s", err, body)
+		}
+		return r.Counts
+	}
+	counts := api()
+	const kind = "wage_outlier"
+	before := tile(kind)
+	if before == 0 || before != counts[kind] {
+		t.Fatalf("the %s tile says %d, the API %d; the sample should raise some", kind, before, counts[kind])
+	}
+	b.screenshot(ctx, dir, "quality")
+
+	b.click(ctx, fmt.Sprintf(`[data-flag-kind=%q] a`, kind))
+	b.waitCharts(ctx)
+	rows := eval[[]string](b, ctx, `[...document.querySelectorAll("#flags tbody tr")].map(r => r.dataset.flag)`)
+	if len(rows) != min(before, 100) {
+		t.Fatalf("the list shows %d flags, the tile %d", len(rows), before)
+	}
+	for _, r := range rows {
+		if !strings.HasPrefix(r, kind+" ") {
+			t.Fatalf("a %s in the %s list", r, kind)
+		}
+	}
+	first := rows[0]
+	sel := fmt.Sprintf(`tr[data-flag=%q] form.check-flag`, first)
+	b.do(ctx,
+		chromedp.SendKeys(chromedp.CSS(sel+` input[name="note"]`), "asked the facilitator: a typo, fixed in the next upload"),
+		chromedp.Evaluate[chromedp.Void](`window.__e2eOldPage = true`),
+		chromedp.Click(chromedp.CSS(sel+` button`)),
+	)
+	b.waitFor(ctx, "the page after the check", `window.__e2eOldPage === undefined && document.readyState === "complete"`)
+	if notice := eval[string](b, ctx, `document.querySelector(".notice").textContent`); !strings.Contains(notice, first) {
+		t.Errorf("notice %q does not name %s", notice, first)
+	}
+	if got := tile(kind); got != before-1 {
+		t.Errorf("after the check the tile says %d, want %d", got, before-1)
+	}
+	if eval[bool](b, ctx, fmt.Sprintf(`!!document.querySelector('tr[data-flag=%q]')`, first)) {
+		t.Errorf("the checked flag %s is still listed", first)
+	}
+	b.navigate(ctx, "/quality?kind="+kind+"&checked=1")
+	note := eval[string](b, ctx, fmt.Sprintf(`document.querySelector('tr[data-flag=%q][data-checked]').textContent`, first))
+	if !strings.Contains(note, "asked the facilitator") || !strings.Contains(note, "uploader") {
+		t.Errorf("with checked ones shown, the row says %q", note)
+	}
+	b.screenshot(ctx, dir, "quality-checked")
+
+	// A viewer: the counts, no flag and no form.
+	viewer := newBrowser(t, env)
+	viewer.login(viewer.ctx, "viewer")
+	viewer.navigate(viewer.ctx, "/quality")
+	if n := eval[int](viewer, viewer.ctx, `document.querySelectorAll("[data-flag-kind]").length`); n != 7 {
+		t.Errorf("a viewer sees %d tiles, want 7", n)
+	}
+	if eval[bool](viewer, viewer.ctx, `!!document.querySelector("#flags, form.check-flag")`) {
+		t.Error("a viewer sees the flags")
+	}
+}
+
+// TestFlaggedFile: a flag's marked copy is its import's original with that
+// row's cells filled red and commented with the flag's sentence, listed on
+// a Kesalahan sheet; a key that is not a flag of that import is a 404.
+func TestFlaggedFile(t *testing.T) {
+	env := newTestEnv(t, envOptions{samples: true})
+	c := env.login("uploader")
+	var r struct {
+		Flags []struct {
+			Kind, Key, Sheet, Message string
+			Row                       int
+			ImportID                  int64 `json:"import_id"`
+		}
+	}
+	if err := json.Unmarshal([]byte(env.get(c, "/api/v1/quality?kind=wage_outlier&lang=en", http.StatusOK)), &r); err != nil || len(r.Flags) == 0 {
+		t.Fatalf("flags: %v, %d", err, len(r.Flags))
+	}
+	fl := r.Flags[0]
+	body := env.get(c, fmt.Sprintf("/imports/%d/flagged.xlsx?kind=%s&key=%s", fl.ImportID, fl.Kind, url.QueryEscape(fl.Key)), http.StatusOK)
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sheets := f.GetSheetList(); sheets[0] != "Kesalahan" || !slices.Contains(sheets, fl.Sheet) {
+		t.Errorf("sheets %v", sheets)
+	}
+	comments, err := f.GetComments(fl.Sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := map[string]bool{}
+	for _, cm := range comments {
+		if strings.Contains(cm.Text, fl.Message) || strings.Contains(fmt.Sprint(cm.Paragraph), fl.Message) {
+			marked[cm.Cell] = true
+		}
+	}
+	for _, cell := range []string{fmt.Sprintf("A%d", fl.Row), fmt.Sprintf("B%d", fl.Row)} {
+		if !marked[cell] {
+			t.Errorf("%s!%s is not marked; marked: %v", fl.Sheet, cell, marked)
+		}
+	}
+	if len(marked) < 10 || marked[fmt.Sprintf("A%d", fl.Row+1)] {
+		t.Errorf("marked cells %v: want the whole row %d and nothing else", marked, fl.Row)
+	}
+	env.get(c, fmt.Sprintf("/imports/%d/flagged.xlsx?kind=%s&key=no-such-key", fl.ImportID, fl.Kind), http.StatusNotFound)
+	env.get(env.login("viewer"), fmt.Sprintf("/imports/%d/flagged.xlsx?kind=%s&key=%s", fl.ImportID, fl.Kind, url.QueryEscape(fl.Key)), http.StatusForbidden)
+}
