@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"pantau/dashboard/logins"
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -26,7 +28,7 @@ type usersPage struct {
 	Delays  []logins.Delay // logins that must wait now
 	Done    string         // message of the change just made
 	Error   string
-	Form    struct{ Username, Role string }
+	Form    struct{ Username, Role, Regions string }
 	Current string
 }
 
@@ -54,7 +56,7 @@ func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 			p.Done = p.L.T("users.done_lifted")
 		case "removed": // the user is gone from the list: no name to check, none shown
 			p.Done = p.L.T("users.done_removed")
-		case "added", "disabled", "enabled", "reset":
+		case "added", "disabled", "enabled", "reset", "scoped":
 			for _, u := range p.Users {
 				if u.Username == who {
 					p.Done = p.L.T("users.done_"+done, who)
@@ -76,8 +78,49 @@ func handleUserAdd(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 		if err != nil {
 			return name, err
 		}
-		return name, acc.db.AddUser(c.Request().Context(), name, role, c.FormValue("password"))
+		scope, err := formScope(c, acc.db)
+		if err != nil {
+			return name, err
+		}
+		if err := acc.db.AddUser(c.Request().Context(), name, role, c.FormValue("password")); err != nil || scope == nil {
+			return name, err
+		}
+		return name, acc.db.SetScope(c.Request().Context(), name, scope)
 	})
+}
+
+// handleUserScope answers POST /admin/users/{name}/scope: the regions the
+// user may see, comma-separated; none, every region.
+func handleUserScope(pages *pageTemplates, acc *accounts, log *slog.Logger) echo.HandlerFunc {
+	return userChanged(pages, acc, "scoped", func(c echo.Context) (string, error) {
+		name := c.Param("name")
+		scope, err := formScope(c, acc.db)
+		if err != nil {
+			return name, err
+		}
+		if err := acc.db.SetScope(c.Request().Context(), name, scope); err != nil {
+			return name, err
+		}
+		log.Info("user scope changed", "user", name, "regions", scope, "by", currentUser(c).Username)
+		return name, nil
+	})
+}
+
+// formScope reads the form's regions: blank for every region.
+func formScope(c echo.Context, db *queries.DB) (queries.Scope, error) {
+	list := strings.TrimSpace(c.FormValue("regions"))
+	if list == "" {
+		return nil, nil
+	}
+	added, err := db.AddedRegions(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	scope, err := ingest.ParseScope(list, added)
+	if m, ok := queries.MessageOf(err); ok {
+		return nil, queries.Fail(queries.EINVALID, m)
+	}
+	return scope, err
 }
 
 func handleUserDisable(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
@@ -157,7 +200,7 @@ func userChanged(pages *pageTemplates, acc *accounts, done string, change func(e
 			// The reason, as the queries package gives it, after a line in the page's language.
 			why, _ := queries.MessageOf(err)
 			p.Error = p.L.T("users.err_"+code, why.In(p.L.Lang))
-			p.Form.Username, p.Form.Role = c.FormValue("username"), c.FormValue("role")
+			p.Form.Username, p.Form.Role, p.Form.Regions = c.FormValue("username"), c.FormValue("role"), c.FormValue("regions")
 			return pages.render(c, statusOf[code], "users", p)
 		}
 		if err != nil {

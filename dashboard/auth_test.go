@@ -237,6 +237,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/users/:name/disable", method: "POST", path: "/admin/users/target/disable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/enable", method: "POST", path: "/admin/users/target/enable", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/users/:name/password", method: "POST", path: "/admin/users/target/password", form: pw, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/users/:name/scope", method: "POST", path: "/admin/users/target/scope", form: url.Values{"regions": {"jember"}}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "GET /admin/users/:name/remove", method: "GET", path: "/admin/users/target/remove", kind: page, viewer: 403, uploader: 403, admin: 200},
 		{route: "POST /admin/users/:name/remove", method: "POST", path: "/admin/users/leaving/remove", form: url.Values{}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "POST /admin/logins/lift", method: "POST", path: "/admin/logins/lift", form: url.Values{"address": {"192.0.2.1"}}, kind: "post", viewer: 403, uploader: 403, admin: 404},

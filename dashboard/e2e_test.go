@@ -761,7 +761,7 @@ func TestE2ELanguage(t *testing.T) {
 			t.Errorf("%s: <html lang=%q>", where, got)
 		}
 		var want []string
-		for _, k := range []string{"overview", "facilitators", "problems", "organizing", "targets", "help", "uploads", "imports", "users"} {
+		for _, k := range []string{"overview", "facilitators", "problems", "organizing", "targets", "quality", "help", "uploads", "imports", "users"} {
 			want = append(want, cat["nav."+k])
 		}
 		if got := eval[[]string](b, ctx, `[...document.querySelectorAll("nav:not(.account) a")].map(a => a.textContent.trim())`); !slices.Equal(got, want) {

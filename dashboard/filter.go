@@ -2,7 +2,10 @@ package dashboard
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,7 +16,9 @@ import (
 
 // filterFrom reads the filter parameters of a page or API request: region
 // (repeatable), gender, work_type, from, to, written any way the workbooks
-// accept (ParseFilter sorts and deduplicates the regions).
+// accept (ParseFilter sorts and deduplicates the regions), and limits it to
+// the scope of the user signed in. Every page, chart, download and API
+// answer takes its filter from here: this is where a scope is enforced.
 func filterFrom(c echo.Context) (queries.Filter, error) {
 	q := c.QueryParams()
 	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
@@ -24,7 +29,35 @@ func filterFrom(c echo.Context) (queries.Filter, error) {
 		}
 		return f, queries.Fail(queries.EINVALID, locale.Wrap("filter.invalid", why))
 	}
+	return scoped(c, f)
+}
+
+// scoped limits f to the regions the signed-in user may see: no region
+// asked is every region of the scope, and a region outside it is refused
+// (403, naming the regions allowed).
+func scoped(c echo.Context, f queries.Filter) (queries.Filter, error) {
+	scope := userScope(c)
+	if scope == nil {
+		return f, nil
+	}
+	if len(f.Regions) == 0 {
+		f.Regions = slices.Clone(scope)
+		return f, nil
+	}
+	for _, r := range f.Regions {
+		if !scope.Allows(r) {
+			return f, httpError(http.StatusForbidden, "scope.outside", r, strings.Join(scope, ", "))
+		}
+	}
 	return f, nil
+}
+
+// userScope is the scope of the user signed in: nil for every region.
+func userScope(c echo.Context) queries.Scope {
+	if u := currentUser(c); u != nil {
+		return u.Regions
+	}
+	return nil
 }
 
 // filterKey is a filter's canonical form, for cache keys.

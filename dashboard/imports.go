@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,7 @@ func handleImports(pages *pageTemplates, db *queries.DB) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		list = slices.DeleteFunc(list, func(im queries.Import) bool { return !inScope(c, im) })
 		p := &importsPage{pageBase: newPageBase(c, "imports"), Imports: list}
 		if id, err := strconv.ParseInt(c.QueryParam("undone"), 10, 64); err == nil {
 			for _, im := range list {
@@ -53,11 +55,18 @@ func requestedImport(c echo.Context, db *queries.DB) (queries.Import, error) {
 		return queries.Import{}, err
 	}
 	for _, im := range list {
-		if im.ID == id {
+		if im.ID == id && inScope(c, im) {
 			return im, nil
 		}
 	}
 	return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
+}
+
+// inScope reports whether the user may see (and undo) an import: one
+// limited to regions sees only the imports whose rows all name them.
+func inScope(c echo.Context, im queries.Import) bool {
+	scope := userScope(c)
+	return !slices.ContainsFunc(im.Regions, func(r string) bool { return !scope.Allows(r) })
 }
 
 // handleImportFile answers GET /imports/{id}/file: the file as uploaded.

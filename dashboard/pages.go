@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -245,6 +246,8 @@ func newFilterView(c echo.Context, fig *figures, f queries.Filter, l *locale.Loc
 	if err != nil {
 		return filterView{}, err
 	}
+	scope := userScope(c)
+	regions = slices.DeleteFunc(regions, func(r string) bool { return !scope.Allows(r) })
 	v := filterView{Gender: f.Gender, WorkType: f.WorkType, ResetURL: c.Request().URL.Path}
 	selected := map[string]bool{}
 	for _, r := range f.Regions {

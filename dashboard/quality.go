@@ -245,6 +245,9 @@ func handleFlagCheck(db *queries.DB, log *slog.Logger, now func() time.Time) ech
 		if note == "" {
 			return failure(queries.EINVALID, "quality.note_required")
 		}
+		if _, err := scopedFlag(c, db, kind, key, 0); err != nil {
+			return err
+		}
 		if err := db.CheckFlag(c.Request().Context(), kind, key, note, u.Username, now()); err != nil {
 			return err
 		}
@@ -267,16 +270,11 @@ func handleFlaggedFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 			return err
 		}
 		l := localeFor(c)
-		kind, key := c.QueryParam("kind"), c.QueryParam("key")
-		r, err := db.Quality(c.Request().Context(), queries.Filter{}, []string{kind}, l.Lang)
+		kind := c.QueryParam("kind")
+		fl, err := scopedFlag(c, db, kind, c.QueryParam("key"), im.ID)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(r.Flags, func(f queries.QualityFlag) bool { return f.Key == key && f.ImportID == im.ID })
-		if i < 0 {
-			return failure(queries.ENOTFOUND, "quality.no_flag", kind, key)
-		}
-		fl := r.Flags[i]
 		data, err := os.ReadFile(filepath.Join(dataDir, im.SHA256+".xlsx"))
 		if os.IsNotExist(err) {
 			return failure(queries.ENOTFOUND, "imports.file_missing")
@@ -291,4 +289,22 @@ func handleFlaggedFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 		name := strings.TrimSuffix(im.FileName, filepath.Ext(im.FileName)) + " (" + kind + ").xlsx"
 		return sendWorkbook(c, name, buf.Bytes())
 	}
+}
+
+// scopedFlag finds the flag (kind, key) among those the user's scope shows
+// (of import id, unless 0), or says there is none.
+func scopedFlag(c echo.Context, db *queries.DB, kind, key string, id int64) (queries.QualityFlag, error) {
+	f, err := scoped(c, queries.Filter{})
+	if err != nil {
+		return queries.QualityFlag{}, err
+	}
+	r, err := db.Quality(c.Request().Context(), f, []string{kind}, localeFor(c).Lang)
+	if err != nil {
+		return queries.QualityFlag{}, err
+	}
+	i := slices.IndexFunc(r.Flags, func(fl queries.QualityFlag) bool { return fl.Key == key && (id == 0 || fl.ImportID == id) })
+	if i < 0 {
+		return queries.QualityFlag{}, failure(queries.ENOTFOUND, "quality.no_flag", kind, key)
+	}
+	return r.Flags[i], nil
 }

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/disable", handleUserDisable(pages, acc), admin)
 	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
 	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
+	e.POST("/admin/users/:name/scope", handleUserScope(pages, acc, s.log), admin)
 	e.GET("/admin/users/:name/remove", handleUserRemoveConfirm(pages, db), admin)
 	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)

@@ -163,6 +163,7 @@ func receiveUploads(c echo.Context, store *uploads.Store, limits uploadLimits) (
 		if err != nil {
 			return stored, uploadReadError(err, l, limits.MaxUpload)
 		}
+		u.Regions = user.Regions
 		stored = append(stored, u)
 	}
 	if !csrfChecked {

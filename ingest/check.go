@@ -46,6 +46,7 @@ type fileCheck struct {
 	date1904 bool
 	batch    *queries.Batch // rows are staged here until the first error
 	progress func(Progress)
+	scope    queries.Scope // the uploader's regions; nil: every region
 
 	problems       []Problem
 	errors, counts int
@@ -265,4 +266,34 @@ func (c *rowCheck) knownFacilitator(header, name string) {
 		text: queries.Message{ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
 			EN: fmt.Sprintf("%s %q matches no participant", header, clip(name))}}}
 	c.unknownOrder = append(c.unknownOrder, key)
+}
+
+// inScope refuses, at its Wilayah cell, a row outside the uploader's
+// regions: one naming another region, or none (a program-wide row).
+func (c *rowCheck) inScope(rec any) {
+	if c.scope == nil || c.failed("Wilayah") {
+		return
+	}
+	var region string
+	switch r := rec.(type) {
+	case queries.Participant:
+		region = r.Region
+	case queries.Respondent:
+		region = r.Region
+	case queries.GroupStage:
+		region = r.Region
+	case queries.RegionWage:
+		region = r.Region
+	case targetRow:
+		region = r.Region
+	}
+	if c.scope.Allows(region) {
+		return
+	}
+	allowed := strings.Join(c.scope, ", ")
+	if region == "" {
+		c.requireFor("Wilayah", queries.Msgf("kosong berarti seluruh program, di luar wilayah Anda: %s", "blank means the whole program, outside your regions: %s", allowed))
+		return
+	}
+	c.refuseValue("Wilayah", region, queries.Msgf("di luar wilayah Anda: %s", "is outside your regions: %s", allowed))
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"pantau/queries"
@@ -79,4 +80,32 @@ func ParseAsOf(raw string, now time.Time) (time.Time, error) {
 		return d, filterProblem(queries.Message{ID: "tanggal acuan (as_of)", EN: "as-of date (as_of)"}, raw, err)
 	}
 	return d, nil
+}
+
+// ParseScope reads a comma-separated list of regions a user is limited to,
+// each written any way the workbooks accept, as their canonical names. A
+// region must be one pantau knows: built in, or among added (the regions
+// Wilayah sheets added).
+func ParseScope(list string, added []string) (queries.Scope, error) {
+	known := NewRegions()
+	for _, name := range added {
+		known.Add(name)
+	}
+	var scope queries.Scope
+	for _, raw := range strings.Split(list, ",") {
+		text := cleanText(raw)
+		if text == "" {
+			continue
+		}
+		r, err := known.Normalize(text)
+		if err != nil {
+			return nil, filterProblem(queries.Message{ID: "wilayah", EN: "region"}, text, err)
+		}
+		scope = append(scope, r)
+	}
+	if len(scope) == 0 {
+		return nil, queries.Errorf(queries.EINVALID, "tidak ada wilayah disebut", "no region given")
+	}
+	slices.Sort(scope)
+	return slices.Compact(scope), nil
 }

@@ -32,6 +32,11 @@ type Options struct {
 	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
 	Dir       string // the folder File reads a relative path from; "" is the working folder
 
+	// Regions is the uploader's scope: nil for every region, else a row
+	// naming another region, or none (a program-wide row), is an error at
+	// its Wilayah cell.
+	Regions queries.Scope
+
 	// Progress, when set, is told how far the ingest is: after every few
 	// hundred rows read and when the commit starts. It is called on the
 	// goroutine that called File or Bytes.
@@ -159,7 +164,7 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 	r := newReport(name, opt)
 	sum := sha256.Sum256(data)
 	r.SHA256, r.Size = hex.EncodeToString(sum[:]), int64(len(data))
-	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}, progress: opt.progress}
+	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}, progress: opt.progress, scope: opt.Regions}
 
 	if reason := sniff(data); reason != nil {
 		f.fileError("", *reason)

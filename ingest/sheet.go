@@ -178,6 +178,7 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 		check.row = rowNum
 		rec := s.record(check, cells, cols)
 		key := s.finish(&rec, check)
+		check.inScope(rec)
 		if first, dup := keys[key]; dup {
 			check.duplicate(first)
 		} else {

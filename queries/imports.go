@@ -22,7 +22,22 @@ type Import struct {
 	UndoneAt    *time.Time    `json:"undone_at,omitempty"`
 	UndoneBy    string        `json:"undone_by,omitempty"`
 	Sheets      []SheetCounts `json:"sheets"`
+	// Regions are the regions its rows name, sorted; "" for rows of no
+	// region (program staff, program-wide targets).
+	Regions []string `json:"regions"`
 }
+
+// importRegionsSQL lists, per import, the regions its row versions name.
+const importRegionsSQL = `
+SELECT import_id, list(DISTINCT coalesce(region, '') ORDER BY coalesce(region, ''))
+FROM (
+	SELECT import_id, region FROM participant_versions
+	UNION ALL SELECT import_id, region FROM respondent_versions
+	UNION ALL SELECT import_id, region FROM group_stage_versions
+	UNION ALL SELECT import_id, region FROM region_versions
+	UNION ALL SELECT import_id, region FROM target_versions
+)
+GROUP BY import_id`
 
 // Imports returns the import history, newest first.
 func (db *DB) Imports(ctx context.Context) ([]Import, error) {
@@ -43,7 +58,7 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 		if undoneAt.Valid {
 			im.UndoneAt = &undoneAt.Time
 		}
-		im.Sheets = []SheetCounts{}
+		im.Sheets, im.Regions = []SheetCounts{}, []string{}
 		byID[im.ID] = len(list)
 		list = append(list, im)
 	}
@@ -66,7 +81,25 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 			list[i].Sheets = append(list[i].Sheets, s)
 		}
 	}
-	return list, sheets.Err()
+	if err := sheets.Err(); err != nil {
+		return nil, fmt.Errorf("import sheets: %w", err)
+	}
+	regions, err := db.sql.QueryContext(ctx, importRegionsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("import regions: %w", err)
+	}
+	defer regions.Close()
+	for regions.Next() {
+		var id int64
+		var names Scope
+		if err := regions.Scan(&id, &names); err != nil {
+			return nil, fmt.Errorf("import regions: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			list[i].Regions = names
+		}
+	}
+	return list, regions.Err()
 }
 
 // CommittedImportWithHash returns the id of a committed import of the file

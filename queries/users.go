@@ -55,7 +55,37 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// Regions is the user's scope: nil for every region, else the only
+	// regions the user sees (and, an uploader, imports).
+	Regions Scope `json:"regions"`
 }
+
+// Scope is a set of regions a user is limited to, sorted; nil is every region.
+type Scope []string
+
+// Scan reads a VARCHAR[] column (NULL: every region).
+func (s *Scope) Scan(src any) error {
+	*s = nil
+	if src == nil {
+		return nil
+	}
+	list, ok := src.([]any)
+	if !ok {
+		return fmt.Errorf("scope: %T is not a list", src)
+	}
+	*s = Scope{}
+	for _, v := range list {
+		name, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("scope: %T in the list", v)
+		}
+		*s = append(*s, name)
+	}
+	return nil
+}
+
+// Allows reports whether region is in the scope.
+func (s Scope) Allows(region string) bool { return s == nil || slices.Contains(s, region) }
 
 // BcryptCost is the bcrypt cost of new password hashes. Tests lower it.
 var BcryptCost = bcrypt.DefaultCost
@@ -211,16 +241,16 @@ func (db *DB) AddUser(ctx context.Context, username string, role Role, password 
 	return nil
 }
 
-const usersSQL = `SELECT username, role, disabled, created_at FROM users ORDER BY username`
+const usersSQL = `SELECT username, role, disabled, created_at, regions FROM users ORDER BY username`
 
 // Users lists every user, disabled ones too, sorted by username; never nil.
 func (db *DB) Users(ctx context.Context) ([]User, error) {
 	return scanRows(ctx, db.sql, "users", usersSQL, nil, func(u *User) []any {
-		return []any{&u.Username, &u.Role, &u.Disabled, &u.CreatedAt}
+		return []any{&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.Regions}
 	})
 }
 
-const userSQL = `SELECT username, role, disabled, created_at, password_hash FROM users WHERE username = $username`
+const userSQL = `SELECT username, role, disabled, created_at, regions, password_hash FROM users WHERE username = $username`
 
 // User returns the user with this username (case-insensitive), or an
 // ENOTFOUND error.
@@ -240,7 +270,7 @@ func (db *DB) user(ctx context.Context, username string) (userRow, error) {
 	if !ok {
 		return u, Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", username)
 	}
-	err := db.sql.QueryRowContext(ctx, userSQL, sql.Named("username", name)).Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.hash)
+	err := db.sql.QueryRowContext(ctx, userSQL, sql.Named("username", name)).Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.Regions, &u.hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, Errorf(ENOTFOUND, "pengguna %q tidak ada", "user %q does not exist", name)
 	} else if err != nil {
@@ -469,7 +499,7 @@ func (db *DB) CreateSession(ctx context.Context, username, client string, now ti
 }
 
 const sessionUserSQL = `
-SELECT u.username, u.role, u.disabled, u.created_at,
+SELECT u.username, u.role, u.disabled, u.created_at, u.regions,
        left(s.token_hash, 16), s.created_at, coalesce(s.last_seen, s.created_at), s.expires_at, coalesce(s.client, '')
 FROM sessions s JOIN users u ON u.username = s.username
 WHERE s.token_hash = $token_hash`
@@ -492,7 +522,7 @@ func (db *DB) SessionUser(ctx context.Context, token string, now time.Time, idle
 	var u User
 	var s Session
 	err := db.sql.QueryRowContext(ctx, sessionUserSQL, sql.Named("token_hash", tokenHash(token))).
-		Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &s.ID, &s.Created, &s.LastSeen, &s.Expires, &s.Client)
+		Scan(&u.Username, &u.Role, &u.Disabled, &u.CreatedAt, &u.Regions, &s.ID, &s.Created, &s.LastSeen, &s.Expires, &s.Client)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, Session{}, refused
 	} else if err != nil {
@@ -600,4 +630,30 @@ func (db *DB) deleteSessions(ctx context.Context, what, query string, args ...an
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	return int(n), nil
+}
+
+// SetScope limits a user to regions (canonical names, as ingest resolves
+// them), or with nil lets the user see every region again. An empty
+// non-nil list is EINVALID: a user who may see nothing should be disabled.
+func (db *DB) SetScope(ctx context.Context, username string, regions Scope) error {
+	if regions != nil && len(regions) == 0 {
+		return Errorf(EINVALID, "wilayah cakupan kosong: beri satu wilayah atau lebih, atau --all", "an empty scope: give one region or more, or --all")
+	}
+	var value any
+	if regions != nil {
+		sorted := slices.Clone(regions)
+		slices.Sort(sorted)
+		value = []string(slices.Compact(sorted))
+	}
+	db.accounts.Lock()
+	defer db.accounts.Unlock()
+	u, err := db.user(ctx, username)
+	if err != nil {
+		return err
+	}
+	if _, err := db.sql.ExecContext(ctx, `UPDATE users SET regions = $regions::VARCHAR[], updated_at = $now WHERE username = $username`,
+		sql.Named("regions", value), sql.Named("now", time.Now().UTC()), sql.Named("username", u.Username)); err != nil {
+		return fmt.Errorf("set scope of %s: %w", u.Username, err)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -211,7 +212,7 @@ func TestAuthenticate(t *testing.T) {
 	} {
 		u, err := db.Authenticate(ctx, tt.user, tt.password)
 		wantCode(t, tt.name, err, queries.EUNAUTHORIZED)
-		if u != (queries.User{}) {
+		if u.Username != "" || u.Regions != nil {
 			t.Errorf("%s: returned user %+v", tt.name, u)
 		}
 		if err != nil {
@@ -621,5 +622,49 @@ func TestChangePassword(t *testing.T) {
 	}
 	if _, _, err := db.SessionUser(ctx, budi, time.Now(), 0); err != nil {
 		t.Errorf("another user's session after the change: %v", err)
+	}
+}
+
+// TestScope: a user is unscoped (nil) until limited; the scope reads back
+// sorted and without repeats from every way a user is read (the list, one
+// user, a session); an empty scope is refused; nil lifts it.
+func TestScope(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	if err := db.AddUser(ctx, "sari", queries.Viewer, goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.User(ctx, "sari")
+	if err != nil || u.Regions != nil || !u.Regions.Allows("Kota Batu") {
+		t.Fatalf("a new user: %+v, %v; want every region", u, err)
+	}
+	if err := db.SetScope(ctx, "SARI", queries.Scope{"Kota Batu", "Kab. Jember", "Kota Batu"}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := db.CreateSession(ctx, "sari", "", time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromSession, _, err := db.SessionUser(ctx, token, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := db.Users(ctx)
+	one, _ := db.User(ctx, "sari")
+	for where, got := range map[string]queries.Scope{"session": fromSession.Regions, "list": list[0].Regions, "user": one.Regions} {
+		if fmt.Sprint(got) != "[Kab. Jember Kota Batu]" {
+			t.Errorf("%s: scope %q", where, got)
+		}
+	}
+	if one.Regions.Allows("Kota Malang") || !one.Regions.Allows("Kota Batu") {
+		t.Errorf("Allows: %v", one.Regions)
+	}
+	wantCode(t, "empty scope", db.SetScope(ctx, "sari", queries.Scope{}), queries.EINVALID)
+	wantCode(t, "unknown user", db.SetScope(ctx, "nobody", nil), queries.ENOTFOUND)
+	if err := db.SetScope(ctx, "sari", nil); err != nil {
+		t.Fatal(err)
+	}
+	if one, _ := db.User(ctx, "sari"); one.Regions != nil {
+		t.Errorf("after lifting: %v", one.Regions)
 	}
 }

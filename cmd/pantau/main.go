@@ -72,7 +72,8 @@ Usage:
   pantau restore [--force] FILE
   pantau serve [--addr 127.0.0.1:8080]
   pantau demo [--addr 127.0.0.1:8080]     (samples into an empty database, a demo admin, serve)
-  pantau user add --username U --role viewer|uploader|admin --password-stdin
+  pantau user add --username U --role viewer|uploader|admin [--regions R1,R2] --password-stdin
+  pantau user scope U --regions R1,R2 | --all
   pantau user list [--json] | user passwd U --password-stdin | user rm U
 
 Every command that uses the database takes --db FILE (env PANTAU_DB, default ./pantau.duckdb).

@@ -147,29 +147,32 @@ func randomPassword() string {
 // user manages dashboard accounts: add, list, passwd, rm.
 func (env *environment) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError("user: add, list, passwd or rm")
+		return usageError("user: add, list, passwd, scope or rm")
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
-	case "add", "list", "passwd", "rm":
+	case "add", "list", "passwd", "rm", "scope":
 	default:
-		return usageError("user: unknown subcommand %q (add, list, passwd or rm)", sub)
+		return usageError("user: unknown subcommand %q (add, list, passwd, scope or rm)", sub)
 	}
 	f := env.newFlags("user "+sub, map[string]string{
-		"add":    "--username U --role viewer|uploader|admin --password-stdin",
+		"add":    "--username U --role viewer|uploader|admin [--regions R1,R2] --password-stdin",
 		"list":   "[--json]",
 		"passwd": "U --password-stdin",
+		"scope":  "U --regions R1,R2 | U --all",
 		"rm":     "U",
 	}[sub]).withDB(env).withJSON()
 	username := f.String("username", "", "user name (add)")
 	role := f.String("role", "", "viewer, uploader or admin (add)")
 	passwordStdin := f.Bool("password-stdin", false, "read the password from the first line of standard input")
+	regions := f.String("regions", "", "limit the user to these regions, comma-separated (add, scope)")
+	all := f.Bool("all", false, "let the user see every region again (scope)")
 	positional, err := f.parse(rest)
 	if err != nil {
 		return err
 	}
 	name := *username
-	if sub == "passwd" || sub == "rm" {
+	if sub == "passwd" || sub == "rm" || sub == "scope" {
 		if len(positional) != 1 {
 			return usageError("user %s: give exactly one user name", sub)
 		}
@@ -184,17 +187,35 @@ func (env *environment) user(ctx context.Context, args []string) error {
 			return usageError("user %s: %v", sub, err)
 		}
 	}
+	if sub == "scope" && *all == (*regions != "") {
+		return usageError("user scope: give --regions R1,R2 or --all")
+	}
 	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer done()
+	var scope queries.Scope
+	if *regions != "" {
+		added, err := db.AddedRegions(ctx)
+		if err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+		if scope, err = ingest.ParseScope(*regions, added); err != nil {
+			return usageError("user %s: %v", sub, err)
+		}
+	}
 	switch sub {
 	case "add":
 		var r queries.Role
 		if r, err = queries.ParseRole(*role); err == nil {
 			err = db.AddUser(ctx, name, r, password)
 		}
+		if err == nil && scope != nil {
+			err = db.SetScope(ctx, name, scope)
+		}
+	case "scope":
+		err = db.SetScope(ctx, name, scope)
 	case "passwd":
 		err = db.SetPassword(ctx, name, password)
 	case "rm":
@@ -208,13 +229,17 @@ func (env *environment) user(ctx context.Context, args []string) error {
 			return env.printJSON(users)
 		}
 		tw := tabwriter.NewWriter(env.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USER\tROLE\tSTATUS\tCREATED")
+		fmt.Fprintln(tw, "USER\tROLE\tSTATUS\tCREATED\tREGIONS")
 		for _, u := range users {
 			status := "active"
 			if u.Disabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, status, u.CreatedAt.Format("2006-01-02"))
+			regions := "all"
+			if u.Regions != nil {
+				regions = strings.Join(u.Regions, ", ")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, status, u.CreatedAt.Format("2006-01-02"), regions)
 		}
 		return tw.Flush()
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -292,7 +293,7 @@ func TestUserCommands(t *testing.T) {
 		{"password with the name", "bob-zebra-kopi\n", []string{"user", "add", "--username", "Bob", "--role", "viewer", "--password-stdin"}, 1, "must not contain the user name"},
 		{"no --password-stdin", "", []string{"user", "add", "--username", "bob", "--role", "viewer"}, 2, "--password-stdin"},
 		{"empty stdin", "", []string{"user", "add", "--username", "bob", "--role", "viewer", "--password-stdin"}, 2, "no password"},
-		{"no subcommand", "", []string{"user"}, 2, "add, list, passwd or rm"},
+		{"no subcommand", "", []string{"user"}, 2, "add, list, passwd, scope or rm"},
 		{"unknown subcommand", "", []string{"user", "frob"}, 2, `unknown subcommand "frob"`},
 		{"passwd", pw2 + "\n", []string{"user", "passwd", "alice", "--password-stdin"}, 0, "user alice: passwd done"},
 		{"passwd common", "password123\n", []string{"user", "passwd", "alice", "--password-stdin"}, 1, "too easy to guess"},
@@ -304,6 +305,13 @@ func TestUserCommands(t *testing.T) {
 		{"rm", "", []string{"user", "rm", "root"}, 0, "user root: rm done"},
 		{"rm again", "", []string{"user", "rm", "root"}, 1, `"root" does not exist`},
 		{"rm two names", "", []string{"user", "rm", "a", "b"}, 2, "exactly one user name"},
+		{"add scoped", pw + "\n", []string{"user", "add", "--username", "jember", "--role", "uploader", "--regions", "jember, Kota Malang", "--password-stdin"}, 0, "user jember: add done"},
+		{"scope unknown region", "", []string{"user", "scope", "alice", "--regions", "Kab. Atlantis"}, 2, "Atlantis"},
+		{"scope nothing", "", []string{"user", "scope", "alice"}, 2, "--regions R1,R2 or --all"},
+		{"scope both", "", []string{"user", "scope", "alice", "--regions", "Kota Batu", "--all"}, 2, "--regions R1,R2 or --all"},
+		{"scope", "", []string{"user", "scope", "alice", "--regions", "Kota Batu"}, 0, "user alice: scope done"},
+		{"scope all", "", []string{"user", "scope", "boss", "--all"}, 0, "user boss: scope done"},
+		{"scope unknown user", "", []string{"user", "scope", "nobody", "--all"}, 1, `"nobody" does not exist`},
 	}
 	for _, tt := range tests {
 		out, errs, code := c.runStdin(tt.stdin, tt.args...)
@@ -316,14 +324,15 @@ func TestUserCommands(t *testing.T) {
 	}
 
 	out := c.mustRun("user", "list")
-	if !regexp.MustCompile(`(?m)^USER\s+ROLE\s+STATUS\s+CREATED\nalice\s+viewer\s+active\s+\d{4}-\d\d-\d\d\nboss\s+admin\s+active\s+\d{4}-\d\d-\d\d\n$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^USER\s+ROLE\s+STATUS\s+CREATED\s+REGIONS\nalice\s+viewer\s+active\s+\d{4}-\d\d-\d\d\s+Kota Batu\nboss\s+admin\s+active\s+\d{4}-\d\d-\d\d\s+all\njember\s+uploader\s+active\s+\d{4}-\d\d-\d\d\s+Kab. Jember, Kota Malang\n$`).MatchString(out) {
 		t.Errorf("user list:\n%s", out)
 	}
 	var users []queries.User
 	if err := json.Unmarshal([]byte(c.mustRun("user", "list", "--json")), &users); err != nil {
 		t.Fatal(err)
 	}
-	if len(users) != 2 || users[0].Username != "alice" || users[0].Role != queries.Viewer || users[0].Disabled || users[0].CreatedAt.IsZero() || users[1].Username != "boss" {
+	if len(users) != 3 || users[0].Username != "alice" || users[0].Role != queries.Viewer || users[0].Disabled || users[0].CreatedAt.IsZero() || users[1].Username != "boss" ||
+		fmt.Sprint(users[0].Regions) != "[Kota Batu]" || users[1].Regions != nil {
 		t.Errorf("user list --json: %+v", users)
 	}
 	if raw := c.mustRun("user", "list", "--json"); strings.Contains(raw, "hash") || strings.Contains(raw, "$2a$") {

@@ -55,6 +55,7 @@ func (e *LimitError) Error() string {
 type Upload struct {
 	ID       string
 	Owner    string
+	Regions  queries.Scope // the owner's scope: the only regions its rows may name
 	FileName string
 	Size     int64
 	Created  time.Time
@@ -417,7 +418,7 @@ func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error
 		return nil, err
 	}
 	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, ingest.Options{
-		DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
+		DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload, Regions: u.Regions,
 		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
 	})
 }
