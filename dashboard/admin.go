@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,7 +90,7 @@ func handleUserAdd(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 
 // handleUserScope answers POST /admin/users/{name}/scope: the regions the
 // user may see, comma-separated; none, every region.
-func handleUserScope(pages *pageTemplates, acc *accounts, log *slog.Logger) echo.HandlerFunc {
+func handleUserScope(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 	return userChanged(pages, acc, "scoped", func(c echo.Context) (string, error) {
 		name := c.Param("name")
 		scope, err := formScope(c, acc.db)
@@ -101,7 +100,11 @@ func handleUserScope(pages *pageTemplates, acc *accounts, log *slog.Logger) echo
 		if err := acc.db.SetScope(c.Request().Context(), name, scope); err != nil {
 			return name, err
 		}
-		log.Info("user scope changed", "user", name, "regions", scope, "by", currentUser(c).Username)
+		detail := name + ": every region"
+		if scope != nil {
+			detail = name + ": " + strings.Join(scope, ", ")
+		}
+		audit(c, "scope_changed", detail)
 		return name, nil
 	})
 }

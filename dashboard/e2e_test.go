@@ -38,7 +38,7 @@ import (
 
 const (
 	chromiumPath = "/usr/bin/chromium"
-	e2eTimeout   = 90 * time.Second
+	e2eTimeout   = 3 * time.Minute
 )
 
 // Hostile text, uploaded before the browser visits: none of it may run.
@@ -761,7 +761,7 @@ func TestE2ELanguage(t *testing.T) {
 			t.Errorf("%s: <html lang=%q>", where, got)
 		}
 		var want []string
-		for _, k := range []string{"overview", "facilitators", "problems", "organizing", "targets", "quality", "help", "uploads", "imports", "users"} {
+		for _, k := range []string{"overview", "facilitators", "problems", "organizing", "targets", "quality", "shares", "help", "uploads", "imports", "users", "audit"} {
 			want = append(want, cat["nav."+k])
 		}
 		if got := eval[[]string](b, ctx, `[...document.querySelectorAll("nav:not(.account) a")].map(a => a.textContent.trim())`); !slices.Equal(got, want) {

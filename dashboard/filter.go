@@ -18,8 +18,12 @@ import (
 // (repeatable), gender, work_type, from, to, written any way the workbooks
 // accept (ParseFilter sorts and deduplicates the regions), and limits it to
 // the scope of the user signed in. Every page, chart, download and API
-// answer takes its filter from here: this is where a scope is enforced.
+// answer takes its filter from here: this is where a scope is enforced,
+// and where a share link's filter replaces the request's.
 func filterFrom(c echo.Context) (queries.Filter, error) {
+	if l := sharedLink(c); l != nil {
+		return linkFilter(c, l)
+	}
 	q := c.QueryParams()
 	f, err := ingest.ParseFilter(q["region"], q.Get("gender"), q.Get("work_type"), q.Get("from"), q.Get("to"))
 	if err != nil {
@@ -46,6 +50,7 @@ func scoped(c echo.Context, f queries.Filter) (queries.Filter, error) {
 	}
 	for _, r := range f.Regions {
 		if !scope.Allows(r) {
+			audit(c, "scope_refused", r+" at "+c.Request().URL.Path)
 			return f, httpError(http.StatusForbidden, "scope.outside", r, strings.Join(scope, ", "))
 		}
 	}
@@ -86,4 +91,14 @@ func filterQuery(f queries.Filter) url.Values {
 		v.Set("to", f.To.Format("2006-01-02"))
 	}
 	return v
+}
+
+// pageQuery is the query string of a page's canonical URL for f: a scoped
+// user who asked for no region sees the scope without it being written.
+func pageQuery(c echo.Context, f queries.Filter) url.Values {
+	q := filterQuery(f)
+	if userScope(c) != nil && len(c.QueryParams()["region"]) == 0 {
+		q.Del("region")
+	}
+	return q
 }

@@ -142,7 +142,9 @@ type dashboardPage struct {
 	// facilitator tile) and of groups (the group tiles) cannot apply.
 	PeopleNotApplied, GroupsNotApplied string
 
-	ExportURL string // the summary workbook for the page's filter
+	ExportURL string      // the summary workbook for the page's filter
+	ShareURL  string      // the form that shares this page with its filter
+	Shared    *sharedView // set when the page is seen through a share link
 }
 
 type chartView struct {
@@ -183,7 +185,7 @@ func handleDashboard(pages *pageTemplates, fig *figures, sec section) echo.Handl
 			return err
 		}
 		// One view, one URL: a link shared by mail opens exactly this page.
-		query := filterQuery(f).Encode()
+		query := pageQuery(c, f).Encode()
 		if url.Values(c.QueryParams()).Encode() != query {
 			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
 		}
@@ -203,7 +205,8 @@ func handleDashboard(pages *pageTemplates, fig *figures, sec section) echo.Handl
 func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filter, query string) (*dashboardPage, error) {
 	ctx := c.Request().Context()
 	page := &dashboardPage{pageBase: newPageBase(c, sec.Key), Section: sec, AllEmpty: true,
-		ExportURL: withQuery("/exports/summary.xlsx", query)}
+		ExportURL: withQuery("/exports/summary.xlsx", query),
+		ShareURL:  "/shares?" + url.Values{"page": {sec.Path}, "query": {query}}.Encode()}
 	l := page.L
 	var err error
 	if page.Filter, err = newFilterView(c, fig, f, l); err != nil {

@@ -100,7 +100,7 @@ func handleQualityPage(pages *pageTemplates, fig *figures) echo.HandlerFunc {
 		q := c.QueryParams()
 		page := &qualityPage{pageBase: newPageBase(c, "quality"), Section: qualitySection, Kind: q.Get("kind"),
 			Facilitator: q.Get("facilitator"), ShowChecked: q.Get("checked") == "1", Checked: q.Get("done"),
-			FilterQuery: filterQuery(f).Encode()}
+			FilterQuery: pageQuery(c, f).Encode()}
 		if page.Kind != "" && !slices.Contains(queries.FlagKinds, page.Kind) {
 			return failure(queries.EINVALID, "quality.unknown_kind", page.Kind)
 		}

@@ -1,6 +1,12 @@
 package dashboard
 
-import "pantau/queries"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"pantau/queries"
+)
 
 // routes lists every route the server answers. Each handler is made with
 // exactly what it uses.
@@ -23,6 +29,16 @@ func (s *Server) routes() {
 	e.GET("/quality", handleQualityPage(pages, fig), viewer)
 	e.POST("/quality/check", handleFlagCheck(db, s.log, s.cfg.Now), uploader)
 	e.GET("/help", handleHelp(pages), viewer)
+
+	e.GET("/shares", handleShares(pages, db), viewer)
+	e.POST("/shares", handleShareCreate(pages, db, s.cfg.Now), viewer)
+	e.POST("/shares/:id/revoke", handleShareRevoke(db, s.cfg.Now), viewer)
+	link := shareLink(db, pages, s.csrfKey, s.logins, s.cfg.Now)
+	e.GET("/s/:token", handleSharedPage(pages, fig), link)
+	e.POST("/s/:token", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, c.Request().URL.Path) }, link) // the password, which link checks
+	e.GET("/s/:token/charts/:id", handleChart(fig), link)
+	e.GET("/s/:token/charts/:id/csv", handleChartCSV(fig), link)
+	e.GET("/s/:token/summary.xlsx", handleSummaryWorkbook(fig, s.cfg.Now), link)
 
 	e.GET("/account", handleAccount(pages, sessions), viewer)
 	e.POST("/account/password", handleOwnPassword(pages, sessions, s.logins), viewer)
@@ -64,9 +80,10 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/disable", handleUserDisable(pages, acc), admin)
 	e.POST("/admin/users/:name/enable", handleUserEnable(pages, acc), admin)
 	e.POST("/admin/users/:name/password", handlePasswordReset(pages, acc), admin)
-	e.POST("/admin/users/:name/scope", handleUserScope(pages, acc, s.log), admin)
+	e.POST("/admin/users/:name/scope", handleUserScope(pages, acc), admin)
 	e.GET("/admin/users/:name/remove", handleUserRemoveConfirm(pages, db), admin)
 	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
+	e.GET("/admin/audit", handleAudit(pages, db), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }

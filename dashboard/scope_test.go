@@ -118,7 +118,10 @@ func TestScopeEveryRoute(t *testing.T) {
 		"GET /imports", "GET /imports/:id/file", "GET /imports/:id/flagged.xlsx", "GET /imports/:id/undo", "POST /imports/:id/undo",
 		"GET /admin/users", "POST /admin/users", "POST /admin/users/:name/disable", "POST /admin/users/:name/enable",
 		"POST /admin/users/:name/password", "POST /admin/users/:name/scope", "GET /admin/users/:name/remove",
-		"POST /admin/users/:name/remove", "POST /admin/logins/lift", "GET /admin/backup",
+		"POST /admin/users/:name/remove", "POST /admin/logins/lift", "GET /admin/backup", "GET /admin/audit",
+		// Share links: their own scope, tested in TestShareLinks.
+		"GET /shares", "POST /shares", "POST /shares/:id/revoke", "GET /s/:token", "POST /s/:token",
+		"GET /s/:token/charts/:id", "GET /s/:token/charts/:id/csv", "GET /s/:token/summary.xlsx",
 	}
 	covered := slices.Clone(noData)
 	for _, p := range data {
@@ -132,8 +135,9 @@ func TestScopeEveryRoute(t *testing.T) {
 		covered = append(covered, route)
 	}
 	slices.Sort(covered)
-	if got := env.Server.Routes(); !slices.Equal(got, slices.Compact(covered)) {
-		t.Errorf("routes of the server and of the test differ:\nserver %q\n test  %q", got, slices.Compact(covered))
+	covered = slices.Compact(covered)
+	if got := env.Server.Routes(); !slices.Equal(got, covered) {
+		t.Errorf("routes of the server and of the test differ:\nserver %q\n test  %q", got, covered)
 	}
 
 	for name, scope := range map[string]queries.Scope{"jember": jemberOnly, "duo": jemberDuo} {
@@ -273,4 +277,15 @@ func TestAdminScopesAUser(t *testing.T) {
 	if r := env.htDo(viewer, "GET", "/api/v1/summary?region=Kota+Batu", nil); r.status != http.StatusOK {
 		t.Errorf("after lifting, Kota Batu: %d", r.status)
 	}
+	// The audit trail has both changes and the refusal, newest first.
+	trail := env.get(admin, "/admin/audit", http.StatusOK)
+	got := regexp.MustCompile(`data-audit="([a-z_]+)"`).FindAllStringSubmatch(trail, -1)
+	var actions []string
+	for _, m := range got {
+		actions = append(actions, m[1])
+	}
+	if strings.Join(actions, " ") != "scope_changed scope_refused scope_changed" || !strings.Contains(trail, "viewer: Kab. Jember") || !strings.Contains(trail, "Kota Batu at /api/v1/summary") {
+		t.Errorf("the audit trail: %v", actions)
+	}
+	env.get(viewer, "/admin/audit", http.StatusForbidden)
 }

@@ -182,6 +182,7 @@ func New(cfg Config) (*Server, error) {
 		strictQuery,
 		sameOrigin(),
 		loadSession(s.sessions),
+		s.withAudit(),
 		csrf(s.csrfKey),
 	)
 	s.echo = e
@@ -255,7 +256,7 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			attrs := []slog.Attr{
-				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.String("method", v.Method), slog.String("path", redactShare(v.URIPath)), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.String("remote", v.RemoteIP),
 			}
 			if u := currentUser(c); u != nil {

@@ -139,7 +139,7 @@ func handleTargetsPage(pages *pageTemplates, fig *figures, now func() time.Time)
 		}
 		// One view, one URL: the date is always in it, so that a shared
 		// link shows the day it was taken on.
-		q := filterQuery(f)
+		q := pageQuery(c, f)
 		q.Set("as_of", asOf.Format(time.DateOnly))
 		query := q.Encode()
 		if url.Values(c.QueryParams()).Encode() != query {

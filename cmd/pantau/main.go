@@ -65,6 +65,8 @@ Usage:
   pantau targets [--json] [--as-of YYYY-MM-DD] [--lang id|en] [--region R]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau quality [--json] [--kind K]... [--lang id|en] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau quality check KIND KEY --note TEXT
+  pantau share create --user U --path '/problems?region=...' [--password-stdin] [--expires-days N] [--label L]
+  pantau share list [--json] | share revoke ID
   pantau export --out FILE [--lang id|en] [--region R]... [--gender P|L] [--work-type POS|SE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   pantau sample --out DIR [--respondents N] [--groups M] [--seed S]
   pantau template --kind peserta|survei|target --out FILE
@@ -77,7 +79,7 @@ Usage:
   pantau user list [--json] | user passwd U --password-stdin | user rm U
 
 Every command that uses the database takes --db FILE (env PANTAU_DB, default ./pantau.duckdb).
-While "pantau serve" runs, ingest, imports, undo, summary, targets, quality, export, user and backup
+While "pantau serve" runs, ingest, imports, undo, summary, targets, quality, share, export, user and backup
 are run by the server (through the socket pantau.sock in its data folder).
 Run "pantau COMMAND --help" for a command's flags.
 `
@@ -107,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // serverCommands are the commands a running server can run for the command
 // line, through its socket (see socket.go).
 var serverCommands = map[string]bool{
-	"ingest": true, "imports": true, "undo": true, "summary": true, "targets": true, "quality": true, "export": true, "user": true, "backup": true,
+	"ingest": true, "imports": true, "undo": true, "summary": true, "targets": true, "quality": true, "share": true, "export": true, "user": true, "backup": true,
 }
 
 // command runs one command; args[0] names it.
@@ -125,6 +127,8 @@ func (env *environment) command(ctx context.Context, args []string) error {
 		return env.targets(ctx, rest)
 	case "quality":
 		return env.quality(ctx, rest)
+	case "share":
+		return env.share(ctx, rest)
 	case "export":
 		return env.export(ctx, rest)
 	case "backup":
