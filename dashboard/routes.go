@@ -17,7 +17,7 @@ func (s *Server) routes() {
 	e.POST("/logout", handleLogout(sessions))
 
 	for _, sec := range sections {
-		e.GET(sec.Path, handleDashboard(pages, fig, sec), viewer)
+		e.GET(sec.Path, handleDashboard(pages, fig, sec, s.cfg.Now), viewer)
 	}
 	e.GET("/targets", handleTargetsPage(pages, fig, s.cfg.Now), viewer)
 	e.GET("/help", handleHelp(pages), viewer)
