@@ -25,26 +25,34 @@ func (p Periods) months() []string {
 	return queries.MonthsBetween(p.Now.From.Format(monthLayout), p.Now.To.Format(monthLayout))
 }
 
-// align places the earlier period's counts per month on the months shown:
-// each earlier month's count goes to the month that lies as far into the
-// period shown as the month's first counted day lies into the earlier
-// period. The previous 31 days of a March run from 29 January: January's
-// three days and February both fall on March.
+// align places the earlier period's counts per month on the months shown,
+// moved by whole calendar months: as many as lie between the middles of
+// the two periods (3 for the quarter before, 12 for a year earlier), so
+// that January's count sits on April's. A month that falls outside the
+// months shown (the previous 91 days of April to June begin on 31
+// December) is added to the nearest one, so that the dashed line holds
+// every earlier respondent or group.
 func (p Periods) align(counts map[string]int) map[string]int {
-	shift := p.Now.From.Sub(p.Earlier.From)
+	shift := monthNumber(middle(p.Now)) - monthNumber(middle(p.Earlier))
+	axis := p.months()
+	first, last := monthNumber(p.Now.From), monthNumber(p.Now.To)
 	aligned := map[string]int{}
 	for month, n := range counts {
-		first, err := time.Parse(monthLayout, month)
-		if err != nil {
+		t, err := time.Parse(monthLayout, month)
+		if err != nil || len(axis) == 0 {
 			continue
 		}
-		if first.Before(p.Earlier.From) {
-			first = p.Earlier.From
-		}
-		aligned[first.Add(shift).Format(monthLayout)] += n
+		at := min(max(monthNumber(t)+shift, first), last) - first
+		aligned[axis[at]] += n
 	}
 	return aligned
 }
+
+// middle is the middle day of f's period.
+func middle(f queries.Filter) time.Time { return f.From.Add(f.To.Sub(f.From) / 2) }
+
+// monthNumber counts calendar months from year 0, so that months subtract.
+func monthNumber(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
 
 // label names the earlier period: "Pembanding: 1 Juli 2014 – 30 September 2014".
 func (p Periods) label(l *locale.Locale) string {

@@ -1,6 +1,7 @@
 package echarts
 
 import (
+	"math"
 	"strings"
 
 	"pantau/dashboard/locale"
@@ -65,6 +66,9 @@ func TargetTable(l *locale.Locale, r *queries.TargetReport) []TargetGroup {
 			}
 			if in.Kind == queries.ShareKind {
 				return l.Pct(v)
+			}
+			if *v == math.Trunc(*v) {
+				return l.Num(int64(*v)) // a count: 50, not 50,0
 			}
 			return l.Num(*v)
 		}

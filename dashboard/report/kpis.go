@@ -119,11 +119,15 @@ func Tiles(l *locale.Locale, k KPIs, earlier *KPIs, targetsURL string) []Tile {
 		count("members", "kpi.members", func(k KPIs) int { return k.Members }),
 		count("on-track", "kpi.on_track", func(k KPIs) int { return k.OnTrack }),
 	}
+	// The periods need not hold as many targets (the 91 days before a
+	// quarter touch two quarters): the share on track is what compares.
 	onTrack := &tiles[len(tiles)-1]
 	onTrack.URL = targetsURL
 	onTrack.Value = l.T("kpi.of", l.Num(k.OnTrack), l.Num(k.Judged))
 	if earlier != nil {
-		onTrack.Earlier.Value = l.T("kpi.of", l.Num(earlier.OnTrack), l.Num(earlier.Judged))
+		c := ShareChange(l, queries.Share(k.OnTrack, k.Judged), queries.Share(earlier.OnTrack, earlier.Judged))
+		c.Value = l.T("kpi.of", l.Num(earlier.OnTrack), l.Num(earlier.Judged))
+		onTrack.Earlier = &c
 	}
 	return tiles
 }
