@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/url"
 
@@ -96,14 +97,14 @@ func pageCompare(c echo.Context, f queries.Filter) (mode, canonical string, err 
 // period the form keeps the default, which applies once there is one.
 func (v *filterView) compare(f queries.Filter, mode string, l *locale.Locale) {
 	v.CompareOptions = []choice{{queries.ComparePrevious, l.T("compare.previous")}, {queries.CompareYear, l.T("compare.year")}, {"none", l.T("compare.none")}}
-	earlier, err := queries.EarlierFilter(f, queries.ComparePrevious)
-	switch v.Compare = mode; {
+	earlier, err := queries.EarlierFilter(f, cmp.Or(mode, queries.ComparePrevious))
+	switch {
 	case err != nil:
 		v.Compare = queries.ComparePrevious
 	case mode == "":
 		v.Compare = "none"
 	default:
-		earlier, _ = queries.EarlierFilter(f, mode)
+		v.Compare = mode
 		v.Summary = append(v.Summary, l.T("filter.compare_is", l.Date(earlier.From), l.Date(earlier.To)))
 	}
 }

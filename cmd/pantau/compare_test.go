@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"pantau/ingest/xlsx/xlsxtest"
 )
 
 // GET /api/v1/summary?...&compare= answers byte for byte what `pantau
@@ -68,6 +72,24 @@ func TestSummaryCompareAPIEqualsCLI(t *testing.T) {
 	}
 	if _, errs, code := c.run("summary", "--from", "2015-01-01", "--compare", "year"); code != 2 || !strings.Contains(errs, "from and to") {
 		t.Errorf("--compare without --to: exit %d: %s", code, errs)
+	}
+
+	// The workbook of the same comparison: both periods on Ringkasan, and
+	// the targets sheet.
+	out := filepath.Join(c.dir, "ringkasan.xlsx")
+	c.mustRun("export", "--out", out, "--from", "2015-01-01", "--to", "2015-03-31", "--compare", "previous", "--as-of", "2015-02-15")
+	x := xlsxtest.Open(t, mustRead(t, out))
+	if sheets := x.GetSheetList(); !slices.Contains(sheets, "Target") {
+		t.Errorf("sheets %v: no Target", sheets)
+	}
+	cover := strings.Join(slices.Concat(xlsxtest.RawRows(t, x, "Ringkasan")...), "|")
+	for _, want := range []string{"Dibandingkan dengan periode sebelumnya", "3 Oktober 2014 – 31 Desember 2014", "Perubahan"} {
+		if !strings.Contains(cover, want) {
+			t.Errorf("the cover lacks %q: %s", want, cover)
+		}
+	}
+	if _, errs, code := c.run("export", "--out", out, "--compare", "year"); code != 2 || !strings.Contains(errs, "from and to") {
+		t.Errorf("export --compare without a period: exit %d: %s", code, errs)
 	}
 }
 
