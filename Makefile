@@ -34,7 +34,7 @@ test: assets
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./cmd/pantau/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
-	$(GO) test -run '^$$' -bench 'Chart' -benchtime 10x ./dashboard/
+	$(GO) test -run '^$$' -bench 'Chart|OverviewCompared' -benchtime 10x ./dashboard/
 	PANTAU_BENCH_SIZES=100k,1M,10M $(GO) test -run '^$$' -bench 'DashboardUncached' -benchtime 10x -timeout 60m ./dashboard/
 	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
 	$(GO) test -run '^$$' -bench 'SummaryWorkbook|UploadPreview' -benchtime 3x ./dashboard/

@@ -68,7 +68,7 @@ func TestE2EAccessibility(t *testing.T) {
 	b.navigate(ctx, "/login")
 	check("login")
 	b.login(ctx, "admin")
-	pages := []string{"/", "/facilitators", "/problems?gender=P", "/organizing", "/targets?as_of=2015-02-15", "/targets?region=Kota+Malang&gender=P", "/targets?from=2030-01-01", "/quality", "/quality?kind=wage_outlier&checked=1", "/shares?page=%2Fproblems&query=", "/admin/audit", "/help", "/uploads", preview, "/imports",
+	pages := []string{"/", "/?from=2015-04-01&to=2015-06-30", "/organizing?from=2015-04-01&to=2015-06-30&compare=year", "/facilitators", "/problems?gender=P", "/organizing", "/targets?as_of=2015-02-15", "/targets?region=Kota+Malang&gender=P", "/targets?from=2030-01-01", "/quality", "/quality?kind=wage_outlier&checked=1", "/shares?page=%2Fproblems&query=", "/admin/audit", "/help", "/uploads", preview, "/imports",
 		"/imports/1/undo", "/admin/users", "/admin/users/viewer/remove", "/account", "/no-such-page"}
 	for _, lang := range []string{"id", "en"} {
 		b.navigate(ctx, "/help?lang="+lang) // the language is remembered

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +34,13 @@ func handleSummary(fig *figures) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		sum, err := cached(c.Request().Context(), fig.cache, "summary", f, fig.db.Summary)
+		mode, err := compareFrom(c, f)
+		if err != nil {
+			return err
+		}
+		sum, err := cached(c.Request().Context(), fig.cache, "summary|"+mode, f, func(ctx context.Context, f queries.Filter) (*queries.Summary, error) {
+			return fig.db.SummaryCompared(ctx, f, mode)
+		})
 		if err != nil {
 			return err
 		}
@@ -61,11 +64,11 @@ func indentedJSON(c echo.Context, v any) error {
 // its title and whether it has data.
 func handleChart(fig *figures) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := filterFrom(c)
+		f, mode, err := chartRequest(c)
 		if err != nil {
 			return err
 		}
-		enc, err := fig.chartJSON(c.Request().Context(), c.Param("id"), f, localeFor(c))
+		enc, err := fig.chartJSON(c.Request().Context(), c.Param("id"), f, mode, localeFor(c))
 		if err != nil {
 			return err
 		}
@@ -83,9 +86,9 @@ func handleChart(fig *figures) echo.HandlerFunc {
 // costs a lookup and a write, not a marshal and a compression.
 type encodedChart struct{ plain, gzipped []byte }
 
-func (fig *figures) chartJSON(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*encodedChart, error) {
-	return get(fig.cache, "chart-json|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*encodedChart, error) {
-		ch, err := fig.chart(ctx, id, f, l)
+func (fig *figures) chartJSON(ctx context.Context, id string, f queries.Filter, mode string, l *locale.Locale) (*encodedChart, error) {
+	return get(fig.cache, "chart-json|"+id+"|"+l.Lang+"|"+mode+"|"+filterKey(f), func() (*encodedChart, error) {
+		ch, err := fig.chart(ctx, id, f, mode, l)
 		if err != nil {
 			return nil, err
 		}
@@ -104,13 +107,23 @@ func (fig *figures) chartJSON(ctx context.Context, id string, f queries.Filter, 
 	})
 }
 
-// requestedChart is the chart {id} for the request's filter and language.
-func requestedChart(c echo.Context, fig *figures) (*echarts.Chart, error) {
+// chartRequest reads a chart request's filter and comparison.
+func chartRequest(c echo.Context) (queries.Filter, string, error) {
 	f, err := filterFrom(c)
+	if err != nil {
+		return f, "", err
+	}
+	mode, err := compareFrom(c, f)
+	return f, mode, err
+}
+
+// requestedChart is the chart {id} for the request's filter, comparison and language.
+func requestedChart(c echo.Context, fig *figures) (*echarts.Chart, error) {
+	f, mode, err := chartRequest(c)
 	if err != nil {
 		return nil, err
 	}
-	return fig.chart(c.Request().Context(), c.Param("id"), f, localeFor(c))
+	return fig.chart(c.Request().Context(), c.Param("id"), f, mode, localeFor(c))
 }
 
 // handleChartCSV answers GET /api/v1/charts/{id}/csv: the chart's table.
@@ -126,48 +139,12 @@ func handleChartCSV(fig *figures) echo.HandlerFunc {
 
 // sendChartCSV answers a chart's table as a CSV download.
 func sendChartCSV(c echo.Context, ch *echarts.Chart) error {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // so that Excel reads the file as UTF-8
-	w := csv.NewWriter(&buf)
-	w.Write(ch.Table.Columns)
-	for _, row := range ch.Table.Rows {
-		rec := make([]string, len(row))
-		for i, v := range row {
-			rec[i] = csvCell(v)
-		}
-		w.Write(rec)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	body, err := report.CSV(ch.Table)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="pantau-`+ch.ID+`.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-// csvCell writes numbers plainly (a spreadsheet parses them) and text so
-// that a spreadsheet never runs it: uploaded text starting with = + - @ or a
-// tab or line break gets a leading apostrophe.
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case string:
-		if x != "" && strings.ContainsRune("=+-@\t\r\n", rune(x[0])) {
-			return "'" + x
-		}
-		return x
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case report.Rupiah:
-		return strconv.FormatInt(int64(x), 10)
-	case report.Share:
-		if x.P == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*x.P, 'f', 4, 64)
-	}
-	return fmt.Sprint(v)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
 // handleSummaryWorkbook answers GET /exports/summary.xlsx: the summary
@@ -176,15 +153,18 @@ func csvCell(v any) string {
 // clean error response and never half a file.
 func handleSummaryWorkbook(fig *figures, now func() time.Time) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := filterFrom(c)
-		if err != nil {
-			return err
-		}
-		r, err := cached(c.Request().Context(), fig.cache, "report", f, fig.db.Report)
+		f, mode, err := chartRequest(c)
 		if err != nil {
 			return err
 		}
 		now := now()
+		o := queries.ReportOptions{Compare: mode, AsOf: today(now)}
+		r, err := cached(c.Request().Context(), fig.cache, "report|"+mode+"|"+o.AsOf.Format(time.DateOnly), f, func(ctx context.Context, f queries.Filter) (*queries.Report, error) {
+			return fig.db.Report(ctx, f, o)
+		})
+		if err != nil {
+			return err
+		}
 		var buf bytes.Buffer
 		if err := report.WriteWorkbook(&buf, r, localeFor(c), now); err != nil {
 			return err

@@ -129,7 +129,7 @@ func (e *testEnv) htChartIDs(c *http.Client) []string {
 var htAllCharts = []string{
 	"facilitators-by-region", "problem-prevalence", "organizing-funnel", "staff-by-role",
 	"problems-by-region", "problems-by-work-type", "problems-by-gender", "respondents-by-product",
-	"wage-vs-umk", "groups-by-region-stage", "groups-formed-by-month", "members-by-region",
+	"wage-vs-umk", "groups-by-region-stage", "groups-formed-by-month", "members-by-region", "respondents-by-month",
 }
 
 func TestChartIDsAreThoseThePagesShow(t *testing.T) {

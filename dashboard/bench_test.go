@@ -126,7 +126,7 @@ func BenchmarkChartUncached(b *testing.B) {
 				for b.Loop() {
 					fig.cache = newResultCache(db, 4096)
 					start := time.Now()
-					if _, err := fig.chart(context.Background(), def.id, filter.f, l); err != nil {
+					if _, err := fig.chart(context.Background(), def.id, filter.f, "", l); err != nil {
 						b.Fatal(err)
 					}
 					times = append(times, time.Since(start))
@@ -145,14 +145,14 @@ func BenchmarkChartCached(b *testing.B) {
 	l := locale.Default()
 	ctx := context.Background()
 	for _, def := range chartDefs {
-		if _, err := fig.chart(ctx, def.id, benchFilter(), l); err != nil {
+		if _, err := fig.chart(ctx, def.id, benchFilter(), "", l); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if _, err := fig.chart(ctx, chartDefs[i%len(chartDefs)].id, benchFilter(), l); err != nil {
+		if _, err := fig.chart(ctx, chartDefs[i%len(chartDefs)].id, benchFilter(), "", l); err != nil {
 			b.Fatal(err)
 		}
 		i++

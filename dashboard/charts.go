@@ -30,6 +30,14 @@ var chartDefs = []chartDef{
 	{"groups-by-region-stage", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.GroupsByRegionStage), report.NotForGroups},
 	{"groups-formed-by-month", from("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonth), report.NotForGroups},
 	{"members-by-region", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.MembersByRegion), report.NotForGroups},
+	{"respondents-by-month", from("respondents-by-month", (*queries.DB).RespondentsByMonth, echarts.RespondentsByMonth), nil},
+}
+
+// comparedCharts are the time charts, which draw an earlier period beside
+// their own when the page compares periods.
+var comparedCharts = map[string]func(context.Context, *figures, echarts.Periods, *locale.Locale) (*echarts.Chart, error){
+	"groups-formed-by-month": fromBoth("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonthCompared),
+	"respondents-by-month":   fromBoth("respondents-by-month", (*queries.DB).RespondentsByMonth, echarts.RespondentsByMonthCompared),
 }
 
 var chartByID = func() map[string]chartDef {
@@ -40,11 +48,21 @@ var chartByID = func() map[string]chartDef {
 	return m
 }()
 
-// chart builds (or takes from the cache) one chart for a filter and a language.
-func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, l *locale.Locale) (*echarts.Chart, error) {
+// chart builds (or takes from the cache) one chart for a filter, a
+// comparison (ignored by a chart without time) and a language.
+func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, mode string, l *locale.Locale) (*echarts.Chart, error) {
 	def, ok := chartByID[id]
 	if !ok {
 		return nil, failure(queries.ENOTFOUND, "chart.not_found", id)
+	}
+	if compared, ok := comparedCharts[id]; ok && mode != "" {
+		earlier, err := queries.EarlierFilter(f, mode)
+		if err != nil {
+			return nil, err
+		}
+		return get(fig.cache, "chart|"+id+"|"+l.Lang+"|"+mode+"|"+filterKey(f), func() (*echarts.Chart, error) {
+			return compared(context.WithoutCancel(ctx), fig, echarts.Periods{Now: f, Earlier: earlier}, l)
+		})
 	}
 	return get(fig.cache, "chart|"+id+"|"+l.Lang+"|"+filterKey(f), func() (*echarts.Chart, error) {
 		return def.build(context.WithoutCancel(ctx), fig, f, l)
@@ -73,4 +91,24 @@ func funnelChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.
 		return nil, err
 	}
 	return echarts.OrganizingFunnel(l, org)
+}
+
+// fromBoth builds a time chart of two periods from the named query run for
+// each through the result cache.
+func fromBoth[T any](name string, query func(*queries.DB, context.Context, queries.Filter) (T, error),
+	draw func(*locale.Locale, T, T, echarts.Periods) (*echarts.Chart, error)) func(context.Context, *figures, echarts.Periods, *locale.Locale) (*echarts.Chart, error) {
+	return func(ctx context.Context, fig *figures, p echarts.Periods, l *locale.Locale) (*echarts.Chart, error) {
+		run := func(f queries.Filter) (T, error) {
+			return cached(ctx, fig.cache, name, f, func(ctx context.Context, f queries.Filter) (T, error) { return query(fig.db, ctx, f) })
+		}
+		now, err := run(p.Now)
+		if err != nil {
+			return nil, err
+		}
+		before, err := run(p.Earlier)
+		if err != nil {
+			return nil, err
+		}
+		return draw(l, now, before, p)
+	}
 }

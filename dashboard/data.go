@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
 	"pantau/queries"
 )
@@ -49,49 +50,33 @@ func (fig *figures) consistently(build func() error) error {
 	}
 }
 
-const belowMinimumWage = "h" // the problem "Upah di Bawah UMR"
-
-// kpis are the overview's tiles.
-type kpis struct {
-	Facilitators   int
-	RegionsCovered int
-	Respondents    int
-	POSShare       *float64
-	BelowMinimum   *float64 // share answering Ya to problem h among those who answered it
-	GroupsFormed   int      // as report.GroupsFormed
-	Members        int
-}
-
-// kpis reads the same cached queries as the overview's charts
+// kpis reads the overview's key figures for f, with the targets judged at
+// asOf, from the same cached queries as the overview's charts
 // (facilitators, prevalence, funnel), so a page load runs each query once;
 // the whole Summary is only for the API.
-func (fig *figures) kpis(ctx context.Context, f queries.Filter) (kpis, error) {
+func (fig *figures) kpis(ctx context.Context, f queries.Filter, asOf time.Time) (report.KPIs, error) {
 	w, err := fig.whereData(ctx, f)
 	if err != nil {
-		return kpis{}, err
+		return report.KPIs{}, err
 	}
 	problems, err := cached(ctx, fig.cache, "problem-prevalence", f, fig.db.ProblemPrevalence)
 	if err != nil {
-		return kpis{}, err
+		return report.KPIs{}, err
 	}
 	funnel, err := fig.organizingFunnel(ctx, f)
 	if err != nil {
-		return kpis{}, err
+		return report.KPIs{}, err
 	}
-	k := kpis{
-		Facilitators:   w.facilitators.Total,
-		RegionsCovered: len(w.regions()),
-		GroupsFormed:   report.GroupsFormed(funnel),
-		Respondents:    w.respondents.Total,
-		POSShare:       queries.Share(w.respondents.ByWorkType.POS, w.respondents.Total),
-		Members:        funnel.Members,
+	targets, err := fig.targets(ctx, f, asOf)
+	if err != nil {
+		return report.KPIs{}, err
 	}
-	for _, p := range problems {
-		if p.Code == belowMinimumWage {
-			k.BelowMinimum = p.Share
-		}
-	}
-	return k, nil
+	return report.KPIsOf(w.facilitators, w.respondents, w.groups, problems, funnel, targets), nil
+}
+
+// today is now's calendar date, the targets' default as-of date.
+func today(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // organizingFunnel adds up the cached groups per region (what
@@ -135,4 +120,27 @@ func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]stri
 	names := append(w.regions(), f.Regions...)
 	slices.Sort(names)
 	return slices.Compact(names), nil
+}
+
+// tiles are the overview's key figures for f, each with its change since
+// the earlier period when mode compares; the on-track tile leads to the
+// targets of the same filter.
+func (fig *figures) tiles(ctx context.Context, f queries.Filter, mode string, asOf time.Time, l *locale.Locale) ([]report.Tile, error) {
+	k, err := fig.kpis(ctx, f, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var before *report.KPIs
+	if mode != "" {
+		earlier, err := queries.EarlierFilter(f, mode)
+		if err != nil {
+			return nil, err
+		}
+		k, err := fig.kpis(ctx, earlier, asOf)
+		if err != nil {
+			return nil, err
+		}
+		before = &k
+	}
+	return report.Tiles(l, k, before, withQuery("/targets", filterQuery(f).Encode())), nil
 }

@@ -55,7 +55,7 @@ var e2ePages = []struct {
 	name, path string
 	charts     []string
 }{
-	{"overview", "/", []string{"facilitators-by-region", "problem-prevalence", "organizing-funnel"}},
+	{"overview", "/", []string{"facilitators-by-region", "problem-prevalence", "organizing-funnel", "respondents-by-month"}},
 	{"facilitators", "/facilitators", []string{"facilitators-by-region", "staff-by-role"}},
 	{"problems", "/problems", []string{"problem-prevalence", "problems-by-region", "problems-by-work-type",
 		"problems-by-gender", "respondents-by-product", "wage-vs-umk"}},
@@ -802,7 +802,7 @@ func TestE2EPageWeight(t *testing.T) {
 	}
 	b.do(ctx, chromedp.EmulateViewport(1366, 768))
 	b.navigate(ctx, "/")
-	if ids := b.waitCharts(ctx); len(ids) != 3 {
+	if ids := b.waitCharts(ctx); len(ids) != 4 {
 		t.Fatalf("overview charts %v", ids)
 	}
 	// Wait for the last responses to finish.
@@ -828,7 +828,7 @@ func TestE2EPageWeight(t *testing.T) {
 	b.mu.Unlock()
 	const limit = 600 * 1024
 	t.Logf("overview, empty cache: %d requests, %.0f bytes (%.1f KB) transferred", requests, total, total/1024)
-	if requests < 6 { // page, css, echarts, app.js, three charts
+	if requests < 8 { // page, css, echarts, app.js, four charts
 		t.Errorf("only %d requests counted", requests)
 	}
 	if total > limit {

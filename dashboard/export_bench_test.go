@@ -29,7 +29,7 @@ func BenchmarkSummaryWorkbook(b *testing.B) {
 			for b.Loop() {
 				size = 0
 				start := time.Now()
-				r, err := db.Report(context.Background(), filter.f)
+				r, err := db.Report(context.Background(), filter.f, queries.ReportOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"pantau/dashboard/report"
 	"pantau/ingest/xlsx/xlsxtest"
 	"pantau/queries"
 )
@@ -50,6 +51,34 @@ func (e *testEnv) htWorkbook(c *http.Client, query string) (*excelize.File, []by
 	}
 	body := []byte(r.body)
 	return xlsxtest.Open(e.t, body), body
+}
+
+// wbCheckKeyFigures checks Ringkasan's key figures in column col (0-based)
+// against sum.
+func wbCheckKeyFigures(t *testing.T, x *excelize.File, sum queries.Summary, regionsCovered, col int) {
+	t.Helper()
+	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
+	cover := xlsxtest.RawRows(t, x, "Ringkasan")
+	k := wbFind(t, cover, 0, "Angka utama") + 1
+	want := []any{fac.Total, fac.Female, fac.Male, fac.Unknown, regionsCovered,
+		rs.Total, rs.ByWorkType.POS, rs.ByWorkType.SE, rs.ByGender.Female, rs.ByGender.Male, rs.ByGender.Unknown,
+		queries.Share(rs.ByWorkType.POS, rs.Total)}
+	for _, p := range sum.Problems {
+		want = append(want, p.Share)
+	}
+	formed := 0
+	for _, st := range org.Funnel {
+		if st.Stage == 4 {
+			formed = st.Groups
+		}
+	}
+	want = append(want, org.Groups, formed, org.Members)
+	for i, w := range want {
+		if xlsxtest.Cell(cover[k+i], 0) == "" {
+			t.Errorf("Ringkasan row %d: no label", k+i+1)
+		}
+		xlsxtest.CellsAre(t, fmt.Sprintf("Ringkasan row %d (%s) column %d", k+i+1, xlsxtest.Cell(cover[k+i], 0), col+1), cover[k+i], col, w)
+	}
 }
 
 // wbFind is the index of the first row at or after from whose first cell is first.
@@ -78,27 +107,7 @@ func wbCheckFigures(t *testing.T, x *excelize.File, sum queries.Summary, byRegio
 	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
 
 	// Ringkasan: the key figures, in order, under their header.
-	cover := xlsxtest.RawRows(t, x, "Ringkasan")
-	k := wbFind(t, cover, 0, "Angka utama") + 1
-	want := []any{fac.Total, fac.Female, fac.Male, fac.Unknown, regionsCovered,
-		rs.Total, rs.ByWorkType.POS, rs.ByWorkType.SE, rs.ByGender.Female, rs.ByGender.Male, rs.ByGender.Unknown,
-		queries.Share(rs.ByWorkType.POS, rs.Total)}
-	for _, p := range sum.Problems {
-		want = append(want, p.Share)
-	}
-	formed := 0
-	for _, st := range org.Funnel {
-		if st.Stage == 4 {
-			formed = st.Groups
-		}
-	}
-	want = append(want, org.Groups, formed, org.Members)
-	for i, w := range want {
-		if xlsxtest.Cell(cover[k+i], 0) == "" {
-			t.Errorf("Ringkasan row %d: no label", k+i+1)
-		}
-		xlsxtest.CellsAre(t, fmt.Sprintf("Ringkasan row %d (%s)", k+i+1, xlsxtest.Cell(cover[k+i], 0)), cover[k+i], 1, w)
-	}
+	wbCheckKeyFigures(t, x, sum, regionsCovered, 1)
 
 	// Fasilitator: one row per region, then the totals.
 	rows := xlsxtest.RawRows(t, x, "Fasilitator")
@@ -210,6 +219,36 @@ func TestExportFiguresEqualSummary(t *testing.T) {
 	}
 }
 
+// With a comparison the cover has both periods side by side: the figures
+// of the filter and those of the API's "compare".summary.
+func TestExportComparisonEqualsSummary(t *testing.T) {
+	env := newTestEnv(t, envOptions{samples: true})
+	c := env.login("viewer")
+	for _, q := range []string{
+		"from=2015-01-01&to=2015-03-31&compare=previous",
+		"region=Kab.+Jember&gender=P&from=2014-11-01&to=2015-04-30&compare=year",
+	} {
+		sum := env.htSummary(c, q)
+		if sum.Compare == nil {
+			t.Fatalf("%s: no comparison in the summary", q)
+		}
+		earlier := *sum.Compare.Summary
+		covered := func(s queries.Summary) int {
+			byRegion, err := env.DB.OrganizingByRegion(context.Background(), s.Filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(report.RegionsCovered(s.Facilitators, s.Respondents, byRegion))
+		}
+		x, _ := env.htWorkbook(c, q)
+		wbCheckKeyFigures(t, x, sum, covered(sum), 1)
+		wbCheckKeyFigures(t, x, earlier, covered(earlier), 2)
+		if sum.Respondents.Total == earlier.Respondents.Total {
+			t.Errorf("%s: the same respondents in both periods (%d): the test shows nothing", q, sum.Respondents.Total)
+		}
+	}
+}
+
 // The cover says what was filtered, when the workbook was made and from
 // which import, and the labels follow the language.
 func TestExportCover(t *testing.T) {
@@ -248,7 +287,7 @@ func TestExportCover(t *testing.T) {
 			t.Errorf("the English workbook lacks %q:\n%s", want, got)
 		}
 	}
-	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian"}) {
+	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target"}) {
 		t.Errorf("English sheets %v: the names are fixed Indonesian", list)
 	}
 
@@ -347,7 +386,7 @@ func TestExportLayout(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true})
 	c := env.login("viewer")
 	x, body := env.htWorkbook(c, "")
-	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian"}) {
+	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target"}) {
 		t.Fatalf("sheets %v", list)
 	}
 	sum := env.htSummary(c, "")
@@ -410,7 +449,7 @@ func TestExportLayout(t *testing.T) {
 		}
 	}
 
-	for _, sheet := range []string{"Fasilitator", "Masalah", "Pengorganisasian"} {
+	for _, sheet := range []string{"Fasilitator", "Masalah", "Pengorganisasian", "Target"} {
 		p, err := x.GetPanes(sheet)
 		if err != nil {
 			t.Fatal(err)

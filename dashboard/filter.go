@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -101,4 +102,57 @@ func pageQuery(c echo.Context, f queries.Filter) url.Values {
 		q.Del("region")
 	}
 	return q
+}
+
+// compareFrom reads the comparison an API request asks for:
+// compare=previous|year, none or blank for none. One without a whole
+// period is refused.
+func compareFrom(c echo.Context, f queries.Filter) (string, error) {
+	mode, err := queries.ParseCompare(c.QueryParam("compare"))
+	if err == nil && mode != "" {
+		_, err = queries.EarlierFilter(f, mode)
+	}
+	if why, ok := queries.MessageOf(err); ok {
+		return "", queries.Fail(queries.EINVALID, locale.Wrap("filter.invalid", why))
+	}
+	return mode, err
+}
+
+// pageCompare is a page's comparison: with a whole period, the previous
+// period unless the URL says compare=year or compare=none; without one,
+// none. canonical is the URL's compare value ("" for the default).
+func pageCompare(c echo.Context, f queries.Filter) (mode, canonical string, err error) {
+	if f.From.IsZero() || f.To.IsZero() {
+		return "", "", nil
+	}
+	if c.QueryParam("compare") == "" {
+		return queries.ComparePrevious, "", nil
+	}
+	if mode, err = compareFrom(c, f); err != nil {
+		return "", "", err
+	}
+	switch mode {
+	case "":
+		return "", "none", nil
+	case queries.ComparePrevious:
+		return mode, "", nil
+	}
+	return mode, mode, nil
+}
+
+// compare offers the comparison in a dashboard's filter form, and says in
+// the filter's summary which earlier period is shown. Without a whole
+// period the form keeps the default, which applies once there is one.
+func (v *filterView) compare(f queries.Filter, mode string, l *locale.Locale) {
+	v.CompareOptions = []choice{{queries.ComparePrevious, l.T("compare.previous")}, {queries.CompareYear, l.T("compare.year")}, {"none", l.T("compare.none")}}
+	earlier, err := queries.EarlierFilter(f, cmp.Or(mode, queries.ComparePrevious))
+	switch {
+	case err != nil:
+		v.Compare = queries.ComparePrevious
+	case mode == "":
+		v.Compare = "none"
+	default:
+		v.Compare = mode
+		v.Summary = append(v.Summary, l.T("filter.compare_is", l.Date(earlier.From), l.Date(earlier.To)))
+	}
 }

@@ -122,7 +122,7 @@ type section struct {
 }
 
 var sections = []section{
-	{"overview", "/", []string{"facilitators-by-region", "problem-prevalence", "organizing-funnel"}},
+	{"overview", "/", []string{"facilitators-by-region", "problem-prevalence", "organizing-funnel", "respondents-by-month"}},
 	{"facilitators", "/facilitators", []string{"facilitators-by-region", "staff-by-role"}},
 	{"problems", "/problems", []string{"problem-prevalence", "problems-by-region", "problems-by-work-type",
 		"problems-by-gender", "respondents-by-product", "wage-vs-umk"}},
@@ -133,7 +133,7 @@ type dashboardPage struct {
 	pageBase
 	Section  section
 	Filter   filterView
-	KPIs     *kpis
+	Tiles    []report.Tile // the overview's key figures
 	Charts   []chartView
 	Roster   []queries.RosterEntry
 	AllEmpty bool // no chart on the page has data
@@ -169,6 +169,8 @@ type filterView struct {
 	ResetURL         string
 	GenderOptions    []choice
 	WorkTypeOptions  []choice
+	Compare          string   // previous, year or none; "" on a page without the choice
+	CompareOptions   []choice // only on the dashboards
 }
 
 type regionOption struct {
@@ -178,20 +180,31 @@ type regionOption struct {
 
 type choice struct{ Value, Label string }
 
-func handleDashboard(pages *pageTemplates, fig *figures, sec section) echo.HandlerFunc {
+func handleDashboard(pages *pageTemplates, fig *figures, sec section, now func() time.Time) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, err := filterFrom(c)
 		if err != nil {
 			return err
 		}
+		mode, canonical, err := pageCompare(c, f)
+		if err != nil {
+			return err
+		}
 		// One view, one URL: a link shared by mail opens exactly this page.
-		query := pageQuery(c, f).Encode()
-		if url.Values(c.QueryParams()).Encode() != query {
-			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, query))
+		q := pageQuery(c, f)
+		if canonical != "" {
+			q.Set("compare", canonical)
+		}
+		if url.Values(c.QueryParams()).Encode() != q.Encode() {
+			return c.Redirect(http.StatusSeeOther, withQuery(sec.Path, q.Encode()))
+		}
+		// The charts and the download are asked for the comparison outright.
+		if q.Del("compare"); mode != "" {
+			q.Set("compare", mode)
 		}
 		var page *dashboardPage
 		err = fig.consistently(func() (err error) {
-			page, err = dashboardPageFor(c, fig, sec, f, query)
+			page, err = dashboardPageFor(c, fig, sec, f, mode, q.Encode(), today(now()))
 			return err
 		})
 		if err != nil {
@@ -201,8 +214,9 @@ func handleDashboard(pages *pageTemplates, fig *figures, sec section) echo.Handl
 	}
 }
 
-// dashboardPage gathers what section sec shows for filter f.
-func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filter, query string) (*dashboardPage, error) {
+// dashboardPage gathers what section sec shows for filter f compared as
+// mode says, with the targets judged at asOf.
+func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filter, mode, query string, asOf time.Time) (*dashboardPage, error) {
 	ctx := c.Request().Context()
 	page := &dashboardPage{pageBase: newPageBase(c, sec.Key), Section: sec, AllEmpty: true,
 		ExportURL: withQuery("/exports/summary.xlsx", query),
@@ -212,13 +226,12 @@ func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filte
 	if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
 		return nil, err
 	}
+	page.Filter.compare(f, mode, l)
 	page.PeopleNotApplied, page.GroupsNotApplied = report.NotApplied(f, report.NotForPeople, l), report.NotApplied(f, report.NotForGroups, l)
 	if sec.Key == "overview" {
-		k, err := fig.kpis(ctx, f)
-		if err != nil {
+		if page.Tiles, err = fig.tiles(ctx, f, mode, asOf, l); err != nil {
 			return nil, err
 		}
-		page.KPIs = &k
 	}
 	if sec.Key == "facilitators" {
 		if page.Roster, err = cached(ctx, fig.cache, "facilitator-roster", f, fig.db.FacilitatorRoster); err != nil {
@@ -226,7 +239,7 @@ func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filte
 		}
 	}
 	for _, id := range sec.Charts {
-		ch, err := fig.chart(ctx, id, f, l)
+		ch, err := fig.chart(ctx, id, f, mode, l)
 		if err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ func (s *Server) routes() {
 	e.POST("/logout", handleLogout(sessions))
 
 	for _, sec := range sections {
-		e.GET(sec.Path, handleDashboard(pages, fig, sec), viewer)
+		e.GET(sec.Path, handleDashboard(pages, fig, sec, s.cfg.Now), viewer)
 	}
 	e.GET("/targets", handleTargetsPage(pages, fig, s.cfg.Now), viewer)
 	e.GET("/quality", handleQualityPage(pages, fig), viewer)
@@ -34,7 +34,7 @@ func (s *Server) routes() {
 	e.POST("/shares", handleShareCreate(pages, db, s.cfg.Now), viewer)
 	e.POST("/shares/:id/revoke", handleShareRevoke(db, s.cfg.Now), viewer)
 	link := shareLink(db, pages, s.csrfKey, s.logins, s.cfg.Now)
-	e.GET("/s/:token", handleSharedPage(pages, fig), link)
+	e.GET("/s/:token", handleSharedPage(pages, fig, s.cfg.Now), link)
 	e.POST("/s/:token", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, c.Request().URL.Path) }, link) // the password, which link checks
 	e.GET("/s/:token/charts/:id", handleChart(fig), link)
 	e.GET("/s/:token/charts/:id/csv", handleChartCSV(fig), link)

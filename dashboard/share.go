@@ -143,7 +143,7 @@ type sharePasswordPage struct {
 
 // handleSharedPage answers GET /s/<token>: the link's page with its filter,
 // read-only: no navigation, and a form that can only narrow the period.
-func handleSharedPage(pages *pageTemplates, fig *figures) echo.HandlerFunc {
+func handleSharedPage(pages *pageTemplates, fig *figures, now func() time.Time) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l := sharedLink(c)
 		i := slices.IndexFunc(sections, func(s section) bool { return s.Path == l.Page })
@@ -156,7 +156,7 @@ func handleSharedPage(pages *pageTemplates, fig *figures) echo.HandlerFunc {
 		}
 		var page *dashboardPage
 		err = fig.consistently(func() (err error) {
-			page, err = dashboardPageFor(c, fig, sections[i], f, "")
+			page, err = dashboardPageFor(c, fig, sections[i], f, "", "", today(now()))
 			return err
 		})
 		if err != nil {

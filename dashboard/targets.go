@@ -119,14 +119,7 @@ type targetsPage struct {
 	NotApplied string // the set filter parts targets cannot apply
 	AsOf       string // the as-of date in words
 	Charts     []chartView
-	Rows       []targetLine
-}
-
-// targetLine is one target as the page's table shows it.
-type targetLine struct {
-	Indicator, Region, Period                   string
-	Target, Actual, Expected, Achievement, Word string
-	Status, Icon                                string
+	Groups     []echarts.TargetGroup
 }
 
 // handleTargetsPage answers GET /targets: per indicator a chart of actual
@@ -166,7 +159,7 @@ func handleTargetsPage(pages *pageTemplates, fig *figures, now func() time.Time)
 				page.Charts = append(page.Charts, chartView{Chart: ch,
 					DataURL: withQuery("/api/v1/targets/charts/"+code, query), CSVURL: withQuery("/api/v1/targets/charts/"+code+"/csv", query)})
 			}
-			page.Rows = targetLines(l, r)
+			page.Groups = echarts.TargetTable(l, r)
 			return nil
 		})
 		if err != nil {
@@ -177,25 +170,4 @@ func handleTargetsPage(pages *pageTemplates, fig *figures, now func() time.Time)
 		page.NotApplied = report.NotApplied(f, report.NotForTargets, l)
 		return pages.render(c, http.StatusOK, "targets", page)
 	}
-}
-
-func targetLines(l *locale.Locale, r *queries.TargetReport) []targetLine {
-	var lines []targetLine
-	for _, t := range r.Targets {
-		in, _ := queries.IndicatorByCode(t.Indicator)
-		num := func(v *float64) string {
-			if v == nil {
-				return "–"
-			}
-			if in.Kind == queries.ShareKind {
-				return l.Pct(v)
-			}
-			return l.Num(*v)
-		}
-		target := t.Target
-		lines = append(lines, targetLine{Indicator: in.Name.In(l.Lang), Region: echarts.TargetRegion(l, t.Region), Period: t.Period,
-			Target: num(&target), Actual: num(t.Actual), Expected: num(t.Expected), Achievement: l.Pct(t.Achievement),
-			Word: l.T("status." + t.Status), Status: t.Status, Icon: echarts.StatusIcons[t.Status]})
-	}
-	return lines
 }

@@ -150,6 +150,9 @@ type Summary struct {
 	Problems         []ProblemShare     `json:"problems"`
 	ProblemsByRegion []RegionProblem    `json:"problems_by_region"`
 	Organizing       OrganizingSummary  `json:"organizing"`
+	// Compare is the earlier period's summary (SummaryCompared); nil, and
+	// left out of the JSON, without a comparison.
+	Compare *Comparison `json:"compare,omitempty"`
 }
 
 // Summary computes every metric for f, all from one snapshot of the data, so

@@ -332,8 +332,27 @@ func (ff *filterFlags) filter(command string) (queries.Filter, error) {
 	return filter, nil
 }
 
+// compareFlag is the --compare flag of summary and export: the earlier
+// period to compare the filter's with.
+func (f *flags) compareFlag() *string {
+	return f.String("compare", "", "compare with the previous period or the same period a year earlier: previous|year (needs --from and --to)")
+}
+
+// compareMode reads --compare; a comparison needs a whole period.
+func compareMode(command, raw string, filter queries.Filter) (string, error) {
+	mode, err := queries.ParseCompare(raw)
+	if err == nil && mode != "" {
+		_, err = queries.EarlierFilter(filter, mode)
+	}
+	if err != nil {
+		return "", usageError("%s: %v", command, err)
+	}
+	return mode, nil
+}
+
 func (env *environment) summary(ctx context.Context, args []string) error {
-	f := env.newFlags("summary", "[--json] "+filterUsage).withDB(env).withJSON()
+	f := env.newFlags("summary", "[--json] [--compare previous|year] "+filterUsage).withDB(env).withJSON()
+	cmp := f.compareFlag()
 	ff := f.withFilter()
 	if _, err := f.parse(args); err != nil {
 		return err
@@ -342,12 +361,16 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	mode, err := compareMode("summary", *cmp, filter)
+	if err != nil {
+		return err
+	}
 	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer done()
-	s, err := db.Summary(ctx, filter)
+	s, err := db.SummaryCompared(ctx, filter, mode)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
@@ -361,9 +384,11 @@ func (env *environment) summary(ctx context.Context, args []string) error {
 // export writes the summary workbook the dashboard's download gives for
 // the same filter.
 func (env *environment) export(ctx context.Context, args []string) error {
-	f := env.newFlags("export", "--out FILE [--lang id|en] "+filterUsage).withDB(env)
+	f := env.newFlags("export", "--out FILE [--lang id|en] [--compare previous|year] [--as-of YYYY-MM-DD] "+filterUsage).withDB(env)
 	out := f.String("out", "", "the .xlsx file to write")
 	lang := f.String("lang", "id", "language of the labels: id (Bahasa Indonesia) or en")
+	cmp := f.compareFlag()
+	asOf := f.String("as-of", "", "the targets' as-of date, YYYY-MM-DD (default today)")
 	ff := f.withFilter()
 	if _, err := f.parse(args); err != nil {
 		return err
@@ -380,12 +405,20 @@ func (env *environment) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	mode, err := compareMode("export", *cmp, filter)
+	if err != nil {
+		return err
+	}
+	day, err := ingest.ParseAsOf(*asOf, time.Now())
+	if err != nil {
+		return usageError("export: %v", err)
+	}
 	db, done, err := env.openDB(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer done()
-	r, err := db.Report(ctx, filter)
+	r, err := db.Report(ctx, filter, queries.ReportOptions{Compare: mode, AsOf: day})
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
 	}
@@ -424,6 +457,21 @@ func printSummary(w io.Writer, s *queries.Summary) {
 		fmt.Fprintf(tw, "  %d. %s\t%d\n", st.Stage, st.Name, st.Groups)
 	}
 	tw.Flush()
+	if c := s.Compare; c != nil {
+		e := c.Summary
+		fmt.Fprintf(w, "Dibandingkan dengan %s s.d. %s:\n", c.Filter.From.Format(time.DateOnly), c.Filter.To.Format(time.DateOnly))
+		for _, row := range []struct {
+			label       string
+			now, before int
+		}{
+			{"Responden", rs.Total, e.Respondents.Total},
+			{"Kelompok", o.Groups, e.Organizing.Groups},
+			{"Anggota", o.Members, e.Organizing.Members},
+		} {
+			fmt.Fprintf(tw, "  %s\t%d\tsebelumnya %d\t%+d\n", row.label, row.now, row.before, row.now-row.before)
+		}
+		tw.Flush()
+	}
 }
 
 func (env *environment) sample(args []string) error {

@@ -22,6 +22,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -38,10 +39,18 @@ const (
 	sheetFacilitate = "Fasilitator"
 	sheetProblems   = "Masalah"
 	sheetOrganizing = "Pengorganisasian"
+	sheetTargets    = "Target"
 )
 
-// workbookSheets are the sheets, in order.
-var workbookSheets = []string{sheetCover, sheetFacilitate, sheetProblems, sheetOrganizing}
+// workbookSheets are the sheets, in order; Target only when the report
+// carries targets.
+func workbookSheets(r *queries.Report) []string {
+	sheets := []string{sheetCover, sheetFacilitate, sheetProblems, sheetOrganizing}
+	if r.Targets != nil {
+		sheets = append(sheets, sheetTargets)
+	}
+	return sheets
+}
 
 // WriteWorkbook writes the summary workbook of r, in l's language, stamped
 // as made at now.
@@ -52,21 +61,21 @@ func WriteWorkbook(w io.Writer, r *queries.Report, l *locale.Locale, now time.Ti
 	if err != nil {
 		return err
 	}
-	if err := x.SetSheetName("Sheet1", workbookSheets[0]); err != nil {
+	sheets := workbookSheets(r)
+	if err := x.SetSheetName("Sheet1", sheets[0]); err != nil {
 		return err
 	}
-	for _, name := range workbookSheets[1:] {
+	for _, name := range sheets[1:] {
 		if _, err := x.NewSheet(name); err != nil {
 			return err
 		}
 	}
-	b := &book{x: x, st: st, l: l, r: r, f: r.Summary.Filter}
-	for _, write := range []func() error{
-		func() error { return b.cover(now) },
-		b.facilitators,
-		b.problems,
-		b.organizing,
-	} {
+	b := &book{x: x, st: st, l: l, r: r, f: r.Summary.Filter, now: now}
+	writers := []func() error{b.cover, b.facilitators, b.problems, b.organizing}
+	if r.Targets != nil {
+		writers = append(writers, b.targets)
+	}
+	for _, write := range writers {
 		if err := write(); err != nil {
 			return fmt.Errorf("summary workbook: %w", err)
 		}
@@ -84,17 +93,20 @@ func WriteWorkbook(w io.Writer, r *queries.Report, l *locale.Locale, now time.Ti
 
 // book is the workbook being written.
 type book struct {
-	x  *excelize.File
-	st workbookStyles
-	l  *locale.Locale
-	r  *queries.Report
-	f  queries.Filter
+	x   *excelize.File
+	st  workbookStyles
+	l   *locale.Locale
+	r   *queries.Report
+	f   queries.Filter
+	now time.Time // when the workbook is made
 }
 
 // workbookStyles are the cell styles, made once per file.
 type workbookStyles struct {
 	title, subtitle, note, header, label     int
 	num, pct, totalLabel, totalNum, totalPct int
+	dec                                      int            // #,##0.0 for targets and actuals that need not be whole
+	status                                   map[string]int // conditional formats per target status
 }
 
 func newWorkbookStyles(x *excelize.File) (workbookStyles, error) {
@@ -115,6 +127,8 @@ func newWorkbookStyles(x *excelize.File) (workbookStyles, error) {
 		{Font: &excelize.Font{Bold: true}, Border: top, NumFmt: 3},
 		{Font: &excelize.Font{Bold: true}, Border: top, CustomNumFmt: &pct},
 	}
+	dec := "#,##0.0"
+	styles = append(styles, &excelize.Style{CustomNumFmt: &dec})
 	ids := make([]int, len(styles))
 	for i, s := range styles {
 		id, err := x.NewStyle(s)
@@ -123,8 +137,29 @@ func newWorkbookStyles(x *excelize.File) (workbookStyles, error) {
 		}
 		ids[i] = id
 	}
-	return workbookStyles{title: ids[0], subtitle: ids[1], note: ids[2], header: ids[3], label: ids[4],
-		num: ids[5], pct: ids[6], totalLabel: ids[7], totalNum: ids[8], totalPct: ids[9]}, nil
+	st := workbookStyles{title: ids[0], subtitle: ids[1], note: ids[2], header: ids[3], label: ids[4],
+		num: ids[5], pct: ids[6], totalLabel: ids[7], totalNum: ids[8], totalPct: ids[9], dec: ids[10], status: map[string]int{}}
+	for status, c := range statusColours {
+		id, err := x.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: c[0], Bold: true},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[1]}}})
+		if err != nil {
+			return workbookStyles{}, err
+		}
+		st.status[status] = id
+	}
+	return st, nil
+}
+
+// statusColours are each target status's font and fill, as spreadsheet
+// users know them: green for good, amber for near, red for behind, grey
+// for nothing to judge.
+var statusColours = map[string][2]string{
+	queries.StatusMet:        {"006100", "C6EFCE"},
+	queries.StatusOnTrack:    {"006100", "C6EFCE"},
+	queries.StatusNear:       {"9C5700", "FFEB9C"},
+	queries.StatusBehind:     {"9C0006", "FFC7CE"},
+	queries.StatusNotStarted: {"3F3F3F", "E7E6E6"},
+	queries.StatusNoData:     {"3F3F3F", "E7E6E6"},
 }
 
 // sheet streams the rows of one worksheet top to bottom. The first error
@@ -137,11 +172,15 @@ type sheet struct {
 	err  error
 }
 
-// newSheet starts streaming a sheet: column widths (first column first),
+// newSheet starts streaming a sheet: ready to print (printReady, with row
+// titleRow repeated on every page), column widths (first column first),
 // and the rows above data row freezeBelow frozen (0: nothing frozen).
-// Charts must be added before (see addChart).
-func (b *book) newSheet(name string, freezeBelow int, widths ...float64) *sheet {
+// Charts and conditional formats must be added before (see addChart).
+func (b *book) newSheet(name string, freezeBelow, titleRow int, widths ...float64) *sheet {
 	s := &sheet{b: b, name: name}
+	if s.err = b.printReady(name, titleRow); s.err != nil {
+		return s
+	}
 	s.sw, s.err = b.x.NewStreamWriter(name)
 	// The stream writer emits the <cols> in reverse order of the calls
 	// (sampledata's generator met this too): set them from the last column
@@ -359,16 +398,30 @@ func (b *book) when(t time.Time) string {
 }
 
 // cover writes Ringkasan: the title, the filter, when the workbook was made
-// and from which data, then the key figures of every section.
-func (b *book) cover(now time.Time) error {
+// and from which data, then the key figures of every section; with a
+// comparison, the earlier period's beside them and the change.
+func (b *book) cover() error {
 	l, st, sum := b.l, b.st, b.r.Summary
-	s := b.newSheet(sheetCover, 0, 46, 48)
+	cmp := sum.Compare
+	widths := []float64{46, 48}
+	header := 2 + len(b.filterWords()) + 1 + 1 + 1 + 1 // title, blank, filter, generated, import, blank, header
+	if b.r.Latest != nil {
+		header++ // the import's file
+	}
+	if cmp != nil {
+		header++ // the earlier period
+		widths = []float64{46, 26, 26, 16, 16}
+	}
+	s := b.newSheet(sheetCover, 0, header, widths...)
 	s.wide(st.title, l.T("export.title"), 2)
 	s.skip(1)
 	for _, p := range b.filterWords() {
 		s.add(text(st.label, p[0]), text(st.label, p[1]))
 	}
-	s.add(text(st.label, l.T("export.generated")), text(st.label, b.when(now)))
+	if cmp != nil {
+		s.add(text(st.label, l.T("export.compare."+cmp.Mode)), text(st.label, periodWords(l, cmp.Filter)))
+	}
+	s.add(text(st.label, l.T("export.generated")), text(st.label, b.when(b.now)))
 	if im := b.r.Latest; im != nil {
 		s.add(text(st.label, l.T("export.data_as_of")), text(st.label, l.T("export.import_n", im.ID, b.when(im.At.Local()))))
 		s.add(text(st.label, l.T("export.import_file")), text(st.label, im.FileName))
@@ -377,16 +430,68 @@ func (b *book) cover(now time.Time) error {
 	}
 	s.skip(1)
 
-	s.add(text(st.header, l.T("kpi.label")), text(st.header, l.T("export.value")))
-	figure := func(label string, v int) { s.add(text(st.label, label), num(st.num, v)) }
-	share := func(label string, p *float64) { s.add(text(st.label, label), pct(st.pct, p)) }
+	now := keyFigures(l, sum, b.r.ByRegion)
+	if cmp == nil {
+		s.add(text(st.header, l.T("kpi.label")), text(st.header, l.T("export.value")))
+		for _, k := range now {
+			s.add(text(st.label, k.label), k.cell(st, k.v))
+		}
+	} else {
+		before := keyFigures(l, cmp.Summary, b.r.EarlierByRegion)
+		s.add(s.headers([]string{l.T("kpi.label"), periodWords(l, sum.Filter), periodWords(l, cmp.Filter),
+			l.T("export.change"), l.T("export.change_pct")})...)
+		for i, k := range now {
+			row := []any{text(st.label, k.label), k.cell(st, k.v), k.cell(st, before[i].v), excelize.Cell{StyleID: st.num}, excelize.Cell{StyleID: st.pct}}
+			if k.v != nil && before[i].v != nil {
+				row[3] = k.cell(st, ptr(*k.v-*before[i].v))
+				if *before[i].v != 0 {
+					row[4] = pct(st.pct, ptr((*k.v-*before[i].v) / *before[i].v))
+				}
+			}
+			s.add(row...)
+		}
+	}
+	if n := NotApplied(b.f, NotForPeople, l); n != "" {
+		s.wide(st.note, l.T("kpi.not_applied_people", n), 2)
+	}
+	if n := NotApplied(b.f, NotForGroups, l); n != "" {
+		s.wide(st.note, l.T("kpi.not_applied_groups", n), 2)
+	}
+	return s.flush()
+}
+
+// keyFigure is one of the cover's key figures: a count, or a share (nil
+// when there is nothing to divide by).
+type keyFigure struct {
+	label string
+	share bool
+	v     *float64
+}
+
+func (k keyFigure) cell(st workbookStyles, v *float64) excelize.Cell {
+	if k.share {
+		return pct(st.pct, v)
+	}
+	if v == nil {
+		return excelize.Cell{StyleID: st.num}
+	}
+	return excelize.Cell{StyleID: st.num, Value: int(math.Round(*v))}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// keyFigures are the cover's key figures of one summary.
+func keyFigures(l *locale.Locale, sum *queries.Summary, byRegion []queries.RegionOrganizing) []keyFigure {
+	var list []keyFigure
+	figure := func(label string, v int) { list = append(list, keyFigure{label, false, ptr(float64(v))}) }
+	share := func(label string, p *float64) { list = append(list, keyFigure{label, true, p}) }
 	fac, rs, org := sum.Facilitators, sum.Respondents, sum.Organizing
 	genders := GenderColumns(l)
 	figure(l.T("export.kpi.facilitators"), fac.Total)
 	figure(l.T("export.kpi.of_facilitators", genders[0]), fac.Female)
 	figure(l.T("export.kpi.of_facilitators", genders[1]), fac.Male)
 	figure(l.T("export.kpi.of_facilitators", genders[2]), fac.Unknown)
-	figure(l.T("export.kpi.regions"), len(RegionsCovered(fac, rs, b.r.ByRegion)))
+	figure(l.T("export.kpi.regions"), len(RegionsCovered(fac, rs, byRegion)))
 	figure(l.T("export.kpi.respondents"), rs.Total)
 	figure(l.T("export.kpi.of_respondents", l.T("work_type.POS")), rs.ByWorkType.POS)
 	figure(l.T("export.kpi.of_respondents", l.T("work_type.SE")), rs.ByWorkType.SE)
@@ -401,13 +506,12 @@ func (b *book) cover(now time.Time) error {
 	figure(l.T("export.kpi.groups"), org.Groups)
 	figure(l.T("export.kpi.groups_formed"), GroupsFormed(org))
 	figure(l.T("export.kpi.members"), org.Members)
-	if n := NotApplied(b.f, NotForPeople, l); n != "" {
-		s.wide(st.note, l.T("kpi.not_applied_people", n), 2)
-	}
-	if n := NotApplied(b.f, NotForGroups, l); n != "" {
-		s.wide(st.note, l.T("kpi.not_applied_groups", n), 2)
-	}
-	return s.flush()
+	return list
+}
+
+// periodWords is a filter's period: "1 Januari 2015 – 31 Maret 2015".
+func periodWords(l *locale.Locale, f queries.Filter) string {
+	return l.Date(f.From) + " – " + l.Date(f.To)
 }
 
 // facilitators writes Fasilitator: facilitators per region by gender, a
@@ -427,7 +531,7 @@ func (b *book) facilitators() error {
 			return err
 		}
 	}
-	s := b.newSheet(sheetFacilitate, firstDataRow, 30, 14, 14, 16, 14)
+	s := b.newSheet(sheetFacilitate, firstDataRow, headerRow, 30, 14, 14, 16, 14)
 	s.sectionHead(l.T("chart.facilitators-by-region"), cols, b.notAppliedNote(NotForPeople))
 	s.table(FacilitatorsByRegion(l, fac))
 	if len(fac.ByRegion) == 0 {
@@ -449,7 +553,7 @@ func (b *book) problems() error {
 	if err := b.addChart(sheetProblems, cellName(cols+2, headerRow), excelize.Bar, l.T("chart.problem-prevalence"), series, "0%", true); err != nil {
 		return err
 	}
-	s := b.newSheet(sheetProblems, firstDataRow, 34, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
+	s := b.newSheet(sheetProblems, firstDataRow, headerRow, 34, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
 	s.sectionHead(l.T("chart.problem-prevalence"), cols, "")
 	s.table(ProblemPrevalence(l, sum.Problems))
 
@@ -491,7 +595,7 @@ func (b *book) organizing() error {
 	if err := b.addChart(sheetOrganizing, cellName(cols+2, headerRow), excelize.Bar, l.T("chart.organizing-funnel"), series, "#,##0", true); err != nil {
 		return err
 	}
-	s := b.newSheet(sheetOrganizing, firstDataRow, 30, 16, 16, 14, 14, 14, 14, 14, 14, 14)
+	s := b.newSheet(sheetOrganizing, firstDataRow, headerRow, 30, 16, 16, 14, 14, 14, 14, 14, 14, 14)
 	s.sectionHead(l.T("chart.organizing-funnel"), cols, b.notAppliedNote(NotForGroups))
 	s.table(OrganizingFunnel(l, org))
 	s.add(text(st.totalLabel, l.T("export.kpi.groups")), num(st.totalNum, org.Groups))
