@@ -40,6 +40,11 @@ type DB struct {
 	// version is DataVersion: 2 after Open, odd while a commit or undo
 	// lands, two more after each.
 	version atomic.Uint64
+
+	// pendingIDs numbers the pending batches of this process: batch n's
+	// rows carry import id -n until its commit gives them the real one.
+	pendingIDs atomic.Int64
+	changes    changeLog
 }
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
@@ -66,6 +71,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
+	// A batch staged but never committed by an earlier process (killed,
+	// crashed) is removed: none of this process can be staging yet.
+	if err := db.removePending(ctx, 0); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	db.version.Store(2)
 	// Personal data: the file and its write-ahead log are for pantau's user
 	// only, also when an older pantau made them readable by all.
@@ -91,15 +102,19 @@ func (db *DB) DataVersion() uint64 { return db.version.Load() }
 // Settled reports whether reads made at data version v saw one state.
 func Settled(v uint64) bool { return v%2 == 0 }
 
-// commitData commits a transaction that changes what the dashboards read,
-// with DataVersion odd around the instant it becomes visible.
-func (db *DB) commitData(tx *sql.Tx) error {
+// commitData commits a transaction that changes what the dashboards read
+// (the commit or undo of import id), with DataVersion odd around the
+// instant it becomes visible, and notes id in the change log.
+func (db *DB) commitData(tx *sql.Tx, id int64) error {
 	db.version.Add(1)
 	err := tx.Commit()
 	if err != nil {
 		db.version.Add(1) // even again, and never back: a cache may have seen the odd one
 		return err
 	}
+	db.changes.mu.Lock()
+	db.changes.ids = append(db.changes.ids, id)
+	db.changes.mu.Unlock()
 	db.version.Add(1)
 	return nil
 }
