@@ -118,6 +118,20 @@ func committedOnly(table string) string {
 	return ""
 }
 
+// PendingRows counts the rows of pending batches: uploads being checked or
+// waiting for Impor, and nothing else once they have ended.
+func (db *DB) PendingRows(ctx context.Context) (int, error) {
+	var parts []string
+	for _, k := range Kinds {
+		parts = append(parts, `SELECT count(*) AS n FROM `+k.versions()+` WHERE import_id < 0`)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT sum(n) FROM (`+strings.Join(parts, " UNION ALL ")+`)`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pending rows: %w", err)
+	}
+	return n, nil
+}
+
 // Count is the number of rows of a stored table (see Columns).
 func (db *DB) Count(ctx context.Context, table string) (int, error) {
 	if !slices.Contains(storedTables(), table) {
