@@ -31,14 +31,20 @@ type Batch struct {
 	conn      *sql.Conn // while staging; staging ends at Counts, Commit or Close
 	appenders map[Kind]*duckdb.Appender
 	unflushed int
+	staged    int
 
 	committed bool
 	closed    bool
 }
 
 // flushEvery is how many staged rows the appenders hold before they are
-// written out: the memory staging takes does not grow with the file.
-const flushEvery = 16 * 1024
+// written out, and checkpointEvery how many are written before they are
+// folded into the database file: the memory staging takes does not grow
+// with the file.
+const (
+	flushEvery      = 16 * 1024
+	checkpointEvery = 4 * flushEvery
+)
 
 // Counts says what committing a kind's staged rows does.
 type Counts struct {
@@ -162,7 +168,12 @@ func (b *Batch) flush() error {
 			return fmt.Errorf("staging %s: %w", k, err)
 		}
 	}
+	b.staged += b.unflushed
 	b.unflushed = 0
+	if b.staged >= checkpointEvery {
+		b.staged = 0
+		b.db.checkpoint(context.Background())
+	}
 	return nil
 }
 
@@ -207,6 +218,8 @@ func (b *Batch) Counts(ctx context.Context) (map[Kind]Counts, error) {
 	if err := b.endStaging(); err != nil {
 		return nil, err
 	}
+	// Folded into the file now, while the preview is read, not by the commit.
+	b.db.checkpoint(ctx)
 	return classify(ctx, b.db.sql, b.id)
 }
 
@@ -329,9 +342,19 @@ func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 		}
 	}
 	mine := fmt.Sprintf(`WHERE import_id = %d`, id)
+	// Only regions whose rows this batch adds or changes can change a
+	// UMK: a survey's Wilayah sheet sent again unchanged rebuilds nothing.
+	sameRegion, err := sameRow(ctx, tx, Regions, "s", "c")
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE commit_regions AS SELECT s.region FROM region_versions s
+		LEFT JOIN regions c ON c.key = s.key `+strings.Replace(mine, "import_id", "s.import_id", 1)+` AND (c.key IS NULL OR NOT (`+sameRegion+`))`); err != nil {
+		return 0, nil, fmt.Errorf("changed regions: %w", err)
+	}
 	change := rollupChange{
 		respondents: `SELECT key FROM respondent_versions ` + mine,
-		regions:     `SELECT region FROM region_versions ` + mine,
+		regions:     `SELECT region FROM temp.commit_regions`,
 		// This batch's rows become the current rows of their keys.
 		current: `SELECT * FROM respondent_versions ` + mine,
 	}
@@ -351,11 +374,15 @@ func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	if err := change.after(ctx, tx); err != nil {
 		return 0, nil, err
 	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.commit_regions`); err != nil {
+		return 0, nil, fmt.Errorf("changed regions: %w", err)
+	}
 	if err := b.db.commitData(tx, id); err != nil {
 		return 0, nil, fmt.Errorf("commit import: %w", err)
 	}
 	b.committed = true
-	b.db.checkpoint(ctx)
+	// The person who clicked Impor need not wait for it.
+	go b.db.checkpoint(context.WithoutCancel(ctx))
 	return id, counts, nil
 }
 

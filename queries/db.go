@@ -54,10 +54,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Every read orders its own results, so DuckDB need not keep insertion
-	// order, which costs memory on big inserts.
+	// order, which costs memory on big inserts. pantau checkpoints itself
+	// (while staging, at the end of a check, after each commit and undo),
+	// so that committing a big batch does not wait for the checkpoint
+	// DuckDB would otherwise start inside it.
 	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {
 		// Not Open's ctx: connections are made long after Open returns.
-		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false`, nil)
+		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false; SET checkpoint_threshold = '1GB'`, nil)
 		return err
 	})
 	if isLockError(err) {
