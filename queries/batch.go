@@ -129,6 +129,9 @@ func (b *Batch) endStaging() error {
 	if b.conn != nil {
 		errs = append(errs, b.conn.Close())
 		b.conn = nil
+		// Folded into the file now (while a preview is read), not by the
+		// commit, which then holds in memory only what it changes itself.
+		b.db.checkpoint(context.Background())
 	}
 	return errors.Join(errs...)
 }
@@ -218,8 +221,6 @@ func (b *Batch) Counts(ctx context.Context) (map[Kind]Counts, error) {
 	if err := b.endStaging(); err != nil {
 		return nil, err
 	}
-	// Folded into the file now, while the preview is read, not by the commit.
-	b.db.checkpoint(ctx)
 	return classify(ctx, b.db.sql, b.id)
 }
 
