@@ -36,7 +36,7 @@ bench: assets
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
 	$(GO) test -run '^$$' -bench 'Chart' -benchtime 10x ./dashboard/
 	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
-	$(GO) test -run '^$$' -bench 'SummaryWorkbook|UploadPreview' -benchtime 3x ./dashboard/
+	$(GO) test -run '^$$' -bench 'SummaryWorkbook|UploadPreview|CommitAfterPreview' -benchtime 3x ./dashboard/
 
 fuzz:
 	$(GO) test ./ingest/ -run '^$$' -fuzz FuzzIngest -fuzztime 5m
