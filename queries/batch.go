@@ -108,7 +108,7 @@ func (db *DB) NewBatch(ctx context.Context) (*Batch, error) {
 // Close ends staging and removes the batch's rows unless it was committed.
 // It is safe to call after Commit and more than once.
 func (b *Batch) Close() error {
-	err := b.endStaging()
+	err := b.endStaging(false)
 	if b.committed || b.closed {
 		return err
 	}
@@ -117,8 +117,11 @@ func (b *Batch) Close() error {
 }
 
 // endStaging writes out what the appenders hold and gives the connection
-// back: a staged batch waiting for its commit holds no connection.
-func (b *Batch) endStaging() error {
+// back: a staged batch waiting for its commit holds no connection. With
+// fold, the rows are also folded into the database file now (while a
+// preview is read), not by the commit, which then holds in memory only
+// what it changes itself.
+func (b *Batch) endStaging(fold bool) error {
 	var errs []error
 	for k, a := range b.appenders {
 		if err := a.Close(); err != nil { // Close flushes
@@ -129,9 +132,9 @@ func (b *Batch) endStaging() error {
 	if b.conn != nil {
 		errs = append(errs, b.conn.Close())
 		b.conn = nil
-		// Folded into the file now (while a preview is read), not by the
-		// commit, which then holds in memory only what it changes itself.
-		b.db.checkpoint(context.Background())
+		if fold {
+			b.db.checkpoint(context.Background())
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -218,7 +221,7 @@ func (b *Batch) AddTarget(t Target) error {
 // state without changing anything: what a commit now would do. The batch
 // stays pending, for Commit or CommitIfCurrent later, until Close.
 func (b *Batch) Counts(ctx context.Context) (map[Kind]Counts, error) {
-	if err := b.endStaging(); err != nil {
+	if err := b.endStaging(true); err != nil {
 		return nil, err
 	}
 	return classify(ctx, b.db.sql, b.id)
@@ -288,7 +291,7 @@ func (b *Batch) CommitIfCurrent(ctx context.Context, meta ImportMeta, sheets fun
 }
 
 func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kind]Counts) []SheetCounts, ifCurrent bool) (int64, map[Kind]Counts, error) {
-	if err := b.endStaging(); err != nil {
+	if err := b.endStaging(true); err != nil {
 		return 0, nil, err
 	}
 	if b.committed || b.closed {
