@@ -30,6 +30,7 @@ type Batch struct {
 
 	conn      *sql.Conn // while staging; staging ends at Counts, Commit or Close
 	appenders map[Kind]*duckdb.Appender
+	rows      int // appended in all
 	unflushed int
 	staged    int
 
@@ -113,14 +114,17 @@ func (b *Batch) Close() error {
 		return err
 	}
 	b.closed = true
+	if b.rows == 0 {
+		return err
+	}
 	return errors.Join(err, b.db.removePending(context.Background(), b.id))
 }
 
 // endStaging writes out what the appenders hold and gives the connection
 // back: a staged batch waiting for its commit holds no connection. With
-// fold, the rows are also folded into the database file now (while a
-// preview is read), not by the commit, which then holds in memory only
-// what it changes itself.
+// fold, a big batch's rows are also folded into the database file now
+// (while a preview is read), not by the commit, which then holds in memory
+// only what it changes itself.
 func (b *Batch) endStaging(fold bool) error {
 	var errs []error
 	for k, a := range b.appenders {
@@ -132,7 +136,7 @@ func (b *Batch) endStaging(fold bool) error {
 	if b.conn != nil {
 		errs = append(errs, b.conn.Close())
 		b.conn = nil
-		if fold {
+		if fold && b.rows >= flushEvery {
 			b.db.checkpoint(context.Background())
 		}
 	}
@@ -146,12 +150,17 @@ func (db *DB) removePending(ctx context.Context, id int64) error {
 	if id == 0 {
 		cond = "import_id < 0"
 	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("remove pending: %w", err)
+	}
+	defer tx.Rollback()
 	for _, k := range Kinds {
-		if _, err := db.sql.ExecContext(ctx, `DELETE FROM `+k.versions()+` WHERE `+cond); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.versions()+` WHERE `+cond); err != nil {
 			return fmt.Errorf("remove pending %s: %w", k, err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 func (b *Batch) append(k Kind, row ...driver.Value) error {
@@ -162,6 +171,7 @@ func (b *Batch) append(k Kind, row ...driver.Value) error {
 	if err := a.AppendRow(append([]driver.Value{b.id}, row...)...); err != nil {
 		return err
 	}
+	b.rows++
 	if b.unflushed++; b.unflushed >= flushEvery {
 		return b.flush()
 	}

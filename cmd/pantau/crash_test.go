@@ -85,7 +85,9 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 		go func() { exited <- cmd.Wait() }()
 		var done bool
 	poll:
-		for time.Since(start) < time.Minute {
+		// Minutes: under the race detector on a busy machine the child
+		// takes long to write its first staged rows.
+		for time.Since(start) < 5*time.Minute {
 			select {
 			case <-exited:
 				done = true
@@ -98,6 +100,11 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 				break
 			}
 			time.Sleep(time.Millisecond)
+		}
+		if cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-exited
+			t.Fatalf("%s: the import neither ended nor came to its kill point in 5 minutes", k.name)
 		}
 		interrupted := !done && !cmd.ProcessState.Success()
 		if k.mustInterrupt && !interrupted {
