@@ -37,7 +37,7 @@ bench: assets
 	$(GO) test -run '^$$' -bench 'Chart|OverviewCompared' -benchtime 10x ./dashboard/
 	PANTAU_BENCH_SIZES=100k,1M,10M $(GO) test -run '^$$' -bench 'DashboardUncached' -benchtime 10x -timeout 60m ./dashboard/
 	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
-	$(GO) test -run '^$$' -bench 'SummaryWorkbook|UploadPreview' -benchtime 3x ./dashboard/
+	$(GO) test -run '^$$' -bench 'SummaryWorkbook|UploadPreview|CommitAfterPreview' -benchtime 3x ./dashboard/
 
 fuzz:
 	$(GO) test ./ingest/ -run '^$$' -fuzz FuzzIngest -fuzztime 5m

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,11 @@ type Options struct {
 	// naming another region, or none (a program-wide row), is an error at
 	// its Wilayah cell.
 	Regions queries.Scope
+
+	// Keep, with DryRun, keeps the staged rows of a file without errors
+	// pending in the database, as the report's Kept, so that committing
+	// them later does not read the file again.
+	Keep bool
 
 	// Progress, when set, is told how far the ingest is: after every few
 	// hundred rows read and when the commit starts. It is called on the
@@ -71,6 +77,9 @@ type Report struct {
 	Problems      []Problem     `json:"problems"`      // the first 1,000
 	ProblemCount  int           `json:"problem_count"` // all of them
 	ErrorCount    int           `json:"error_count"`
+
+	// Kept is a dry run's pending batch, with Options.Keep; nil otherwise.
+	Kept *Checked `json:"-"`
 }
 
 // SheetReport is what one sheet held and what committing it does (or did).
@@ -178,15 +187,22 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 		r.finish(f)
 		return r, nil
 	}
-	if err := f.loadReference(ctx, db); err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
-	}
+	// The batch first: a commit of it after a preview compares what changed
+	// since it began, so it must begin before the reference data is read.
 	batch, err := db.NewBatch(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
-	defer batch.Close()
+	kept := false
+	defer func() {
+		if !kept {
+			batch.Close()
+		}
+	}()
 	f.batch = batch
+	if err := f.loadReference(ctx, db); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
 
 	if err := f.readWorkbook(data, r); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
@@ -202,9 +218,17 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 		}
 		r.applyCounts(counts)
 		r.finish(f)
+		if opt.Keep {
+			r.Kept, kept = &Checked{batch: batch, report: r}, true
+		}
 		return r, nil
 	}
-	if err := commit(ctx, batch, r, data, opt); err != nil {
+	// What reading the workbook left on the heap goes back to the system
+	// before the database's commit takes memory of its own: the peak is
+	// the larger of the two, not their sum.
+	debug.FreeOSMemory()
+	keep := func() (string, bool, error) { return keepFile(opt.DataDir, r.SHA256, data) }
+	if err := commit(ctx, batch.Commit, r, keep, opt); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	r.finish(f)
@@ -325,10 +349,13 @@ func kindOfSheet(name string) sheetKind {
 	return nil
 }
 
-// commit keeps the file under the data folder and commits the batch. The file
-// is written first: if the commit then fails, a file written by this call is
-// removed again, and a committed import always has its file.
-func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, opt Options) error {
+// commitFunc is Batch.Commit or Batch.CommitIfCurrent.
+type commitFunc func(context.Context, queries.ImportMeta, func(map[queries.Kind]queries.Counts) []queries.SheetCounts) (int64, map[queries.Kind]queries.Counts, error)
+
+// commit keeps the file under the data folder (keep) and commits the batch.
+// The file is kept first: if the commit then fails, a file kept by this
+// call is removed again, and a committed import always has its file.
+func commit(ctx context.Context, commitBatch commitFunc, r *Report, keep func() (path string, created bool, err error), opt Options) error {
 	opt.progress(Progress{Stage: "committing"})
 	// One commit of a file at a time: else a commit that fails (or finds
 	// the file committed meanwhile) could remove the kept file another
@@ -336,12 +363,12 @@ func commit(ctx context.Context, batch *queries.Batch, r *Report, data []byte, o
 	lock, _ := committingFiles.LoadOrStore(r.SHA256, &sync.Mutex{})
 	lock.(*sync.Mutex).Lock()
 	defer lock.(*sync.Mutex).Unlock()
-	path, created, err := keepFile(opt.DataDir, r.SHA256, data)
+	path, created, err := keep()
 	if err != nil {
 		return err
 	}
 	meta := queries.ImportMeta{FileName: r.File, SHA256: r.SHA256, Size: r.Size, By: opt.By, Committer: opt.Committer, At: time.Now().UTC()}
-	id, counts, err := batch.Commit(ctx, meta, func(counts map[queries.Kind]queries.Counts) []queries.SheetCounts {
+	id, counts, err := commitBatch(ctx, meta, func(counts map[queries.Kind]queries.Counts) []queries.SheetCounts {
 		r.applyCounts(counts)
 		var sheets []queries.SheetCounts
 		for _, s := range r.Sheets {

@@ -83,6 +83,14 @@ func (db *DB) backup(ctx context.Context, path string) error {
 		tx.Rollback()
 		return err
 	}
+	// The rows of pending batches (uploads being checked or waiting for
+	// Impor) are nobody's data yet: the copy leaves them out.
+	for _, k := range Kinds {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s.%s WHERE import_id < 0`, alias, k.versions())); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}

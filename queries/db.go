@@ -40,6 +40,11 @@ type DB struct {
 	// version is DataVersion: 2 after Open, odd while a commit or undo
 	// lands, two more after each.
 	version atomic.Uint64
+
+	// pendingIDs numbers the pending batches of this process: batch n's
+	// rows carry import id -n until its commit gives them the real one.
+	pendingIDs atomic.Int64
+	changes    changeLog
 }
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
@@ -49,10 +54,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Every read orders its own results, so DuckDB need not keep insertion
-	// order, which costs memory on big inserts.
+	// order, which costs memory on big inserts. pantau checkpoints itself
+	// (while staging, at the end of a check, after each commit and undo),
+	// so that committing a big batch does not wait for the checkpoint
+	// DuckDB would otherwise start inside it.
 	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {
 		// Not Open's ctx: connections are made long after Open returns.
-		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false`, nil)
+		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false; SET checkpoint_threshold = '1GB'`, nil)
 		return err
 	})
 	if isLockError(err) {
@@ -65,6 +73,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	// A batch staged but never committed by an earlier process (killed,
+	// crashed) is removed: none of this process can be staging yet.
+	if err := db.removePending(ctx, 0); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db.version.Store(2)
 	// Personal data: the file and its write-ahead log are for pantau's user
@@ -91,14 +105,21 @@ func (db *DB) DataVersion() uint64 { return db.version.Load() }
 // Settled reports whether reads made at data version v saw one state.
 func Settled(v uint64) bool { return v%2 == 0 }
 
-// commitData commits a transaction that changes what the dashboards read,
-// with DataVersion odd around the instant it becomes visible.
-func (db *DB) commitData(tx *sql.Tx) error {
+// commitData commits a transaction that changes what the dashboards read
+// (the commit or undo of import id; 0 for a change of no import, such as a
+// checked quality flag), with DataVersion odd around the instant it becomes
+// visible, and notes id in the change log.
+func (db *DB) commitData(tx *sql.Tx, id int64) error {
 	db.version.Add(1)
 	err := tx.Commit()
 	if err != nil {
 		db.version.Add(1) // even again, and never back: a cache may have seen the odd one
 		return err
+	}
+	if id != 0 {
+		db.changes.mu.Lock()
+		db.changes.ids = append(db.changes.ids, id)
+		db.changes.mu.Unlock()
 	}
 	db.version.Add(1)
 	return nil

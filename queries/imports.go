@@ -222,7 +222,7 @@ func (db *DB) undo(ctx context.Context, id int64, by string, keep bool) ([]UndoE
 	if err := change.after(ctx, tx); err != nil {
 		return nil, err
 	}
-	if err := db.commitData(tx); err != nil {
+	if err := db.commitData(tx, id); err != nil {
 		return nil, fmt.Errorf("undo %d: %w", id, err)
 	}
 	db.checkpoint(ctx)

@@ -378,7 +378,7 @@ func (db *DB) CheckFlag(ctx context.Context, kind, key, note, by string, at time
 		return fmt.Errorf("check flag: %w", err)
 	}
 	// A new data version: cached reports drop the flag from their counts.
-	if err := db.commitData(tx); err != nil {
+	if err := db.commitData(tx, 0); err != nil {
 		return fmt.Errorf("check flag: %w", err)
 	}
 	return nil

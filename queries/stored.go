@@ -82,7 +82,7 @@ func (db *DB) Stored(ctx context.Context, table string, columns ...string) ([][]
 		sel = append(sel, `"`+c+`"`) // a real column's name: lower-case letters and underscores
 		order = append(order, strconv.Itoa(i+1)+" ASC NULLS LAST")
 	}
-	q := `SELECT ` + strings.Join(sel, ", ") + ` FROM "` + table + `" ORDER BY ` + strings.Join(order, ", ")
+	q := `SELECT ` + strings.Join(sel, ", ") + ` FROM "` + table + `"` + committedOnly(table) + ` ORDER BY ` + strings.Join(order, ", ")
 	rows, err := db.sql.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("stored rows of %s: %w", table, err)
@@ -106,13 +106,39 @@ func (db *DB) Stored(ctx context.Context, table string, columns ...string) ([][]
 	return list, nil
 }
 
+// committedOnly is the condition leaving out the rows of pending batches
+// (import id < 0, see Batch) from a versions table: they are nobody's data
+// until committed.
+func committedOnly(table string) string {
+	for _, k := range Kinds {
+		if table == k.versions() {
+			return ` WHERE import_id > 0`
+		}
+	}
+	return ""
+}
+
+// PendingRows counts the rows of pending batches: uploads being checked or
+// waiting for Impor, and nothing else once they have ended.
+func (db *DB) PendingRows(ctx context.Context) (int, error) {
+	var parts []string
+	for _, k := range Kinds {
+		parts = append(parts, `SELECT count(*) AS n FROM `+k.versions()+` WHERE import_id < 0`)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT sum(n) FROM (`+strings.Join(parts, " UNION ALL ")+`)`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pending rows: %w", err)
+	}
+	return n, nil
+}
+
 // Count is the number of rows of a stored table (see Columns).
 func (db *DB) Count(ctx context.Context, table string) (int, error) {
 	if !slices.Contains(storedTables(), table) {
 		return 0, fmt.Errorf("count: no table %q; the stored tables are %s", table, strings.Join(storedTables(), ", "))
 	}
 	var n int
-	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM "`+table+`"`).Scan(&n); err != nil {
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM "`+table+`"`+committedOnly(table)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count %s: %w", table, err)
 	}
 	return n, nil

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"pantau/queries"
 	"pantau/queries/querytest"
@@ -54,14 +57,26 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 		entries, _ := os.ReadDir(data)
 		return len(entries) > 1 // peserta's file, then the survey's
 	}
+	// Staged rows are written to the database as they are read: its log
+	// grows before the commit begins. The kill comes a moment after it
+	// has, so that the first write is whole.
+	var logGrew time.Time
+	staging := func(time.Time) bool {
+		if st, err := os.Stat(dbPath + ".wal"); logGrew.IsZero() && err == nil && st.Size() > 512<<10 {
+			logGrew = time.Now()
+		}
+		return !logGrew.IsZero() && time.Since(logGrew) > 150*time.Millisecond && !fileLanded()
+	}
 	kills := []struct {
 		name          string
 		when          func(start time.Time) bool
 		mustInterrupt bool
+		leavesPending bool // the kill must find rows of the pending batch written
 	}{
-		{"while validating", func(start time.Time) bool { return time.Since(start) > 300*time.Millisecond }, true},
-		{"later", func(start time.Time) bool { return time.Since(start) > 900*time.Millisecond }, true},
-		{"during commit", func(time.Time) bool { return fileLanded() }, false},
+		{"while validating", func(start time.Time) bool { return time.Since(start) > 300*time.Millisecond }, true, false},
+		{"mid-staging", staging, true, true},
+		{"later", func(start time.Time) bool { return time.Since(start) > 900*time.Millisecond }, true, false},
+		{"during commit", func(time.Time) bool { return fileLanded() }, false, false},
 	}
 	for _, k := range kills {
 		cmd := child(t, "ingest", "--db", dbPath, "--data", data, big)
@@ -70,7 +85,9 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 		go func() { exited <- cmd.Wait() }()
 		var done bool
 	poll:
-		for time.Since(start) < time.Minute {
+		// Minutes: under the race detector on a busy machine the child
+		// takes long to write its first staged rows.
+		for time.Since(start) < 5*time.Minute {
 			select {
 			case <-exited:
 				done = true
@@ -84,12 +101,24 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond)
 		}
+		if cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-exited
+			t.Fatalf("%s: the import neither ended nor came to its kill point in 5 minutes", k.name)
+		}
 		interrupted := !done && !cmd.ProcessState.Success()
 		if k.mustInterrupt && !interrupted {
 			t.Fatalf("%s: the import finished before it was killed; the test needs a bigger file", k.name)
 		}
 
+		pending := pendingRows(t, dbPath)
+		if k.leavesPending && pending == 0 {
+			t.Fatalf("%s: the killed import left no staged rows; the test kills too early", k.name)
+		}
 		got := state(t, dbPath)
+		if left := pendingRows(t, dbPath); left != 0 {
+			t.Fatalf("%s: %d staged rows of the killed import are still there after reopening (%d before)", k.name, left, pending)
+		}
 		switch {
 		case got == (dbState{participants: 20, imports: 1}):
 			// the state before the import: what a kill must leave
@@ -101,7 +130,7 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 		default:
 			t.Fatalf("%s (interrupted=%v): state after the kill = %+v, want the state before the import", k.name, interrupted, got)
 		}
-		t.Logf("%s: killed after %v; state intact", k.name, time.Since(start).Round(time.Millisecond))
+		t.Logf("%s: killed after %v, %d staged rows left; state intact", k.name, time.Since(start).Round(time.Millisecond), pending)
 	}
 
 	// The database still takes the import whole.
@@ -109,6 +138,24 @@ func TestKilledImportLeavesPriorState(t *testing.T) {
 	if got := state(t, dbPath); got != (dbState{participants: 20, respondents: respondents, imports: 2}) {
 		t.Fatalf("after a full import: %+v", got)
 	}
+}
+
+// pendingRows opens the database file with DuckDB alone, as no pantau
+// would (pantau removes them), and counts the rows of pending batches.
+func pendingRows(t *testing.T, path string) int {
+	t.Helper()
+	raw, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow(`SELECT (SELECT count(*) FROM respondent_versions WHERE import_id < 0)
+		+ (SELECT count(*) FROM group_stage_versions WHERE import_id < 0)
+		+ (SELECT count(*) FROM region_versions WHERE import_id < 0)`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 type dbState struct {

@@ -69,6 +69,11 @@ type Upload struct {
 	Committer string         // who clicked Impor: the owner or an admin
 	Checked   time.Time      // when it began waiting for Impor or Batal; the hour counts from here
 	Ended     time.Time      // committed, discarded, expired, identical or failed
+	Rechecked bool           // Impor read the file again: the data had changed since the check
+
+	// kept is the check's staged rows, pending in the database while the
+	// upload is Ready: Impor commits them without reading the file again.
+	kept *ingest.Checked
 }
 
 // State is where an upload is in its life.
@@ -168,6 +173,11 @@ func (s *Store) Close() {
 	s.mu.Unlock()
 	s.stop()
 	s.jobs.Wait()
+	s.mu.Lock()
+	for _, u := range s.byID {
+		s.dropKeptLocked(u)
+	}
+	s.mu.Unlock()
 	os.RemoveAll(s.dir)
 }
 
@@ -310,6 +320,7 @@ func (s *Store) decide(id string, next State) (*Upload, error) {
 	u.State = next
 	if next == Discarded {
 		u.Ended = now
+		s.dropKeptLocked(u)
 	}
 	return u, nil
 }
@@ -353,10 +364,37 @@ func (s *Store) expireLocked(now time.Time) {
 		case u.State.Waiting() && now.Sub(u.Checked) > s.opt.TTL:
 			u.State, u.Ended = Expired, now
 			os.Remove(u.path)
+			s.dropKeptLocked(u)
 		case !u.Ended.IsZero() && now.Sub(u.Ended) > keep:
 			delete(s.byID, id)
 		}
 	}
+}
+
+// dropKeptLocked removes u's pending rows, if it has any, in the
+// background: the caller holds s.mu, which a database write must not hold
+// up. Once the store is closing no job may start, and Close, which has
+// waited for the jobs, drops them itself.
+func (s *Store) dropKeptLocked(u *Upload) {
+	kept := u.kept
+	if kept == nil {
+		return
+	}
+	u.kept = nil
+	discard := func() {
+		if err := kept.Discard(); err != nil {
+			s.opt.Logger.Error("upload: removing checked rows", "upload", u.ID, "error", err)
+		}
+	}
+	if s.closed {
+		discard()
+		return
+	}
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		discard()
+	}()
 }
 
 // Sweep expires uploads; the server calls it every minute, so that files
@@ -406,21 +444,37 @@ func (s *Store) run(u *Upload, check bool) {
 	}()
 }
 
-// ingest runs the same ingest as `pantau ingest` on the waiting file.
+// ingest runs the same ingest as `pantau ingest` on the waiting file: a
+// check keeps its staged rows, and a commit commits them without reading
+// the file again, unless the data changed since the check; then, and when
+// nothing was kept, the commit checks the file again, as `pantau ingest`.
 func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error) {
 	defer func() {
 		if p := recover(); p != nil { // a bug must not take the server down
 			err = fmt.Errorf("ingest panicked: %v", p)
 		}
 	}()
+	opt := ingest.Options{
+		DryRun: dryRun, Keep: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
+		Regions:  u.Regions,
+		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
+	}
+	var kept *ingest.Checked
+	s.update(func() { kept, u.kept = u.kept, nil })
+	if kept != nil {
+		defer kept.Discard() // after a commit, it does nothing
+		report, err := kept.Commit(s.ctx, u.path, opt)
+		if !errors.Is(err, ingest.ErrChanged) {
+			return report, err
+		}
+		s.update(func() { u.Rechecked = true })
+		kept.Discard()
+	}
 	data, err := os.ReadFile(u.path)
 	if err != nil {
 		return nil, err
 	}
-	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, ingest.Options{
-		DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload, Regions: u.Regions,
-		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
-	})
+	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, opt)
 }
 
 func (s *Store) finish(u *Upload, check bool, report *ingest.Report, err error) {
@@ -443,6 +497,9 @@ func (s *Store) finish(u *Upload, check bool, report *ingest.Report, err error) 
 		}
 		if u.State.Waiting() && u.Checked.IsZero() {
 			u.Checked = now
+		}
+		if u.State == Ready {
+			u.kept = report.Kept
 		}
 		ended = !u.Ended.IsZero()
 	})
