@@ -412,12 +412,9 @@ func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error
 			err = fmt.Errorf("ingest panicked: %v", p)
 		}
 	}()
-	data, err := os.ReadFile(u.path)
-	if err != nil {
-		return nil, err
-	}
-	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, ingest.Options{
-		DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
+	// Read from the disk as it goes, the file never held whole.
+	return ingest.File(s.ctx, s.opt.DB, u.path, ingest.Options{
+		Name: u.FileName, DryRun: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
 		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
 	})
 }
