@@ -27,6 +27,9 @@ type sheetReader struct {
 	rowName  []byte
 	cellName []byte
 	value    []byte // scratch for a cell's <v>
+	siName   []byte // and for a string item
+	siText   []byte
+	siRuns   []byte
 
 	row      int   // the number of the last row read
 	declared int   // the last row the sheet's dimension names; 0 if none or one
@@ -154,19 +157,8 @@ func (s *sheetReader) next() (num int, cells []string, rowErr error, err error) 
 	if string(s.t.local) != "row" {
 		return 0, nil, nil, errOutside
 	}
-	num = s.row + 1
-	for _, a := range s.t.attrs {
-		if string(a.local) != "r" {
-			continue
-		}
-		if a.prefixed {
-			return 0, nil, nil, errOutside
-		}
-		if num = rowNumber(a.value); num == 0 {
-			return 0, nil, nil, errOutside
-		}
-	}
-	if num <= s.row || num > MaxRows {
+	num, ok := s.rowNumberOf(s.row)
+	if !ok || num <= s.row {
 		return 0, nil, nil, errOutside // out of order or too high: excelize's way, and its errors
 	}
 	s.cells = make([]string, 0, cap(s.cells)) // handed out: a new one for each row
@@ -184,7 +176,15 @@ func (s *sheetReader) next() (num int, cells []string, rowErr error, err error) 
 	if err := s.peekTag(); err != nil {
 		return 0, nil, nil, err
 	}
-	if !(s.t.end && bytes.Equal(s.t.name, s.dataName) || !s.t.end && string(s.t.local) == "row") {
+	switch {
+	case s.t.end && bytes.Equal(s.t.name, s.dataName):
+	case !s.t.end && string(s.t.local) == "row":
+		// excelize gives this row the next one's cells when that one is
+		// numbered at or before it.
+		if next, ok := s.rowNumberOf(num); !ok || next <= num {
+			return 0, nil, nil, errOutside
+		}
+	default:
 		return 0, nil, nil, errOutside
 	}
 	s.row = num
@@ -192,6 +192,24 @@ func (s *sheetReader) next() (num int, cells []string, rowErr error, err error) 
 		return num, nil, rowErr, nil
 	}
 	return num, s.cells, rowErr, nil
+}
+
+// rowNumberOf is the number of the row whose start tag is s.t, coming
+// after row prev; false when excelize is to read it.
+func (s *sheetReader) rowNumberOf(prev int) (int, bool) {
+	num := prev + 1
+	for _, a := range s.t.attrs {
+		if string(a.local) != "r" {
+			continue
+		}
+		if a.prefixed {
+			return 0, false
+		}
+		if num = rowNumber(a.value); num == 0 {
+			return 0, false
+		}
+	}
+	return num, num <= MaxRows
 }
 
 // rowNumber reads a row's r attribute; 0 if it is not a plain number.
@@ -293,8 +311,7 @@ func (s *sheetReader) readCell(col *int) (val string, formula bool, bad *Error, 
 		return "", false, nil, nil
 	}
 	s.cellName = append(s.cellName[:0], s.t.name...)
-	v := s.value[:0]
-	defer func() { s.value = v }()
+	s.value = s.value[:0]
 	var inline string
 	hasIS := false
 	for {
@@ -312,7 +329,7 @@ func (s *sheetReader) readCell(col *int) (val string, formula bool, bad *Error, 
 		}
 		switch string(s.t.local) {
 		case "v":
-			if v, err = s.readText(v[:0]); err != nil {
+			if s.value, err = s.readText(s.value[:0]); err != nil {
 				return "", false, nil, err
 			}
 		case "f":
@@ -332,6 +349,7 @@ func (s *sheetReader) readCell(col *int) (val string, formula bool, bad *Error, 
 			return "", false, nil, errOutside
 		}
 	}
+	v := s.value
 	switch typ {
 	case "s":
 		if len(v) == 0 {
@@ -373,8 +391,9 @@ func (s *sheetReader) readSI() (string, error) {
 	if s.t.empty {
 		return "", nil
 	}
-	name := append([]byte(nil), s.t.name...)
-	var text, runs []byte
+	s.siName = append(s.siName[:0], s.t.name...)
+	text, runs := s.siText[:0], s.siRuns[:0]
+	defer func() { s.siText, s.siRuns = text, runs }()
 	for {
 		if err := s.skipText(); err != nil {
 			return "", err
@@ -383,7 +402,7 @@ func (s *sheetReader) readSI() (string, error) {
 			return "", err
 		}
 		if s.t.end {
-			if !bytes.Equal(s.t.name, name) {
+			if !bytes.Equal(s.t.name, s.siName) {
 				return "", errOutside
 			}
 			break
@@ -403,11 +422,13 @@ func (s *sheetReader) readSI() (string, error) {
 			return "", err
 		}
 	}
-	all := append(text, runs...)
-	if len(all) == 0 {
+	if len(runs) > 0 {
+		text = append(text, runs...)
+	}
+	if len(text) == 0 {
 		return "", nil
 	}
-	return bstrUnmarshal(string(all)), nil
+	return bstrUnmarshal(string(text)), nil
 }
 
 // readRun appends the text of a rich text run to runs.

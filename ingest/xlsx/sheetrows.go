@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"sync/atomic"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // SheetRows reads a sheet's rows as excelize's Rows with RawCellValue
@@ -116,11 +118,14 @@ func (r *SheetRows) fallBack() error {
 		return err
 	}
 	for i := 0; i < r.n && rows.Next(); i++ {
-		rows.Columns()
+		rows.Columns(rawValues)
 	}
 	r.slow, r.total = rows, full.LastRowNumber(r.sheet)
 	return nil
 }
+
+// rawValues asks excelize for cells as stored: dates as serial numbers.
+var rawValues = excelize.Options{RawCellValue: true}
 
 // fullWorkbook is the whole workbook opened in excelize.
 func (wb *Workbook) fullWorkbook() (*Workbook, error) {
@@ -157,7 +162,7 @@ func (r *SheetRows) Next() bool {
 			return false
 		}
 		r.n++
-		r.cells, r.err = r.slow.Columns()
+		r.cells, r.err = r.slow.Columns(rawValues)
 		return true
 	}
 	if r.ahead == 0 {
@@ -241,3 +246,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// ByExcelize tells whether excelize read (part of) the sheet: the focused
+// reader met XML outside its subset. For tests and benchmarks.
+func (r *SheetRows) ByExcelize() bool { return r.slow != nil }
