@@ -122,6 +122,9 @@ func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Repor
 	return ingest(ctx, db, name, source{file, st.Size()}, opt)
 }
 
+// workbookSeen, set by tests, is shown every workbook read.
+var workbookSeen func(r io.ReaderAt, size int64)
+
 // source is an uploaded file's bytes, on disk or in memory.
 type source struct {
 	r    io.ReaderAt
@@ -250,6 +253,9 @@ func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
 // readWorkbook validates every known sheet of the workbook, staging rows in
 // f.batch until the first error. Only a failure of pantau is returned.
 func (f *fileCheck) readWorkbook(src source, r *Report) error {
+	if workbookSeen != nil {
+		workbookSeen(src.r, src.size)
+	}
 	defer func() {
 		// The last guard: whatever excelize does with a corrupt file, it is the file's error.
 		if p := recover(); p != nil {
