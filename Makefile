@@ -32,7 +32,7 @@ test: assets
 
 # The figures in the README.
 bench: assets
-	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./cmd/pantau/
+	PANTAU_BENCH_BIG=1 $(GO) test -run '^$$' -bench . -benchtime 2x -benchmem ./ingest/ ./cmd/pantau/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
 	$(GO) test -run '^$$' -bench 'Chart' -benchtime 10x ./dashboard/
 	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
@@ -40,6 +40,7 @@ bench: assets
 
 fuzz:
 	$(GO) test ./ingest/ -run '^$$' -fuzz FuzzIngest -fuzztime 5m
+	$(GO) test ./ingest/xlsx/ -run '^$$' -fuzz FuzzSheetReader -fuzztime 5m
 
 # Regenerate the committed sample workbooks (they are `pantau sample`'s output).
 sample:
