@@ -22,7 +22,27 @@ func refuse(id, en string) error { return &queries.Message{ID: id, EN: en} }
 // cleanText trims s and folds every run of whitespace (including NBSP and
 // newlines, which unicode.IsSpace covers) to a single space.
 func cleanText(s string) string {
+	if isClean(s) {
+		return s // most cells: nothing to do, nothing to allocate
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isClean tells ASCII text that cleanText leaves as it is: single spaces
+// between words, none at either end, no other white space.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 // lettersOnly lowercases s and keeps only letters and digits, so that
