@@ -46,6 +46,7 @@ func sheetCases() map[string]string {
 		"comment":          rows(`<row r="1"><c r="A1"><v>1<!-- two -->2</v></c></row>` + `<!-- between -->` + xlsxtest.Row(2, "x")),
 		"cdata":            rows(`<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[<a> & b]]></t></is></c></row>`),
 		"stray between":    rows(xlsxtest.Row(1, "a") + `<c r="B1"><v>stray</v></c>` + xlsxtest.Row(2, "b")),
+		"formula bad si":   rows(`<row r="1"><c r="A1"><f t="shared" si="x"/><v>1</v></c><c r="B1"><f ca="maybe">1</f><v>2</v></c></row>`),
 		"extLst in c":      rows(`<row r="1"><c r="A1"><v>1</v><extLst><ext><v>9</v></ext></extLst></c></row>`),
 		"bad ref":          rows(`<row r="1"><c r="1A"><v>1</v></c></row>`),
 		"lower ref":        rows(`<row r="1"><c r="b1"><v>1</v></c><c r="$C$1"><v>2</v></c></row>`),

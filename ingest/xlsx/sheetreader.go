@@ -334,6 +334,11 @@ func (s *sheetReader) readCell(col *int) (val string, formula bool, bad *Error, 
 			}
 		case "f":
 			formula = true
+			for _, a := range s.t.attrs {
+				if !typedValueOK("f", string(a.local), string(a.value)) {
+					return "", false, nil, errOutside
+				}
+			}
 			if err := s.skipElement(); err != nil {
 				return "", false, nil, err
 			}
@@ -499,7 +504,7 @@ func (s *sheetReader) skipRunProperties() error {
 }
 
 // typedValueOK tells whether encoding/xml decodes the attribute of a run
-// property into excelize's xlsxRPr.
+// property into excelize's xlsxRPr, or of a formula into its xlsxF.
 func typedValueOK(element, name, value string) bool {
 	if strings.ContainsAny(value, "&\r") {
 		return false
@@ -514,6 +519,13 @@ func typedValueOK(element, name, value string) bool {
 			kind = "bool"
 		case "sz":
 			kind = "float"
+		}
+	case element == "f": // excelize's xlsxF
+		switch name {
+		case "aca", "dt2D", "dtr", "del1", "del2", "ca", "bx":
+			kind = "bool"
+		case "si":
+			kind = "int"
 		}
 	case element == "color":
 		switch name {
