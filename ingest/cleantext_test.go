@@ -14,3 +14,16 @@ func TestCleanTextShortcut(t *testing.T) {
 		}
 	}
 }
+
+// parseNumeric's shortcut takes only what the full pattern takes.
+func TestNumericShortcut(t *testing.T) {
+	for _, s := range []string{"", "0", "42", "0042", "4.5", "-3", "+3", "1e5", "١٢", "12a", " 1", "99999999999999999999"} {
+		if allDigits(s) && !reNumeric.MatchString(s) {
+			t.Errorf("allDigits(%q) but the pattern refuses it", s)
+		}
+		got, ok := parseNumeric(s)
+		if wantOK := reNumeric.MatchString(s); ok != wantOK {
+			t.Errorf("parseNumeric(%q) = %v, %v; the pattern says %v", s, got, ok, wantOK)
+		}
+	}
+}

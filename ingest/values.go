@@ -64,11 +64,21 @@ var reNumeric = regexp.MustCompile(`^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+
 
 // parseNumeric parses s when it is a plain decimal number.
 func parseNumeric(s string) (float64, bool) {
-	if !reNumeric.MatchString(s) {
+	if !allDigits(s) && !reNumeric.MatchString(s) { // most numbers are plain integers
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// allDigits tells a non-empty run of ASCII digits, which reNumeric matches.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // nearInteger tolerates the binary noise of Excel floats ("44.99999999999999").
