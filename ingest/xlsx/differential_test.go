@@ -3,11 +3,13 @@ package xlsx_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
 
+	"pantau/ingest/xlsx"
 	"pantau/ingest/xlsx/xlsxtest"
 )
 
@@ -235,3 +237,41 @@ func firstSheet(t testing.TB, data []byte) string {
 }
 
 var manyRows = regexp.MustCompile(`[0-9]{6}`)
+
+// A sheet whose rows read but whose zip entry fails its checksum fails one
+// more row: the reader reads the entry to its end, as excelize did when it
+// unpacked the whole file on opening it.
+func TestSheetChecksumChecked(t *testing.T) {
+	data := book(t, people(3))
+	sig := []byte("PK\x01\x02") // the central directory's entries
+	for i := bytes.Index(data, sig); i >= 0; {
+		nameLen := int(data[i+28]) | int(data[i+29])<<8
+		if string(data[i+46:i+46+nameLen]) == "xl/worksheets/sheet1.xml" {
+			data[i+16] ^= 0xff // its CRC-32
+		}
+		j := bytes.Index(data[i+4:], sig)
+		if j < 0 {
+			break
+		}
+		i += 4 + j
+	}
+	wb, err := xlsx.OpenAt(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.Rows("Data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	var last error
+	for rows.Next() {
+		n++
+		_, last = rows.Columns()
+	}
+	if e := asError(t, last, xlsx.CorruptZip); n != 5 || !errors.Is(e, zip.ErrChecksum) {
+		t.Errorf("%d rows, the last failing with %v; want 4 rows and a fifth failing the checksum", n, last)
+	}
+}

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"cmp"
 	"io"
 	"strings"
 	"sync/atomic"
@@ -124,6 +125,21 @@ func (r *SheetRows) fallBack() error {
 	return nil
 }
 
+// drain reads the sheet's entry to its end, where the zip reader checks it
+// against its checksum: a damaged entry whose rows still read is an error,
+// as when excelize unpacked the whole file first.
+func (r *SheetRows) drain() error {
+	x := r.fast.x
+	err := x.err
+	if !x.eof {
+		_, err = io.Copy(io.Discard, r.rc)
+	}
+	if err != nil {
+		return &Error{Kind: CorruptZip, Err: err}
+	}
+	return nil
+}
+
 // rawValues asks excelize for cells as stored: dates as serial numbers.
 var rawValues = excelize.Options{RawCellValue: true}
 
@@ -171,14 +187,14 @@ func (r *SheetRows) Next() bool {
 		case err == io.EOF:
 			// A cell without a reference that named a shared string the
 			// table lacks fails one more row, as Rows has it.
-			noRef := r.fast.noRef
+			noRef, damage := r.fast.noRef, r.drain()
 			r.closeFast()
 			r.ended = true
-			if noRef == nil {
+			if noRef == nil && damage == nil {
 				return false
 			}
 			r.n++
-			r.cells, r.err = nil, noRef
+			r.cells, r.err = nil, cmp.Or(noRef, damage)
 			return true
 		case err != nil:
 			if err := r.fallBack(); err != nil {
