@@ -126,8 +126,9 @@ func (r *SheetRows) fallBack() error {
 }
 
 // drain reads the sheet's entry to its end, where the zip reader checks it
-// against its checksum: a damaged entry whose rows still read is an error,
-// as when excelize unpacked the whole file first.
+// against its checksum: a damaged entry whose rows still read is an error
+// (excelize, which reads each entry only up to its declared size, never
+// checked it).
 func (r *SheetRows) drain() error {
 	x := r.fast.x
 	err := x.err
