@@ -32,7 +32,7 @@ test: assets
 
 # The figures in the README.
 bench: assets
-	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./cmd/pantau/
+	PANTAU_BENCH_BIG=1 $(GO) test -run '^$$' -bench . -benchtime 2x -benchmem ./ingest/ ./cmd/pantau/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
 	$(GO) test -run '^$$' -bench 'Chart|OverviewCompared' -benchtime 10x ./dashboard/
 	PANTAU_BENCH_SIZES=100k,1M,10M $(GO) test -run '^$$' -bench 'DashboardUncached' -benchtime 10x -timeout 60m ./dashboard/
@@ -41,6 +41,7 @@ bench: assets
 
 fuzz:
 	$(GO) test ./ingest/ -run '^$$' -fuzz FuzzIngest -fuzztime 5m
+	$(GO) test ./ingest/xlsx/ -run '^$$' -fuzz FuzzSheetReader -fuzztime 5m
 
 # Regenerate the committed sample workbooks (they are `pantau sample`'s output).
 sample:

@@ -49,7 +49,7 @@ func Annotate(w io.Writer, data []byte, r *Report, lang string) (err error) {
 	if sum := sha256.Sum256(data); r.SHA256 != "" && r.SHA256 != hex.EncodeToString(sum[:]) {
 		return fmt.Errorf("ingest: annotate %s: the report is of another file", r.File) // it would mark the wrong cells
 	}
-	if reason := sniff(data); reason != nil {
+	if reason := sniff(source{bytes.NewReader(data), int64(len(data))}); reason != nil {
 		return cannotAnnotate(r.File, *reason)
 	}
 	plan, err := planBook(data, r)

@@ -56,7 +56,7 @@ func headerWidth(data []byte, kind queries.Kind, sheet string) (width int, err e
 	}
 	defer rows.Close()
 	for n := 0; n < headerRows && rows.Next(); n++ {
-		cells, err := rows.Columns(rawCells)
+		cells, err := rows.Columns()
 		if err != nil {
 			return 0, cannotAnnotate(sheet, rowReadError(n+1, err))
 		}

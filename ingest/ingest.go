@@ -4,11 +4,13 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -32,6 +34,7 @@ type Options struct {
 	DataDir   string // where committed files are kept, named by their SHA-256
 	MaxUpload int64  // bytes; 0 means DefaultMaxUpload
 	Dir       string // the folder File reads a relative path from; "" is the working folder
+	Name      string // the file name File records; "" is the path's last element
 
 	// Regions is the uploader's scope: nil for every region, else a row
 	// naming another region, or none (a program-wide row), is an error at
@@ -54,7 +57,7 @@ type Progress struct {
 	Stage string `json:"stage"` // "reading" or "committing"
 	Sheet string `json:"sheet"` // the sheet being read
 	Row   int    `json:"row"`   // rows of that sheet read so far
-	Rows  int    `json:"rows"`  // the sheet's last row number as the file declares it; 0 if unknown
+	Rows  int    `json:"rows"`  // the sheet's last row number as its dimension declares it, else estimated from the part read; exact once read
 }
 
 func (o Options) progress(p Progress) {
@@ -100,20 +103,25 @@ func (r *Report) Localize(lang string) {
 // the survey's facilitator columns are checked against.
 var sheetKinds = []sheetKind{regionSheet, participantSheet, respondentSheet, groupSheet, targetSheet}
 
-// File ingests the workbook at path. A file that is missing or cannot be
-// read is refused like a bad one, so that a list of files reports on all.
+// File ingests the workbook at path, reading it from the disk as it goes:
+// it is hashed and its sheets read in a stream, never held whole. A file
+// that is missing or cannot be read is refused like a bad one, so that a
+// list of files reports on all.
 func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Report, error) {
 	name, full := filepath.Base(path), path
+	if opt.Name != "" {
+		name = opt.Name
+	}
 	if opt.Dir != "" && !filepath.IsAbs(path) {
 		full = filepath.Join(opt.Dir, path)
 	}
-	var data []byte
-	st, err := os.Stat(full)
+	file, err := os.Open(full)
+	var st os.FileInfo
 	if err == nil {
-		if r := tooLarge(name, st.Size(), opt); r != nil {
-			return r, nil
+		defer file.Close()
+		if st, err = file.Stat(); err == nil && !st.Mode().IsRegular() {
+			err = errors.New("not a regular file")
 		}
-		data, err = os.ReadFile(full)
 	}
 	if err != nil {
 		r, f := newReport(name, opt), &fileCheck{}
@@ -125,8 +133,19 @@ func File(ctx context.Context, db *queries.DB, path string, opt Options) (*Repor
 		r.finish(f)
 		return r, nil
 	}
-	return Bytes(ctx, db, name, data, opt)
+	return ingest(ctx, db, name, source{file, st.Size()}, opt)
 }
+
+// workbookSeen, set by tests, is shown every workbook read.
+var workbookSeen func(r io.ReaderAt, size int64)
+
+// source is an uploaded file's bytes, on disk or in memory.
+type source struct {
+	r    io.ReaderAt
+	size int64
+}
+
+func (s source) reader() io.Reader { return io.NewSectionReader(s.r, 0, s.size) }
 
 func tooLarge(name string, size int64, opt Options) *Report {
 	limit := opt.MaxUpload
@@ -167,15 +186,25 @@ func newReport(name string, opt Options) *Report {
 // The returned error is a failure of pantau or its database; everything wrong
 // with the file itself is in the report, which then has OK false.
 func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Options) (*Report, error) {
-	if r := tooLarge(name, int64(len(data)), opt); r != nil {
+	return ingest(ctx, db, name, source{bytes.NewReader(data), int64(len(data))}, opt)
+}
+
+func ingest(ctx context.Context, db *queries.DB, name string, src source, opt Options) (*Report, error) {
+	if r := tooLarge(name, src.size, opt); r != nil {
 		return r, nil
 	}
 	r := newReport(name, opt)
-	sum := sha256.Sum256(data)
-	r.SHA256, r.Size = hex.EncodeToString(sum[:]), int64(len(data))
+	sum := sha256.New()
+	if _, err := io.Copy(sum, src.reader()); err != nil {
+		f := &fileCheck{}
+		f.fileError("", queries.Message{ID: "file tidak dapat dibaca: " + err.Error(), EN: "the file cannot be read: " + err.Error()})
+		r.finish(f)
+		return r, nil
+	}
+	r.SHA256, r.Size = hex.EncodeToString(sum.Sum(nil)), src.size
 	f := &fileCheck{regions: NewRegions(), names: map[string]bool{}, progress: opt.progress, scope: opt.Regions}
 
-	if reason := sniff(data); reason != nil {
+	if reason := sniff(src); reason != nil {
 		f.fileError("", *reason)
 		r.finish(f)
 		return r, nil
@@ -204,7 +233,7 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 
-	if err := f.readWorkbook(data, r); err != nil {
+	if err := f.readWorkbook(src, r); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	if f.errors > 0 {
@@ -227,7 +256,7 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 	// before the database's commit takes memory of its own: the peak is
 	// the larger of the two, not their sum.
 	debug.FreeOSMemory()
-	keep := func() (string, bool, error) { return keepFile(opt.DataDir, r.SHA256, data) }
+	keep := func() (string, bool, error) { return keepFile(opt.DataDir, r.SHA256, src) }
 	if err := commit(ctx, batch.Commit, r, keep, opt); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
@@ -252,14 +281,17 @@ func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
 
 // readWorkbook validates every known sheet of the workbook, staging rows in
 // f.batch until the first error. Only a failure of pantau is returned.
-func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
+func (f *fileCheck) readWorkbook(src source, r *Report) error {
+	if workbookSeen != nil {
+		workbookSeen(src.r, src.size)
+	}
 	defer func() {
 		// The last guard: whatever excelize does with a corrupt file, it is the file's error.
 		if p := recover(); p != nil {
 			f.fileError("", queries.Message{ID: fmt.Sprintf("buku kerja rusak: %v", p), EN: fmt.Sprintf("the workbook is corrupt: %v", p)})
 		}
 	}()
-	wb, err := xlsx.Open(data)
+	wb, err := xlsx.OpenAt(src.r, src.size)
 	if err != nil {
 		f.fileError("", refusal("buku kerja tidak dapat dibuka: "+openError(err).ID, "the workbook cannot be opened: "+openError(err).EN))
 		return nil
@@ -302,12 +334,11 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 			continue
 		}
 		fetched := prefetch(rows)
-		total := wb.LastRowNumber(name)
-		fetched.progress = func(n int) {
+		fetched.progress = func(n, total int) {
 			f.progress(Progress{Stage: "reading", Sheet: name, Row: n, Rows: total})
 		}
 		report, err := readRecovering(f, k, name, fetched)
-		fetched.progress(fetched.handed) // the sheet read to its end
+		fetched.progress(fetched.handed, fetched.total) // the sheet read to its end
 		fetched.stop()
 		rows.Close()
 		if err != nil {
@@ -395,8 +426,8 @@ func commit(ctx context.Context, commitBatch commitFunc, r *Report, keep func() 
 // only grows by one small entry per distinct file this process commits.
 var committingFiles sync.Map
 
-// keepFile stores data as DIR/<sha256>.xlsx, atomically.
-func keepFile(dir, sum string, data []byte) (path string, created bool, err error) {
+// keepFile stores the file as DIR/<sha256>.xlsx, atomically.
+func keepFile(dir, sum string, src source) (path string, created bool, err error) {
 	if dir == "" {
 		return "", false, errors.New("no data folder configured")
 	}
@@ -412,7 +443,7 @@ func keepFile(dir, sum string, data []byte) (path string, created bool, err erro
 		return "", false, err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := io.Copy(tmp, src.reader()); err != nil {
 		tmp.Close()
 		return "", false, err
 	}

@@ -2,22 +2,32 @@ package ingest
 
 import (
 	"fmt"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // prefetcher reads a sheet's rows in a goroutine of its own, so that parsing
-// the XML (excelize) and validating and staging the rows (us) run on two
-// cores at once. It is itself a rowIterator, so the row loop does not know.
+// the XML and validating and staging the rows run on two cores at once. It
+// is itself a rowIterator, so the row loop does not know.
 type prefetcher struct {
-	batches chan []fetchedRow
+	batches chan fetchedBatch
 	done    chan struct{}
 	cur     []fetchedRow
 	row     fetchedRow
 	err     error // set by the reader before it closes batches
 
-	handed   int            // rows handed out so far
-	progress func(rows int) // told of each batch taken; may be nil
+	handed   int                   // rows handed out so far
+	total    int                   // the sheet's rows as last estimated
+	progress func(rows, total int) // told of each batch taken; may be nil
+}
+
+// sheetRows is what the prefetcher reads: rows that can tell their total.
+type sheetRows interface {
+	rowIterator
+	Total() int // the sheet's last row number, as far as known
+}
+
+type fetchedBatch struct {
+	rows  []fetchedRow
+	total int
 }
 
 type fetchedRow struct {
@@ -27,13 +37,13 @@ type fetchedRow struct {
 
 const prefetchBatch = 256
 
-func prefetch(rows rowIterator) *prefetcher {
-	p := &prefetcher{batches: make(chan []fetchedRow, 8), done: make(chan struct{})}
+func prefetch(rows sheetRows) *prefetcher {
+	p := &prefetcher{batches: make(chan fetchedBatch, 8), done: make(chan struct{})}
 	go p.read(rows)
 	return p
 }
 
-func (p *prefetcher) read(rows rowIterator) {
+func (p *prefetcher) read(rows sheetRows) {
 	defer close(p.batches)
 	defer func() {
 		// excelize can panic on malformed input; that is a corrupt sheet.
@@ -44,7 +54,7 @@ func (p *prefetcher) read(rows rowIterator) {
 	batch := make([]fetchedRow, 0, prefetchBatch)
 	send := func() bool {
 		select {
-		case p.batches <- batch:
+		case p.batches <- fetchedBatch{batch, rows.Total()}:
 			batch = make([]fetchedRow, 0, prefetchBatch)
 			return true
 		case <-p.done:
@@ -52,16 +62,14 @@ func (p *prefetcher) read(rows rowIterator) {
 		}
 	}
 	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := rows.Columns()
 		batch = append(batch, fetchedRow{cells, err})
 		if len(batch) == prefetchBatch && !send() {
 			return
 		}
 	}
 	p.err = rows.Error()
-	if len(batch) > 0 {
-		send()
-	}
+	send() // even empty: it carries the total, known now
 }
 
 func (p *prefetcher) Next() bool {
@@ -70,18 +78,18 @@ func (p *prefetcher) Next() bool {
 		if !ok {
 			return false
 		}
-		p.cur = b
+		p.cur, p.total = b.rows, b.total
 		if p.progress != nil {
-			p.progress(p.handed)
+			p.progress(p.handed, p.total)
 		}
-		p.handed += len(b)
+		p.handed += len(b.rows)
 	}
 	p.row, p.cur = p.cur[0], p.cur[1:]
 	return true
 }
 
-// Columns returns the current row, always as raw cell values.
-func (p *prefetcher) Columns(...excelize.Options) ([]string, error) { return p.row.cells, p.row.err }
+// Columns returns the current row.
+func (p *prefetcher) Columns() ([]string, error) { return p.row.cells, p.row.err }
 
 // Error is the reader's error, once Next has returned false.
 func (p *prefetcher) Error() error { return p.err }

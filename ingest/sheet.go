@@ -25,10 +25,10 @@ type sheetKind interface {
 	read(f *fileCheck, sheet string, rows rowIterator) SheetReport
 }
 
-// rowIterator is excelize's streaming row reader.
+// rowIterator is a sheet's rows as excelize's Rows gives them (raw values).
 type rowIterator interface {
 	Next() bool
-	Columns(opts ...excelize.Options) ([]string, error)
+	Columns() ([]string, error)
 	Error() error
 }
 
@@ -73,15 +73,12 @@ func (s *sheetSpec[T]) read(f *fileCheck, sheet string, rows rowIterator) SheetR
 	return report
 }
 
-// rawCells asks for cells as stored: dates as serial numbers, not formatted.
-var rawCells = excelize.Options{RawCellValue: true}
-
 // findHeader reads up to the header, the first row within the first 20
 // naming two known columns. It returns nil, having said why, if there is none.
 func (s *sheetSpec[T]) findHeader(f *fileCheck, sheet string, rows rowIterator, index map[string]int) (header []string, row int) {
 	for row < headerRows && rows.Next() {
 		row++
-		cells, err := rows.Columns(rawCells)
+		cells, err := rows.Columns()
 		if err != nil {
 			f.fileError(sheet, rowReadError(row, err))
 			return nil, row
@@ -155,7 +152,7 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 			f.fileError(sheet, queries.Message{ID: fmt.Sprintf("lebih dari %d baris", maxRows), EN: fmt.Sprintf("more than %d rows", maxRows)})
 			break
 		}
-		cells, err := rows.Columns(rawCells)
+		cells, err := rows.Columns()
 		if err != nil {
 			f.fileError(sheet, rowReadError(rowNum, err))
 			break

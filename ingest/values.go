@@ -22,7 +22,27 @@ func refuse(id, en string) error { return &queries.Message{ID: id, EN: en} }
 // cleanText trims s and folds every run of whitespace (including NBSP and
 // newlines, which unicode.IsSpace covers) to a single space.
 func cleanText(s string) string {
+	if isClean(s) {
+		return s // most cells: nothing to do, nothing to allocate
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isClean tells ASCII text that cleanText leaves as it is: single spaces
+// between words, none at either end, no other white space.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 // lettersOnly lowercases s and keeps only letters and digits, so that
@@ -44,11 +64,21 @@ var reNumeric = regexp.MustCompile(`^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+
 
 // parseNumeric parses s when it is a plain decimal number.
 func parseNumeric(s string) (float64, bool) {
-	if !reNumeric.MatchString(s) {
+	if !allDigits(s) && !reNumeric.MatchString(s) { // most numbers are plain integers
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// allDigits tells a non-empty run of ASCII digits, which reNumeric matches.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // nearInteger tolerates the binary noise of Excel floats ("44.99999999999999").

@@ -42,9 +42,9 @@ var formatRefusals = map[xlsx.Kind]queries.Message{
 		EN: "the sheet's XML is not in the file; open it in Excel and save it again"},
 }
 
-// sniff says why data is not an .xlsx pantau can open, or nil if it is one.
-func sniff(data []byte) *queries.Message {
-	if err := xlsx.Sniff(data); err != nil {
+// sniff says why a file is not an .xlsx pantau can open, or nil if it is one.
+func sniff(src source) *queries.Message {
+	if err := xlsx.SniffAt(src.r, src.size); err != nil {
 		r := reasonOf(err)
 		return &r
 	}

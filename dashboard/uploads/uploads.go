@@ -455,7 +455,7 @@ func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error
 		}
 	}()
 	opt := ingest.Options{
-		DryRun: dryRun, Keep: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
+		Name: u.FileName, DryRun: dryRun, Keep: dryRun, By: u.Owner, Committer: u.Committer, DataDir: s.opt.DataDir, MaxUpload: s.opt.MaxUpload,
 		Regions:  u.Regions,
 		Progress: func(p ingest.Progress) { s.update(func() { u.Progress = p }) },
 	}
@@ -470,11 +470,8 @@ func (s *Store) ingest(u *Upload, dryRun bool) (report *ingest.Report, err error
 		s.update(func() { u.Rechecked = true })
 		kept.Discard()
 	}
-	data, err := os.ReadFile(u.path)
-	if err != nil {
-		return nil, err
-	}
-	return ingest.Bytes(s.ctx, s.opt.DB, u.FileName, data, opt)
+	// Read from the disk as it goes, the file never held whole.
+	return ingest.File(s.ctx, s.opt.DB, u.path, opt)
 }
 
 func (s *Store) finish(u *Upload, check bool, report *ingest.Report, err error) {

@@ -1,6 +1,7 @@
 // Package xlsx is pantau's hardened reader of .xlsx workbooks: it tells what
 // a file is from its bytes, opens it with unzip limits, and reads a sheet's
-// rows through excelize while making sure excelize read all of them.
+// rows with a focused reader of the sheet XML (sheetreader.go), or through
+// excelize, made sure to have read all of them, where that reader is unsure.
 //
 // What is wrong with a file comes back as an *Error, whose Kind and facts
 // the caller turns into words; this package writes no message for people.

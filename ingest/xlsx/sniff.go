@@ -30,23 +30,30 @@ const (
 // Sniff tells from its bytes whether data is an .xlsx Open can read: nil if
 // so, else an *Error whose Kind says what the file is instead, so that the
 // refusal can say what to do.
-func Sniff(data []byte) error {
+func Sniff(data []byte) error { return SniffAt(bytes.NewReader(data), int64(len(data))) }
+
+// SniffAt is Sniff of a file of size bytes read through r, which it reads
+// only as far as it must: the head and, for a zip, its directory.
+func SniffAt(r io.ReaderAt, size int64) error {
 	var k Kind
-	head := data[:min(len(data), 4096)]
+	head := make([]byte, min(size, 4096))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return &Error{Kind: CorruptZip, Err: err}
+	}
 	switch {
-	case len(data) == 0:
+	case size == 0:
 		k = EmptyFile
-	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
 		// OLE2: an old .xls, or an .xlsx that Excel encrypted with a password.
 		k = LegacyXLS
-		if bytes.Contains(data, utf16("EncryptionInfo")) {
+		if data, err := io.ReadAll(io.NewSectionReader(r, 0, size)); err == nil && bytes.Contains(data, utf16("EncryptionInfo")) {
 			k = Encrypted
 		}
-	case bytes.HasPrefix(data, []byte("%PDF")):
+	case bytes.HasPrefix(head, []byte("%PDF")):
 		k = PDF
-	case bytes.HasPrefix(data, []byte("PK")):
-		return sniffZip(data)
-	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
+	case bytes.HasPrefix(head, []byte("PK")):
+		return sniffZip(r, size)
+	case bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		k = UTF16Text
 	case utf8.Valid(head) && !bytes.ContainsRune(head, 0):
 		k = sniffText(head)
@@ -71,8 +78,8 @@ func sniffText(head []byte) Kind {
 
 // sniffZip checks the zip directory: an OpenDocument file, a zip of
 // something else, a truncated download, or more than UnzipLimit unpacked.
-func sniffZip(data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func sniffZip(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return &Error{Kind: CorruptZip, Err: err}
 	}
