@@ -13,7 +13,7 @@ import (
 // A refused part is a *message naming it, in both languages.
 func ParseFilter(regions []string, gender, workType, from, to string) (queries.Filter, error) {
 	var f queries.Filter
-	known := builtinRegions
+	known := NewRegions()
 	for _, raw := range regions {
 		text := cleanText(raw)
 		if text == "" {

@@ -72,7 +72,7 @@ func workbookNames() []string {
 func vocabulary(k ValueKind) []string {
 	switch k {
 	case Region, NewRegion:
-		return builtinRegions.Names()
+		return NewRegions().Names()
 	case Gender:
 		return []string{"P", "L"}
 	case YesNo:
@@ -108,7 +108,7 @@ func conditional(c ColumnInfo) bool {
 // accepts describes what a column's cells may hold: Indonesian for the
 // template, English for the README. The forms listed are those values.go reads.
 func accepts(c ColumnInfo) queries.Message {
-	regions := len(builtinRegions.Names())
+	regions := len(NewRegions().Names())
 	switch c.Kind {
 	case Text:
 		return queries.Message{ID: "teks", EN: "text"}
@@ -231,7 +231,7 @@ func FormatTables() string {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "- %s\n", accepts(ColumnInfo{Kind: k}).EN)
 	}
-	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(builtinRegions.Names(), ", "))
+	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(NewRegions().Names(), ", "))
 	if slices.Contains(kinds, Indicator) {
 		b.WriteString("\n### Indicators\n\nThe catalogue a Target sheet's Indikator names, by code or by either name. " +
 			"A flow counts what happened within the period, a stock is the level on the period's last day, " +

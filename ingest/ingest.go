@@ -207,12 +207,17 @@ func Bytes(ctx context.Context, db *queries.DB, name string, data []byte, opt Op
 }
 
 func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
+	provinces, err := ProgramProvinces(ctx, db)
+	if err != nil {
+		return err
+	}
+	f.regions = NewRegions(provinces...)
 	regions, err := db.AddedRegions(ctx)
 	if err != nil {
 		return err
 	}
-	for _, name := range regions {
-		f.regions.Add(name)
+	for _, r := range regions {
+		f.regions.Add(r.Name, r.Province)
 	}
 	names, err := db.ParticipantNames(ctx)
 	for _, n := range names {

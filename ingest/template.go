@@ -224,7 +224,7 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxRows)
 	title := clipRunes(c.Header, 32) // Excel's limit for an alert title
-	regions := len(builtinRegions.Names())
+	regions := len(NewRegions().Names())
 	switch vocab := vocabulary(c.Kind); {
 	case c.Kind == NewRegion:
 		// The sheet exists to add regions: a new name only gets a note.
