@@ -314,8 +314,8 @@ func TestRegionResolveProvinces(t *testing.T) {
 		refusal  string // the start of the refusal
 	}{
 		{jatim, "Kab. Jember", "Kab. Jember", "35.09", "", ""},
-		{jatim, "Jember", "Kab. Jember", "35.09", "", ""},      // bare, within the program
-		{jatim, "SURABAYA", "Kota Surabaya", "35.78", "", ""},  // bare, within the program
+		{jatim, "Jember", "Kab. Jember", "35.09", "", ""},     // bare, within the program
+		{jatim, "SURABAYA", "Kota Surabaya", "35.78", "", ""}, // bare, within the program
 		{jatim, "Kab. Kudus", "Kab. Kudus", "33.19", "Jawa Tengah", ""},
 		{jatim, "Kudus", "Kab. Kudus", "33.19", "Jawa Tengah", ""}, // bare, national: the one of all Indonesia
 		{both, "Kudus", "Kab. Kudus", "33.19", "", ""},

@@ -52,7 +52,7 @@ func fileC(t *testing.T) []byte {
 		"Responden": rows(fullRespHeader,
 			[]any{"R1", "01/10/2014", "Kab. Jember", "Sumbersari", "Ani", "P", 30, "POS", 600000, "Ya", "Ya"},                 // unchanged
 			[]any{"R2", "02/10/2014", "Kab. Jember", "Patrang", "Ani", "P", 41, "SE", 850000, "Tidak", nil},                   // wage
-			[]any{"R3", "03/10/2014", "Kab. Wanareja", nil, nil, nil, nil, "POS", nil, nil, "Tidak"},                             // Ya → blank
+			[]any{"R3", "03/10/2014", "Kab. Wanareja", nil, nil, nil, nil, "POS", nil, nil, "Tidak"},                          // Ya → blank
 			[]any{" r5 ", "5 Oktober 2014", "kota batu", "Bumiaji", "ani", "Perempuan", "52", "Self-Employed", "0", "T", "N"}, // R5 respelled: id
 			[]any{"R6", "06/10/2014", "Kab. Jember", "Kaliwates", "Citra", "P", 35, "POS", 700000, "Ya", "Ya"}),               // new
 		"Kelompok": rows(groupHeader,
@@ -61,7 +61,7 @@ func fileC(t *testing.T) []byte {
 			[]any{"G1", "Mawar", "Kab. Jember", "Ani", 3, "01/11/2014", 10}), // new
 		"Wilayah": rows(wilayahHeader,
 			[]any{"Kab. Wanareja", "Jawa Timur", 2014, 2242240}, // unchanged
-			[]any{"Kota Batu", nil, 2014, 1600000}),          // UMK
+			[]any{"Kota Batu", nil, 2014, 1600000}),             // UMK
 		"Peserta": rows(fullPeserta,
 			[]any{"Ani", "P", "Faslap", "Kab. Jember", "ToT 2", "11/09/2014"}, // training
 			[]any{"Citra", "P", "Faslap", "Kab. Jember", "ToT 2", "12/09/2014"}),
