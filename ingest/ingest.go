@@ -250,6 +250,9 @@ func (f *fileCheck) readWorkbook(data []byte, r *Report) error {
 	for _, name := range names {
 		k := kindOfSheet(name)
 		if k == nil {
+			k = f.kindByHeader(wb, name)
+		}
+		if k == nil {
 			r.IgnoredSheets = append(r.IgnoredSheets, name)
 			continue
 		}

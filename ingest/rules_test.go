@@ -550,7 +550,8 @@ func TestTwoSheetsOfOneKind(t *testing.T) {
 func TestNoKnownSheet(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.refused("lain.xlsx", book(t, map[string][][]any{"Data": rows(respHeader, resp("R1", "Kab. Jember"))}))
+	// A header that fits no kind (one that does is read: TestSheetsFoundByColumns).
+	r := e.refused("lain.xlsx", book(t, map[string][][]any{"Data": rows([]any{"Judul", "Isi"}, []any{"Rapat", "Kab. Jember"})}))
 	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, "tidak ada sheet yang dikenal (ada: Data)") {
 		t.Errorf("want one problem naming the sheets found\n%s", problems(r))
 	}

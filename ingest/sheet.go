@@ -23,6 +23,7 @@ const (
 type sheetKind interface {
 	info() SheetInfo
 	read(f *fileCheck, sheet string, rows rowIterator) SheetReport
+	fit(header []string) (known int, complete bool)
 }
 
 // rowIterator is excelize's streaming row reader.

@@ -333,6 +333,7 @@ func (t *templateWriter) instructions(doc workbookDoc, sheets []SheetInfo) {
 	}
 	rules = append(rules,
 		"Baris yang kosong di semua kolom dilewati, begitu juga baris Total/Jumlah di bawah data.",
+		"Nama sheet dianjurkan, tidak wajib: sheet dengan nama lain (mis. \"Sheet1\") dibaca menurut judul kolomnya bila kolom wajib satu jenis sheet ada semua dan paling banyak cocok dengan jenis itu, dengan peringatan.",
 		fmt.Sprintf("Sheet dan kolom yang tidak dikenal pantau diabaikan dan disebut dalam laporan unggahan, termasuk sheet %s dan %s ini. Kolom tambahan untuk catatan sendiri boleh ditambahkan.", instructionsSheet, listSheet),
 		fmt.Sprintf("Semua atau tidak sama sekali: pantau memeriksa setiap sheet dan baris lebih dulu. Bila ada satu kesalahan saja, tidak ada yang disimpan, dan laporan menyebut setiap masalah dengan selnya (mis. %s), nilainya, dan isi yang diharapkan. Peringatan tidak menghalangi penyimpanan. File juga bisa diperiksa saja tanpa disimpan.", example),
 		"Kunci dan pembaruan: setiap baris punya kunci (lihat tiap sheet). Baris yang kuncinya sudah ada dari unggahan sebelumnya memperbarui data lama; mengunggah ulang file yang sama tidak mengubah apa pun. Setiap unggahan tercatat dan dapat dibatalkan.",
