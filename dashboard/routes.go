@@ -61,5 +61,6 @@ func (s *Server) routes() {
 	e.GET("/admin/users/:name/remove", handleUserRemoveConfirm(pages, db), admin)
 	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
+	e.POST("/admin/settings/provinces", handleProvinces(pages, acc), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }
