@@ -67,3 +67,57 @@ func catalogueCode(canon string) string {
 	}
 	return ""
 }
+
+// RegionGroup is the regions of one province, for the dashboard's filter.
+type RegionGroup struct {
+	Province string // "" when neither the catalogue nor a Wilayah sheet names it
+	Regions  []string
+}
+
+// GroupByProvince groups region names by province: the catalogue's, else
+// the one the Wilayah sheet that added the region gave. The program's
+// provinces come first, in the setting's order, then the others
+// alphabetically, then the regions of no known province; regions keep
+// the order they were given in.
+func GroupByProvince(ctx context.Context, db *queries.DB, names []string) ([]RegionGroup, error) {
+	program, err := ProgramProvinces(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	added, err := db.AddedRegions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	provinceOf := map[string]string{}
+	for _, a := range added {
+		provinceOf[a.Name] = a.Province
+	}
+	var groups []RegionGroup
+	for _, n := range names {
+		p := provinceOf[n]
+		if reg := catalogueRegions().byKey[regionKey(n)]; reg != nil {
+			p = reg.province
+		}
+		i := slices.IndexFunc(groups, func(g RegionGroup) bool { return g.Province == p })
+		if i < 0 {
+			groups, i = append(groups, RegionGroup{Province: p}), len(groups)
+		}
+		groups[i].Regions = append(groups[i].Regions, n)
+	}
+	rank := func(p string) int {
+		if p == "" {
+			return len(program) + 1
+		}
+		if i := slices.IndexFunc(program, func(q string) bool { return areas.Key(q) == areas.Key(p) }); i >= 0 {
+			return i
+		}
+		return len(program)
+	}
+	slices.SortStableFunc(groups, func(a, b RegionGroup) int {
+		if ra, rb := rank(a.Province), rank(b.Province); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.Province, b.Province)
+	})
+	return groups, nil
+}
