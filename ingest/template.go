@@ -235,8 +235,8 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 		// Regions added through a Wilayah sheet are valid too, but not in the list.
 		dv.SetSqrefDropList(t.list(c.Kind))
 		dv.SetError(excelize.DataValidationErrorStyleWarning, title, fmt.Sprintf(
-			"Tidak ada di daftar %d kabupaten/kota Jawa Timur. Lanjutkan hanya bila wilayah ini ditambahkan lewat sheet %s.",
-			regions, regionSheet.name))
+			"Tidak ada di daftar %d kabupaten/kota %s. Wilayah lain di katalog wilayah resmi diterima dengan peringatan, dan yang ditambahkan lewat sheet %s.",
+			regions, strings.Join(DefaultProvinces, ", "), regionSheet.name))
 	case c.Kind == Indicator:
 		// A name is read as well as a code: only a warning.
 		dv.SetSqrefDropList(t.list(c.Kind))
