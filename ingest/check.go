@@ -60,7 +60,7 @@ type fileCheck struct {
 	once      map[string]*onceWarning
 	onceOrder []string
 
-	places map[string]place // kecamatan and desa cells resolved, by region or kecamatan and cell
+	places map[placeKey]place // kecamatan and desa cells resolved, by region or kecamatan and cell
 }
 
 type onceWarning struct {

@@ -458,9 +458,12 @@ func areaKeys(text string, lead *regexp.Regexp) []string {
 	return keys
 }
 
+// placeKey is a cell resolved within a region (a kecamatan) or a kecamatan (a desa).
+type placeKey struct{ within, text string }
+
 // district resolves a kecamatan cell within region reg, caching by region and cell.
 func (f *fileCheck) district(reg *areas.Regency, regionName, text string) place {
-	ck := "k\x00" + reg.Code + "\x00" + text
+	ck := placeKey{reg.Code, text}
 	if p, ok := f.places[ck]; ok {
 		return p
 	}
@@ -484,9 +487,9 @@ func (f *fileCheck) district(reg *areas.Regency, regionName, text string) place 
 	return p
 }
 
-// village resolves a desa cell within kecamatan d.
-func (f *fileCheck) village(d *areas.District, where, text string) place {
-	ck := "d\x00" + d.Code + "\x00" + text
+// village resolves a desa cell within kecamatan d of the region named regionName.
+func (f *fileCheck) village(d *areas.District, regionName, text string) place {
+	ck := placeKey{d.Code, text}
 	if p, ok := f.places[ck]; ok {
 		return p
 	}
@@ -504,7 +507,7 @@ func (f *fileCheck) village(d *areas.District, where, text string) place {
 			names[i] = v.Name
 		}
 		p.suggest = nearestAreas(keys[len(keys)-1], names, 3)
-		p.warn = areaWarning("Desa/Kelurahan", text, where, p.suggest)
+		p.warn = areaWarning("Desa/Kelurahan", text, "Kecamatan "+d.Name+", "+regionName, p.suggest)
 	}
 	f.keepPlace(ck, p)
 	return p
@@ -512,9 +515,9 @@ func (f *fileCheck) village(d *areas.District, where, text string) place {
 
 // keepPlace caches a result, up to a bound: a hostile file of distinct
 // names costs time, not memory.
-func (f *fileCheck) keepPlace(key string, p place) {
+func (f *fileCheck) keepPlace(key placeKey, p place) {
 	if f.places == nil {
-		f.places = map[string]place{}
+		f.places = map[placeKey]place{}
 	}
 	if len(f.places) < 100_000 {
 		f.places[key] = p
@@ -582,7 +585,7 @@ func (c *rowCheck) checkPlaces(r *queries.Respondent) {
 	if k.district == nil || r.Village == "" {
 		return
 	}
-	d := c.village(k.district, "Kecamatan "+k.name+", "+r.Region, r.Village)
+	d := c.village(k.district, r.Region, r.Village)
 	if d.warn != nil {
 		c.warnOnce("d\x00"+k.code+"\x00"+r.Village, "Desa/Kelurahan", r.Village, *d.warn, d.suggest)
 	}
