@@ -122,3 +122,54 @@ func benchmarkIngest(b *testing.B, path string) {
 		b.StartTimer()
 	}
 }
+
+// areaRows are the Wilayah, Kecamatan and Desa/Kelurahan cells of the
+// benchmark workbook's Responden sheet, read once.
+var (
+	areaRowsOnce sync.Once
+	areaRows     [][3]string
+)
+
+// BenchmarkAreaChecks is the work the catalogue adds to an ingest of the
+// 100k workbook, apart from reading and storing: resolving every row's
+// region ("regions") and also its kecamatan and desa ("areas"), as ingest
+// does for one file. Their difference is what the kecamatan and desa checks
+// cost, to set against BenchmarkIngest's time.
+func BenchmarkAreaChecks(b *testing.B) {
+	path := surveyFile100k(b)
+	areaRowsOnce.Do(func() {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.Rows("Responden")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			cells, err := rows.Columns()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(cells) > 4 && cells[0] != "ID Responden" {
+				areaRows = append(areaRows, [3]string{cells[2], cells[3], cells[4]})
+			}
+		}
+	})
+	if len(areaRows) != 100_000 {
+		b.Fatalf("read %d rows", len(areaRows))
+	}
+	for _, places := range []bool{false, true} {
+		name := map[bool]string{false: "regions", true: "areas"}[places]
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				matched := ingest.CheckAreas(areaRows, places)
+				if places && matched != len(areaRows) { // the sample's kecamatan are all real
+					b.Fatalf("%d of %d kecamatan matched", matched, len(areaRows))
+				}
+			}
+		})
+	}
+}
