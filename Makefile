@@ -39,7 +39,7 @@ test: assets
 
 # The figures in the README.
 bench: assets
-	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./cmd/pantau/
+	$(GO) test -run '^$$' -bench . -benchtime 5x -benchmem ./ingest/ ./ingest/areas/ ./cmd/pantau/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
 	$(GO) test -run '^$$' -bench 'Chart' -benchtime 10x ./dashboard/
 	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x ./dashboard/
