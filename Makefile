@@ -5,14 +5,21 @@ PANTAU  := bin/pantau
 
 .PHONY: build assets demo test bench fuzz sample clean
 
-# The front-end packages (echarts, pinned in dashboard/package-lock.json),
-# copied where the binary embeds them from. Not committed.
-VENDOR := dashboard/static/vendor/echarts.min.js
-assets: $(VENDOR)
-$(VENDOR): dashboard/package.json dashboard/package-lock.json
+# The packages pinned in dashboard/package-lock.json (echarts; the official
+# area catalogue idn-area-data), installed and turned into the files the
+# binary embeds. None of them is committed.
+NODE    := dashboard/node_modules/.package-lock.json
+VENDOR  := dashboard/static/vendor/echarts.min.js
+AREAS   := ingest/areas/catalogue.txt.gz
+assets: $(VENDOR) $(AREAS)
+$(NODE): dashboard/package.json dashboard/package-lock.json
 	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(VENDOR): $(NODE)
 	mkdir -p dashboard/static/vendor
 	cp dashboard/node_modules/echarts/dist/echarts.min.js dashboard/node_modules/echarts/LICENSE $(dir $(VENDOR))
+$(AREAS): $(NODE) ingest/areas/gen/main.go
+	$(GO) run ./ingest/areas/gen dashboard/node_modules/idn-area-data/data $@
 
 build: assets
 	$(GO) build -o $(PANTAU) ./cmd/pantau
@@ -32,7 +39,7 @@ test: assets
 
 # The figures in the README.
 bench: assets
-	PANTAU_BENCH_BIG=1 $(GO) test -run '^$$' -bench . -benchtime 2x -benchmem ./ingest/ ./cmd/pantau/
+	PANTAU_BENCH_BIG=1 $(GO) test -run '^$$' -bench . -benchtime 2x -benchmem ./ingest/ ./ingest/areas/ ./cmd/pantau/
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./queries/
 	$(GO) test -run '^$$' -bench 'Chart|OverviewCompared' -benchtime 10x ./dashboard/
 	PANTAU_BENCH_SIZES=100k,1M,10M $(GO) test -run '^$$' -bench 'DashboardUncached' -benchtime 10x -timeout 60m ./dashboard/
@@ -48,4 +55,4 @@ sample:
 	$(GO) test ./sampledata/ -run TestCommittedSamplesAreCurrent -update
 
 clean:
-	rm -rf bin $(DEMO) dashboard/node_modules dashboard/static/vendor
+	rm -rf bin $(DEMO) dashboard/node_modules dashboard/static/vendor $(AREAS)

@@ -4,6 +4,7 @@ package dashboard_test
 // and ends their own sessions.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -176,5 +177,40 @@ func TestAccountSaysSessionLimits(t *testing.T) {
 	env := newTestEnv(t, envOptions{config: func(c *dashboard.Config) { c.SessionTTL, c.SessionIdle = 8*time.Hour, 45*time.Minute }})
 	if page := env.get(env.login("viewer"), "/account", http.StatusOK); !strings.Contains(page, "8 jam setelah dimulai, atau setelah 45 menit tidak dipakai") {
 		t.Errorf("the page does not give the limits: %.3000s", page)
+	}
+}
+
+// An admin sets the program's provinces on the users page: checked against
+// the official catalogue, stored in the database, shown back; refused with
+// the reason otherwise, and only with the form's CSRF token.
+func TestProvincesForm(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	page := env.get(admin, "/admin/users", http.StatusOK)
+	if !strings.Contains(page, `name="provinces" value="Jawa Timur"`) {
+		t.Fatalf("the form does not show the default province")
+	}
+	token := env.csrfFrom(admin, "/admin/users")
+	if r := env.htDo(admin, "POST", "/admin/settings/provinces", url.Values{"provinces": {"jawa tengah, Jawa Timur"}}); r.status != http.StatusForbidden && r.status != http.StatusBadRequest {
+		t.Errorf("without a CSRF token: status %d", r.status)
+	}
+	r := env.htDo(admin, "POST", "/admin/settings/provinces", url.Values{"provinces": {"Jawa Timor"}, "_csrf": {token}})
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Tidak disimpan: provinsi &#34;Jawa Timor&#34; tidak ada di katalog wilayah resmi") ||
+		!strings.Contains(r.body, `value="Jawa Timor"`) {
+		t.Errorf("unknown province: status %d\n%s", r.status, r.body)
+	}
+	if v, ok, _ := env.DB.Setting(context.Background(), queries.SettingProvinces); ok {
+		t.Errorf("a refused form stored %q", v)
+	}
+	r = env.htDo(admin, "POST", "/admin/settings/provinces", url.Values{"provinces": {"jawa tengah, Jawa Timur"}, "_csrf": {token}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/users?done=provinces" {
+		t.Fatalf("save: status %d, Location %q", r.status, r.header.Get("Location"))
+	}
+	if v, _, _ := env.DB.Setting(context.Background(), queries.SettingProvinces); v != "Jawa Tengah,Jawa Timur" {
+		t.Errorf("stored %q", v)
+	}
+	page = env.get(admin, "/admin/users?done=provinces", http.StatusOK)
+	if !strings.Contains(page, "Provinsi program disimpan.") || !strings.Contains(page, `value="Jawa Tengah, Jawa Timur"`) {
+		t.Errorf("after saving, the page does not say so or show the provinces")
 	}
 }

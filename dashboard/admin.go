@@ -29,6 +29,8 @@ type usersPage struct {
 	Error   string
 	Form    struct{ Username, Role, Regions string }
 	Current string
+	// Provinces are the program's provinces, as set or as the form sent them.
+	Provinces string
 }
 
 func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
@@ -39,7 +41,9 @@ func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
 	p := &usersPage{pageBase: newPageBase(c, "users"), Users: users, Roles: []queries.Role{queries.Viewer, queries.Uploader, queries.Admin},
 		Delays: acc.logins.Delayed()}
 	p.Current = currentUser(c).Username
-	return p, nil
+	provinces, err := ingest.ProgramProvinces(c.Request().Context(), acc.db)
+	p.Provinces = strings.Join(provinces, ", ")
+	return p, err
 }
 
 func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
@@ -51,8 +55,8 @@ func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 		// The message names a user of the list only: a link cannot make
 		// the page announce a change to someone made up.
 		switch done, who := c.QueryParam("done"), c.QueryParam("user"); done {
-		case "lifted":
-			p.Done = p.L.T("users.done_lifted")
+		case "lifted", "provinces":
+			p.Done = p.L.T("users.done_" + done)
 		case "removed": // the user is gone from the list: no name to check, none shown
 			p.Done = p.L.T("users.done_removed")
 		case "added", "disabled", "enabled", "reset", "scoped":
@@ -115,11 +119,7 @@ func formScope(c echo.Context, db *queries.DB) (queries.Scope, error) {
 	if list == "" {
 		return nil, nil
 	}
-	added, err := db.AddedRegions(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	scope, err := ingest.ParseScope(list, added)
+	scope, err := ingest.ParseScope(c.Request().Context(), db, list)
 	if m, ok := queries.MessageOf(err); ok {
 		return nil, queries.Fail(queries.EINVALID, m)
 	}
@@ -210,6 +210,30 @@ func userChanged(pages *pageTemplates, acc *accounts, done string, change func(e
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/admin/users?done="+done+"&user="+url.QueryEscape(name))
+	}
+}
+
+// handleProvinces answers POST /admin/settings/provinces: the program's
+// provinces, which decide the regions an upload accepts without a warning
+// and what a bare region name means.
+func handleProvinces(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		value, err := ingest.ParseProvinces(c.FormValue("provinces"))
+		if why, ok := queries.MessageOf(err); err != nil && ok {
+			p, perr := newUsersPage(c, acc)
+			if perr != nil {
+				return perr
+			}
+			p.Error, p.Provinces = p.L.T("users.err_invalid", why.In(p.L.Lang)), c.FormValue("provinces")
+			return pages.render(c, http.StatusBadRequest, "users", p)
+		}
+		if err == nil {
+			err = acc.db.SetSetting(c.Request().Context(), queries.SettingProvinces, value, currentUser(c).Username)
+		}
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/admin/users?done=provinces")
 	}
 }
 

@@ -162,6 +162,7 @@ type chartArgs struct {
 // filterView is the filter form and the line saying what is filtered.
 type filterView struct {
 	Regions          []regionOption
+	RegionGroups     []regionGroup // the same, by province, when there is more than one
 	Gender, WorkType string
 	From, To         string
 	AsOf             string   // the targets' as-of date, YYYY-MM-DD; only the targets page has one
@@ -176,6 +177,13 @@ type filterView struct {
 type regionOption struct {
 	Name     string
 	Selected bool
+}
+
+// regionGroup is the filter's regions of one province, shown as such when
+// the data spans more than one.
+type regionGroup struct {
+	Province string
+	Regions  []regionOption
 }
 
 type choice struct{ Value, Label string }
@@ -271,6 +279,20 @@ func newFilterView(c echo.Context, fig *figures, f queries.Filter, l *locale.Loc
 	}
 	for _, r := range regions {
 		v.Regions = append(v.Regions, regionOption{Name: r, Selected: selected[r]})
+	}
+	groups, err := ingest.GroupByProvince(c.Request().Context(), fig.db, regions)
+	if err != nil {
+		return filterView{}, err
+	}
+	for _, g := range groups {
+		if len(groups) < 2 {
+			break
+		}
+		rg := regionGroup{Province: g.Province}
+		for _, r := range g.Regions {
+			rg.Regions = append(rg.Regions, regionOption{Name: r, Selected: selected[r]})
+		}
+		v.RegionGroups = append(v.RegionGroups, rg)
 	}
 	v.GenderOptions = []choice{{"", l.T("filter.all")}, {"P", l.T("gender.P")}, {"L", l.T("gender.L")}}
 	v.WorkTypeOptions = []choice{{"", l.T("filter.all")}, {"POS", l.T("work_type.POS")}, {"SE", l.T("work_type.SE")}}

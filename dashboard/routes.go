@@ -85,5 +85,6 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
 	e.GET("/admin/audit", handleAudit(pages, db), admin)
+	e.POST("/admin/settings/provinces", handleProvinces(pages, acc), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }

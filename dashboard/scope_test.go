@@ -118,7 +118,7 @@ func TestScopeEveryRoute(t *testing.T) {
 		"GET /imports", "GET /imports/:id/file", "GET /imports/:id/flagged.xlsx", "GET /imports/:id/undo", "POST /imports/:id/undo",
 		"GET /admin/users", "POST /admin/users", "POST /admin/users/:name/disable", "POST /admin/users/:name/enable",
 		"POST /admin/users/:name/password", "POST /admin/users/:name/scope", "GET /admin/users/:name/remove",
-		"POST /admin/users/:name/remove", "POST /admin/logins/lift", "GET /admin/backup", "GET /admin/audit",
+		"POST /admin/users/:name/remove", "POST /admin/logins/lift", "GET /admin/backup", "GET /admin/audit", "POST /admin/settings/provinces",
 		// Share links: their own scope, tested in TestShareLinks.
 		"GET /shares", "POST /shares", "POST /shares/:id/revoke", "GET /s/:token", "POST /s/:token",
 		"GET /s/:token/charts/:id", "GET /s/:token/charts/:id/csv", "GET /s/:token/summary.xlsx",

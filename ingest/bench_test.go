@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,4 +219,98 @@ func reportAgainstUnzip(b *testing.B, work, floor time.Duration) {
 	b.ReportMetric(work.Seconds()/runs, "s/run")
 	b.ReportMetric(floor.Seconds()/runs, "unzip-s/run")
 	b.ReportMetric(work.Seconds()/floor.Seconds(), "x-unzip")
+}
+
+// BenchmarkIngestAreas ingests the 100k file into a fresh database: validation,
+// staging, classification and the commit with its current-state refresh.
+// Its sub-benchmarks, run one after the other in the same run, measure the
+// kecamatan and desa checks against the official catalogue: "areas" is
+// ingest as it is, "no_areas" the same without those checks (regions still
+// resolve against the catalogue), the path before the catalogue.
+func BenchmarkIngestAreas(b *testing.B) {
+	path := surveyFile100k(b)
+	for _, bc := range []struct {
+		name  string
+		areas bool
+	}{{"areas", true}, {"no_areas", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			ingest.SetCheckPlaces(bc.areas)
+			defer ingest.SetCheckPlaces(true)
+			benchmarkIngest(b, path)
+		})
+	}
+}
+
+func benchmarkIngest(b *testing.B, path string) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		db, err := queries.Open(ctx, filepath.Join(dir, "bench.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		r, err := ingest.File(ctx, db, path, ingest.Options{By: "bench", DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if !r.OK || r.Sheets[0].New != 100_000 {
+			b.Fatalf("ingest: ok=%v sheets=%+v problems=%v", r.OK, r.Sheets, r.Problems)
+		}
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// areaRows are the Wilayah, Kecamatan and Desa/Kelurahan cells of the
+// benchmark workbook's Responden sheet, read once.
+var (
+	areaRowsOnce sync.Once
+	areaRows     [][3]string
+)
+
+// BenchmarkAreaChecks is the work the catalogue adds to an ingest of the
+// 100k workbook, apart from reading and storing: resolving every row's
+// region ("regions") and also its kecamatan and desa ("areas"), as ingest
+// does for one file. Their difference is what the kecamatan and desa checks
+// cost, to set against BenchmarkIngest's time.
+func BenchmarkAreaChecks(b *testing.B) {
+	path := surveyFile100k(b)
+	areaRowsOnce.Do(func() {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.Rows("Responden")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			cells, err := rows.Columns()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(cells) > 4 && cells[0] != "ID Responden" {
+				areaRows = append(areaRows, [3]string{cells[2], cells[3], cells[4]})
+			}
+		}
+	})
+	if len(areaRows) != 100_000 {
+		b.Fatalf("read %d rows", len(areaRows))
+	}
+	for _, places := range []bool{false, true} {
+		name := map[bool]string{false: "regions", true: "areas"}[places]
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				matched := ingest.CheckAreas(areaRows, places)
+				if places && matched != len(areaRows) { // the sample's kecamatan are all real
+					b.Fatalf("%d of %d kecamatan matched", matched, len(areaRows))
+				}
+			}
+		})
+	}
 }

@@ -26,6 +26,9 @@ type Problem struct {
 	Column   string `json:"column"`
 	Value    string `json:"value"`
 	Message  string `json:"message"` // in the report's language; see Report.Localize
+	// Suggestions are the official names a kecamatan or desa that the
+	// catalogue lacks may have meant, nearest first.
+	Suggestions []string `json:"suggestions,omitempty"`
 
 	text queries.Message
 }
@@ -52,13 +55,16 @@ type fileCheck struct {
 	errors, counts int
 	internal       error // a failure of pantau itself, not of the file
 
-	// unknown collects, per sheet, the facilitator names matching no
-	// participant: one warning per name, not one per row.
-	unknown      map[string]*unknownName
-	unknownOrder []string
+	// once collects, per sheet, warnings said once per value however many
+	// rows hold it (a facilitator matching no participant, a kecamatan the
+	// catalogue lacks), with the number of rows.
+	once      map[string]*onceWarning
+	onceOrder []string
+
+	places map[placeKey]place // kecamatan and desa cells resolved, by region or kecamatan and cell
 }
 
-type unknownName struct {
+type onceWarning struct {
 	first Problem
 	rows  int
 }
@@ -93,17 +99,21 @@ func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, err
 		g, err := parseGender(text)
 		return value{text: g}, err
 	case Region:
-		r, err := f.regions.Normalize(text)
-		return value{text: r}, err
+		reg, err := f.regions.resolve(text)
+		if err != nil {
+			return value{}, err
+		}
+		return value{text: reg.name, code: reg.code, note: f.regions.elsewhere(reg)}, nil
 	case NewRegion:
-		r, err := f.regions.Normalize(text)
+		reg, err := f.regions.resolve(text)
 		if err == nil {
-			return value{text: r}, nil
+			return value{text: reg.name, code: reg.code, note: f.regions.elsewhere(reg)}, nil
 		}
 		if r, ok := canonicalRegion(text); ok {
 			return value{text: r}, nil
 		}
-		if len(f.regions.byBare[lettersOnly(text)]) > 1 {
+		var why *queries.Message
+		if errors.As(err, &why) && strings.HasPrefix(why.EN, "is ambiguous") {
 			return value{}, err // a bare "Malang": say it is ambiguous
 		}
 		return value{}, &queries.Message{ID: `bukan nama wilayah; tulis "Kab. X" atau "Kota X"`, EN: `is not a region name; write "Kab. X" or "Kota X"`}
@@ -132,16 +142,17 @@ func (f *fileCheck) parse(kind ValueKind, min, max int, text string) (value, err
 	panic(fmt.Sprintf("ingest: unknown value kind %d", kind))
 }
 
-func (f *fileCheck) flushFacilitatorWarnings(sheet string) {
-	for _, name := range f.unknownOrder {
-		u := f.unknown[name]
+// flushWarnings adds the warnings said once per value, with their row counts.
+func (f *fileCheck) flushWarnings() {
+	for _, key := range f.onceOrder {
+		u := f.once[key]
 		if u.rows > 1 {
 			u.first.text.ID += fmt.Sprintf(" (di %d baris)", u.rows)
 			u.first.text.EN += fmt.Sprintf(" (in %d rows)", u.rows)
 		}
 		f.add(u.first)
 	}
-	f.unknown, f.unknownOrder = nil, nil
+	f.once, f.onceOrder = nil, nil
 }
 
 // rowCheck reports the problems of one row of one sheet.
@@ -254,18 +265,24 @@ func (c *rowCheck) knownFacilitator(header, name string) {
 	if name == "" || c.names[strings.ToLower(name)] {
 		return
 	}
-	key := strings.ToLower(name)
-	if c.unknown == nil {
-		c.unknown = map[string]*unknownName{}
-	}
-	if u, ok := c.unknown[key]; ok {
+	c.warnOnce("f\x00"+strings.ToLower(name), header, name, queries.Message{
+		ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
+		EN: fmt.Sprintf("%s %q matches no participant", header, clip(name))}, nil)
+}
+
+// warnOnce reports a warning once per key in a sheet, at its first row,
+// counting the rows that repeat it.
+func (c *rowCheck) warnOnce(key, header, value string, r queries.Message, suggestions []string) {
+	if u, ok := c.once[key]; ok {
 		u.rows++
 		return
 	}
-	c.unknown[key] = &unknownName{rows: 1, first: Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row, Column: header, Value: clip(name),
-		text: queries.Message{ID: fmt.Sprintf("%s %q tidak ada di daftar peserta", header, clip(name)),
-			EN: fmt.Sprintf("%s %q matches no participant", header, clip(name))}}}
-	c.unknownOrder = append(c.unknownOrder, key)
+	if c.once == nil {
+		c.once = map[string]*onceWarning{}
+	}
+	c.once[key] = &onceWarning{rows: 1, first: Problem{Severity: SeverityWarning, Sheet: c.sheet, Cell: c.cellOf(header), Row: c.row,
+		Column: header, Value: clip(value), Suggestions: suggestions, text: r}}
+	c.onceOrder = append(c.onceOrder, key)
 }
 
 // inScope refuses, at its Wilayah cell, a row outside the uploader's

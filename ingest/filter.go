@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // A refused part is a *message naming it, in both languages.
 func ParseFilter(regions []string, gender, workType, from, to string) (queries.Filter, error) {
 	var f queries.Filter
-	known := builtinRegions
+	known := NewRegions()
 	for _, raw := range regions {
 		text := cleanText(raw)
 		if text == "" {
@@ -84,12 +85,12 @@ func ParseAsOf(raw string, now time.Time) (time.Time, error) {
 
 // ParseScope reads a comma-separated list of regions a user is limited to,
 // each written any way the workbooks accept, as their canonical names. A
-// region must be one pantau knows: built in, or among added (the regions
-// Wilayah sheets added).
-func ParseScope(list string, added []string) (queries.Scope, error) {
-	known := NewRegions()
-	for _, name := range added {
-		known.Add(name)
+// region must be one of the catalogue's (bare names resolve within the
+// program's provinces first) or one a Wilayah sheet added.
+func ParseScope(ctx context.Context, db *queries.DB, list string) (queries.Scope, error) {
+	f := &fileCheck{names: map[string]bool{}}
+	if err := f.loadReference(ctx, db); err != nil {
+		return nil, err
 	}
 	var scope queries.Scope
 	for _, raw := range strings.Split(list, ",") {
@@ -97,7 +98,7 @@ func ParseScope(list string, added []string) (queries.Scope, error) {
 		if text == "" {
 			continue
 		}
-		r, err := known.Normalize(text)
+		r, err := f.regions.Normalize(text)
 		if err != nil {
 			return nil, filterProblem(queries.Message{ID: "wilayah", EN: "region"}, text, err)
 		}

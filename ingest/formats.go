@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"pantau/ingest/areas"
 	"pantau/queries"
 )
 
@@ -72,7 +73,7 @@ func workbookNames() []string {
 func vocabulary(k ValueKind) []string {
 	switch k {
 	case Region, NewRegion:
-		return builtinRegions.Names()
+		return NewRegions().Names()
 	case Gender:
 		return []string{"P", "L"}
 	case YesNo:
@@ -108,7 +109,6 @@ func conditional(c ColumnInfo) bool {
 // accepts describes what a column's cells may hold: Indonesian for the
 // template, English for the README. The forms listed are those values.go reads.
 func accepts(c ColumnInfo) queries.Message {
-	regions := len(builtinRegions.Names())
 	switch c.Kind {
 	case Text:
 		return queries.Message{ID: "teks", EN: "text"}
@@ -126,8 +126,8 @@ func accepts(c ColumnInfo) queries.Message {
 			EN: "gender: P (Perempuan, W, Wanita, F, Female) or L (Laki-laki, Laki, Pria, M, Male); blank = not known"}
 	case Region:
 		return queries.Message{
-			ID: fmt.Sprintf(`wilayah: "Kab. X" atau "Kota X" (juga "Kabupaten X", "KAB X", "Kotamadya X"), salah satu dari %d kabupaten/kota Jawa Timur atau yang ditambahkan lewat sheet %s`, regions, regionSheet.name),
-			EN: fmt.Sprintf(`region: "Kab. X" or "Kota X" ("Kabupaten X", "KAB X", "Kotamadya X" are read too), one of the %d kabupaten/kota of Jawa Timur or one added through a %s sheet; a bare name ("Jember") only when it is one region`, regions, regionSheet.name)}
+			ID: fmt.Sprintf(`wilayah: "Kab. X" atau "Kota X" (juga "Kabupaten X", "KAB X", "Kotamadya X"), salah satu kabupaten/kota di katalog wilayah resmi Kemendagri (wilayah di luar provinsi program diberi peringatan) atau yang ditambahkan lewat sheet %s; nama tanpa awalan ("Jember") bila hanya satu wilayah bernama itu di provinsi program`, regionSheet.name),
+			EN: fmt.Sprintf(`region: "Kab. X" or "Kota X" ("Kabupaten X", "KAB X", "Kotamadya X" are read too), any kabupaten/kota of the official Kemendagri catalogue (one outside the program's provinces with a warning) or one added through a %s sheet; a bare name ("Jember") when it is the one region of that name in the program's provinces (else in Indonesia)`, regionSheet.name)}
 	case NewRegion:
 		return queries.Message{
 			ID: `wilayah: yang sudah dikenal, atau "Kab. X"/"Kota X" baru, yang lalu ditambahkan`,
@@ -231,7 +231,9 @@ func FormatTables() string {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, "- %s\n", accepts(ColumnInfo{Kind: k}).EN)
 	}
-	fmt.Fprintf(&b, "\nRegions known without a %s sheet: %s.\n", regionSheet.name, strings.Join(builtinRegions.Names(), ", "))
+	fmt.Fprintf(&b, "\nRegions: any of the %d kabupaten/kota of the official area catalogue of all Indonesia. "+
+		"Those of the program's provinces (the `provinces` setting, default %s) are accepted as they are; those of Jawa Timur: %s.\n",
+		len(areas.Load().Regencies), strings.Join(DefaultProvinces, ", "), strings.Join(NewRegions().Names(), ", "))
 	if slices.Contains(kinds, Indicator) {
 		b.WriteString("\n### Indicators\n\nThe catalogue a Target sheet's Indikator names, by code or by either name. " +
 			"A flow counts what happened within the period, a stock is the level on the period's last day, " +

@@ -265,12 +265,17 @@ func ingest(ctx context.Context, db *queries.DB, name string, src source, opt Op
 }
 
 func (f *fileCheck) loadReference(ctx context.Context, db *queries.DB) error {
+	provinces, err := ProgramProvinces(ctx, db)
+	if err != nil {
+		return err
+	}
+	f.regions = NewRegions(provinces...)
 	regions, err := db.AddedRegions(ctx)
 	if err != nil {
 		return err
 	}
-	for _, name := range regions {
-		f.regions.Add(name)
+	for _, r := range regions {
+		f.regions.Add(r.Name, r.Province)
 	}
 	names, err := db.ParticipantNames(ctx)
 	for _, n := range names {
@@ -305,6 +310,9 @@ func (f *fileCheck) readWorkbook(src source, r *Report) error {
 	found := map[sheetKind]string{}
 	for _, name := range names {
 		k := kindOfSheet(name)
+		if k == nil {
+			k = f.kindByHeader(wb, name)
+		}
 		if k == nil {
 			r.IgnoredSheets = append(r.IgnoredSheets, name)
 			continue

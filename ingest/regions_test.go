@@ -46,6 +46,17 @@ func TestRegionCanonical(t *testing.T) {
 	}
 }
 
+// The 38 kabupaten and kota of Jawa Timur, as WORKBOOKS.md lists them.
+var (
+	jatimKabupaten = []string{"Bangkalan", "Banyuwangi", "Blitar", "Bojonegoro", "Bondowoso",
+		"Gresik", "Jember", "Jombang", "Kediri", "Lamongan", "Lumajang", "Madiun", "Magetan",
+		"Malang", "Mojokerto", "Nganjuk", "Ngawi", "Pacitan", "Pamekasan", "Pasuruan",
+		"Ponorogo", "Probolinggo", "Sampang", "Sidoarjo", "Situbondo", "Sumenep",
+		"Trenggalek", "Tuban", "Tulungagung"}
+	jatimKota = []string{"Batu", "Blitar", "Kediri", "Madiun", "Malang", "Mojokerto",
+		"Pasuruan", "Probolinggo", "Surabaya"}
+)
+
 // ambiguousBareNames are the names that are both a kabupaten and a kota.
 var ambiguousBareNames = []string{"Blitar", "Kediri", "Madiun", "Malang", "Mojokerto", "Pasuruan", "Probolinggo"}
 
@@ -126,9 +137,13 @@ func TestRegionUnknown(t *testing.T) {
 			`unknown; did you mean "Kota Surabaya"?`},
 		{"Kota Jember", `tidak dikenal; maksud Anda "Kab. Jember"?`,
 			`unknown; did you mean "Kab. Jember"?`},
-		{"Kab. Jakarta",
-			`tidak dikenal; tulis "Kab. X" atau "Kota X" untuk salah satu dari 38 kabupaten/kota Jawa Timur, atau tambahkan lewat sheet Wilayah`,
-			`unknown; write "Kab. X" or "Kota X" for one of the 38 kabupaten/kota of Jawa Timur, or add it through the Wilayah sheet`},
+		{"Kab. Atlantis",
+			`tidak dikenal; tulis "Kab. X" atau "Kota X" untuk kabupaten/kota di katalog wilayah resmi Kemendagri, atau tambahkan lewat sheet Wilayah`,
+			`unknown; write "Kab. X" or "Kota X" for a kabupaten/kota of the official Kemendagri catalogue, or add it through the Wilayah sheet`},
+		// Near names of other provinces too, when the program has none.
+		{"Kab. Jakarta", `tidak dikenal; maksud Anda "Kota Jakarta Barat", "Kota Jakarta Pusat" atau "Kota Jakarta Selatan"?`,
+			`unknown; did you mean "Kota Jakarta Barat", "Kota Jakarta Pusat" or "Kota Jakarta Selatan"?`},
+		{"Kota Semarng", `tidak dikenal; maksud Anda "Kota Semarang" atau "Kota Serang"?`, `unknown; did you mean "Kota Semarang" or "Kota Serang"?`},
 		{"-", `tidak dikenal; tulis "Kab. X"`, `unknown; write`},
 		{"Kab.", `tidak dikenal; tulis "Kab. X"`, `unknown; write`},
 	}
@@ -153,7 +168,10 @@ func TestRegionSuggestionOrder(t *testing.T) {
 	}{
 		{"Kab. Malng", []string{"Kab. Malang"}},
 		{"Kota Malng", []string{"Kota Malang"}},
+		// The program's regions first, then the rest of Indonesia.
 		{"Malnag", []string{"Kab. Malang", "Kota Malang"}},
+		{"Kab. Jembr", []string{"Kab. Jember"}}, // not Kab. Jembrana (Bali): the program's are as near
+		{"Kab. Jembrna", []string{"Kab. Jembrana"}},
 		// The other prefix only when nearer than every name with the typed prefix.
 		{"Kab. Surabaya", []string{"Kota Surabaya"}},
 		{"Kab. Batu", []string{"Kota Batu"}},
@@ -178,7 +196,7 @@ func TestRegionSuggestionOrder(t *testing.T) {
 	}
 	// Nearest first, at most three: added names are suggested like built-ins.
 	for _, n := range []string{"Kab. Sidoharjo", "Kab. Sidorejo", "Kab. Sidoarjoa", "Kab. Sidomulyo"} {
-		r.Add(n)
+		r.Add(n, "Jawa Timur")
 	}
 	got := r.suggest("Kab. Sidoarjoo", 3)
 	want := []string{"Kab. Sidoarjo", "Kab. Sidoarjoa", "Kab. Sidoharjo"} // Sidorejo (3) is fourth, Sidomulyo too far
@@ -195,43 +213,47 @@ func TestRegionSuggestionOrder(t *testing.T) {
 
 func TestRegionAdd(t *testing.T) {
 	r := NewRegions()
-	if r.Known("Kab. Kudus") {
-		t.Fatal("Kab. Kudus known before Add")
+	if r.Known("Kab. Sukamaju") {
+		t.Fatal("Kab. Sukamaju known before Add")
 	}
-	r.Add("Kab. Kudus")
-	r.Add("Kab. Kudus") // twice is harmless
-	r.Add("Kota Semarang")
-	r.Add("KABUPATEN SEMARANG") // not canonical: canonicalised
+	r.Add("Kab. Sukamaju", "Jawa Timur")
+	r.Add("Kab. Sukamaju", "Jawa Timur") // twice is harmless
+	r.Add("Kota Sukamakmur", "Jawa Timur")
+	r.Add("KABUPATEN SUKAMAKMUR", "Jawa Timur") // not canonical: canonicalised
+	r.Add("Kota Jember", "Jawa Timur")          // a name the catalogue lacks, however near
 	for _, tt := range []struct{ in, want string }{
-		{"Kab. Kudus", "Kab. Kudus"},
-		{"KAB KUDUS", "Kab. Kudus"},
-		{"Kudus", "Kab. Kudus"},
-		{"Kotamadya Semarang", "Kota Semarang"},
-		{"Kabupaten Semarang", "Kab. Semarang"},
+		{"Kab. Sukamaju", "Kab. Sukamaju"},
+		{"KAB SUKAMAJU", "Kab. Sukamaju"},
+		{"Sukamaju", "Kab. Sukamaju"},
+		{"Kotamadya Sukamakmur", "Kota Sukamakmur"},
+		{"Kabupaten Sukamakmur", "Kab. Sukamakmur"},
 	} {
 		if got, err := r.Normalize(tt.in); err != nil || got != tt.want {
 			t.Errorf("Normalize(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	_, err := r.Normalize("Semarang")
+	_, err := r.Normalize("Sukamakmur")
 	var reason *queries.Message
-	if !errors.As(err, &reason) || reason.ID != `ambigu: tulis "Kab. Semarang" atau "Kota Semarang"` {
-		t.Errorf("Normalize(Semarang) = %v; want ambiguous", err)
+	if !errors.As(err, &reason) || reason.ID != `ambigu: tulis "Kab. Sukamakmur" atau "Kota Sukamakmur"` {
+		t.Errorf("Normalize(Sukamakmur) = %v; want ambiguous", err)
 	}
-	_, err = r.Normalize("Kab. Kuduss")
-	if !errors.As(err, &reason) || !strings.Contains(reason.ID, `maksud Anda "Kab. Kudus"?`) {
-		t.Errorf("Normalize(Kab. Kuduss) = %v; want a suggestion of Kab. Kudus", err)
+	_, err = r.Normalize("Jember") // now both a Kab. and an added Kota
+	if !errors.As(err, &reason) || reason.ID != `ambigu: tulis "Kab. Jember" atau "Kota Jember"` {
+		t.Errorf("Normalize(Jember) = %v; want ambiguous", err)
 	}
-	for _, n := range []string{"Kab. Kudus", "Kota Semarang", "Kab. Semarang", "KAB KUDUS"} {
-		if !r.Known(n) {
-			t.Errorf("Known(%q) = false after Add", n)
+	_, err = r.Normalize("Kab. Sukamajuu")
+	if !errors.As(err, &reason) || !strings.Contains(reason.ID, `maksud Anda "Kab. Sukamaju"`) {
+		t.Errorf("Normalize(Kab. Sukamajuu) = %v; want a suggestion of Kab. Sukamaju", err)
+	}
+	for _, n := range []string{"Kab. Sukamaju", "Kota Sukamakmur", "Kab. Sukamakmur", "KAB SUKAMAJU"} {
+		if !r.Known(n) || r.Code(n) != "" {
+			t.Errorf("Known(%q), Code = %v, %q after Add; want true and no code", n, r.Known(n), r.Code(n))
 		}
 	}
-	if n := len(r.Names()); n != 41 {
-		t.Errorf("len(Names()) = %d after three Adds, want 41", n)
+	if n := len(r.Names()); n != 42 {
+		t.Errorf("len(Names()) = %d after four Adds, want 42", n)
 	}
-	// Built-ins are not affected by other Regions values.
-	if NewRegions().Known("Kab. Kudus") {
+	if NewRegions().Known("Kab. Sukamaju") {
 		t.Error("Add leaked into a new Regions")
 	}
 }
@@ -276,5 +298,80 @@ func TestRegionEditDistance(t *testing.T) {
 		if got := editDistance(tt.a, tt.b); got != tt.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// Resolution against the catalogue of all Indonesia, with the program's
+// provinces deciding warnings and what a bare name means (WORKBOOKS.md).
+func TestRegionResolveProvinces(t *testing.T) {
+	jatim, both, jateng := []string{"Jawa Timur"}, []string{"Jawa Timur", "Jawa Tengah"}, []string{"jawa tengah"}
+	tests := []struct {
+		program  []string
+		in       string
+		name     string // "" when refused
+		code     string
+		warnProv string // the province a warning names; "" for none
+		refusal  string // the start of the refusal
+	}{
+		{jatim, "Kab. Jember", "Kab. Jember", "35.09", "", ""},
+		{jatim, "Jember", "Kab. Jember", "35.09", "", ""},     // bare, within the program
+		{jatim, "SURABAYA", "Kota Surabaya", "35.78", "", ""}, // bare, within the program
+		{jatim, "Kab. Kudus", "Kab. Kudus", "33.19", "Jawa Tengah", ""},
+		{jatim, "Kudus", "Kab. Kudus", "33.19", "Jawa Tengah", ""}, // bare, national: the one of all Indonesia
+		{both, "Kudus", "Kab. Kudus", "33.19", "", ""},
+		{jateng, "Jember", "Kab. Jember", "35.09", "Jawa Timur", ""},
+		{jatim, "Kotamadya Semarang", "Kota Semarang", "33.74", "Jawa Tengah", ""},
+		{jatim, "Kota Administrasi Jakarta Pusat", "Kota Jakarta Pusat", "31.71", "Daerah Khusus Ibukota Jakarta", ""},
+		{jatim, "Jakarta Pusat", "Kota Jakarta Pusat", "31.71", "Daerah Khusus Ibukota Jakarta", ""},
+		{jatim, "Kab. Pangkajene Dan Kepulauan", "Kab. Pangkajene dan Kepulauan", "73.10", "Sulawesi Selatan", ""},
+		// Two of that name in the program, or none in it and two in Indonesia.
+		{jatim, "Malang", "", "", "", `ambigu: tulis "Kab. Malang" atau "Kota Malang"`},
+		{jateng, "Malang", "", "", "", `ambigu: tulis "Kab. Malang" (Jawa Timur) atau "Kota Malang" (Jawa Timur)`},
+		{jatim, "Bandung", "", "", "", `ambigu: tulis "Kab. Bandung" (Jawa Barat) atau "Kota Bandung" (Jawa Barat)`},
+		{jatim, "Banjar", "", "", "", `ambigu: tulis "Kab. Banjar" (Kalimantan Selatan) atau "Kota Banjar" (Jawa Barat)`},
+		// Semarang is one Kab. and one Kota of Jawa Tengah: bare, ambiguous inside the program.
+		{both, "Semarang", "", "", "", `ambigu: tulis "Kab. Semarang" atau "Kota Semarang"`},
+		{jatim, "Kab. Jembr", "", "", "", `tidak dikenal; maksud Anda "Kab. Jember"?`},
+		{jateng, "Kab. Kuduss", "", "", "", `tidak dikenal; maksud Anda "Kab. Kudus"?`},
+	}
+	for _, tt := range tests {
+		r := NewRegions(tt.program...)
+		reg, err := r.resolve(tt.in)
+		if tt.refusal != "" {
+			var m *queries.Message
+			if !errors.As(err, &m) || !strings.HasPrefix(m.ID, tt.refusal) {
+				t.Errorf("%v: resolve(%q) = %v, %v; want refusal %q", tt.program, tt.in, reg, err, tt.refusal)
+			}
+			continue
+		}
+		if err != nil || reg.name != tt.name || reg.code != tt.code {
+			t.Errorf("%v: resolve(%q) = %+v, %v; want %q %q", tt.program, tt.in, reg, err, tt.name, tt.code)
+			continue
+		}
+		warn := r.elsewhere(reg)
+		switch {
+		case tt.warnProv == "" && warn != nil:
+			t.Errorf("%v: %q warns %q", tt.program, tt.in, warn.ID)
+		case tt.warnProv != "" && (warn == nil || !strings.Contains(warn.ID, "ada di provinsi "+tt.warnProv+",") || !strings.Contains(warn.EN, "is in "+tt.warnProv+",")):
+			t.Errorf("%v: %q warning = %v, want one naming %s", tt.program, tt.in, warn, tt.warnProv)
+		}
+	}
+}
+
+// Names lists the program's regions: Jawa Timur's 29 kabupaten and 9 kota by
+// default, and the regions of every province the program has.
+func TestRegionNamesOfProgram(t *testing.T) {
+	if n := len(NewRegions("Jawa Timur", "Jawa Tengah").Names()); n != 38+35 {
+		t.Errorf("Jawa Timur and Jawa Tengah: %d regions, want 73", n)
+	}
+	want := []string{}
+	for _, n := range jatimKabupaten {
+		want = append(want, "Kab. "+n)
+	}
+	for _, n := range jatimKota {
+		want = append(want, "Kota "+n)
+	}
+	if got := NewRegions().Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %q\nwant %q", got, want)
 	}
 }

@@ -550,7 +550,8 @@ func TestTwoSheetsOfOneKind(t *testing.T) {
 func TestNoKnownSheet(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.refused("lain.xlsx", book(t, map[string][][]any{"Data": rows(respHeader, resp("R1", "Kab. Jember"))}))
+	// A header that fits no kind (one that does is read: TestSheetsFoundByColumns).
+	r := e.refused("lain.xlsx", book(t, map[string][][]any{"Data": rows([]any{"Judul", "Isi"}, []any{"Rapat", "Kab. Jember"})}))
 	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, "tidak ada sheet yang dikenal (ada: Data)") {
 		t.Errorf("want one problem naming the sheets found\n%s", problems(r))
 	}
@@ -969,9 +970,9 @@ func TestProblems(t *testing.T) {
 		{"ambiguous new region", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Malang", 2014, 1587000})},
 			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Malang", `Wilayah "Malang" ambigu: tulis "Kab. Malang" atau "Kota Malang"`},
 			`Wilayah "Malang" is ambiguous: write "Kab. Malang" or "Kota Malang"`},
-		{"new region without prefix", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Provinsi"}, []any{"Bogor", "Jawa Barat"})},
-			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Bogor", `Wilayah "Bogor" bukan nama wilayah; tulis "Kab. X" atau "Kota X"`},
-			`Wilayah "Bogor" is not a region name; write "Kab. X" or "Kota X"`},
+		{"new region without prefix", map[string][][]any{"Wilayah": rows([]any{"Wilayah", "Provinsi"}, []any{"Wanareja", "Jawa Timur"})},
+			prob{"error", "Wilayah", "A2", 2, "Wilayah", "Wanareja", `Wilayah "Wanareja" bukan nama wilayah; tulis "Kab. X" atau "Kota X"`},
+			`Wilayah "Wanareja" is not a region name; write "Kab. X" or "Kota X"`},
 	}
 	shared := newEnv(t) // a refused file stores nothing
 	for _, tc := range tests {
@@ -1094,18 +1095,18 @@ func TestNewRegion(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	wilayah := []any{"Wilayah", "Provinsi", "Tahun", "UMK"}
-	r := e.commit("bogor.xlsx", book(t, map[string][][]any{
-		"Wilayah":   rows(wilayah, []any{"Kabupaten BOGOR", "Jawa Barat", 2014, "Rp 2.242.240"}, []any{"Kota Batu", nil, 2014, 1580037}),
-		"Responden": rows(respHeader, resp("R1", "Kab. Bogor"), resp("R2", "bogor"), resp("R3", "Kota Batu")),
+	r := e.commit("wanareja.xlsx", book(t, map[string][][]any{
+		"Wilayah":   rows(wilayah, []any{"Kabupaten WANAREJA", "Jawa Timur", 2014, "Rp 2.242.240"}, []any{"Kota Batu", nil, 2014, 1580037}),
+		"Responden": rows(respHeader, resp("R1", "Kab. Wanareja"), resp("R2", "wanareja"), resp("R3", "Kota Batu")),
 	}))
 	if r.ProblemCount != 0 {
 		t.Errorf("want no problem\n%s", problems(r))
 	}
 	equalList(t, "regions", e.table("regions"), []string{
-		"{'key': kab. bogor|2014, 'region': Kab. Bogor, 'added': true, 'province': Jawa Barat, 'year': 2014, 'umk': 2242240}",
-		"{'key': kota batu|2014, 'region': Kota Batu, 'added': false, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037}",
+		"{'key': kab. wanareja|2014, 'region': Kab. Wanareja, 'added': true, 'province': Jawa Timur, 'year': 2014, 'umk': 2242240, 'region_code': NULL}",
+		"{'key': kota batu|2014, 'region': Kota Batu, 'added': false, 'province': Jawa Timur, 'year': 2014, 'umk': 1580037, 'region_code': 35.79}",
 	})
-	equalList(t, "respondents", e.rows("respondents", "respondent_id", "region"), []string{"R1|Kab. Bogor", "R2|Kab. Bogor", "R3|Kota Batu"})
+	equalList(t, "respondents", e.rows("respondents", "respondent_id", "region"), []string{"R1|Kab. Wanareja", "R2|Kab. Wanareja", "R3|Kota Batu"})
 
 	// A new name near a known one is added, with a warning that does not block.
 	r = e.commit("typo.xlsx", book(t, map[string][][]any{
@@ -1121,20 +1122,20 @@ func TestNewRegion(t *testing.T) {
 	equal(t, "warning in English", r.Problems[0].Message, `Wilayah "Kab. Malng" is added as a new region; a typo of "Kab. Malang"?`)
 
 	// A later file knows it without a Wilayah sheet.
-	e.commit("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "KAB. BOGOR"))}))
+	e.commit("wanareja2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "KAB. WANAREJA"))}))
 	var later []string
 	for _, row := range querytest.Stored(t, e.db, "respondents", "respondent_id", "region") {
 		if row[0] == "R4" {
 			later = append(later, querytest.Text(row[1]))
 		}
 	}
-	equalList(t, "later", later, []string{"Kab. Bogor"})
+	equalList(t, "later", later, []string{"Kab. Wanareja"})
 
-	// Without it, a fresh database does not know Kab. Bogor.
+	// Without it, a fresh database does not know Kab. Wanareja.
 	e2 := newEnv(t)
-	r = e2.refused("bogor2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "Kab. Bogor"))}))
-	if p, ok := problemAt(r, "Responden", "C2"); !ok || !strings.HasPrefix(p.Message, `Wilayah "Kab. Bogor" tidak dikenal`) {
-		t.Errorf("want Kab. Bogor unknown\n%s", problems(r))
+	r = e2.refused("wanareja2.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R4", "Kab. Wanareja"))}))
+	if p, ok := problemAt(r, "Responden", "C2"); !ok || !strings.HasPrefix(p.Message, `Wilayah "Kab. Wanareja" tidak dikenal`) {
+		t.Errorf("want Kab. Wanareja unknown\n%s", problems(r))
 	}
 }
 
@@ -1150,7 +1151,7 @@ func TestAllOrNothing(t *testing.T) {
 		"Peserta":   rows(pesertaHeader, []any{"Ani", "P", "Faslap", "Kab. Jember"}),
 		"Responden": sheet,
 		"Kelompok":  rows([]any{"Kode Kelompok", "Wilayah", "Tahap", "Tanggal"}, []any{"G1", "Kab. Jember", 1, "11/09/2014"}),
-		"Wilayah":   rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Bogor", 2014, 2242240}),
+		"Wilayah":   rows([]any{"Wilayah", "Tahun", "UMK"}, []any{"Kab. Wanareja", 2014, 2242240}),
 	}), ingest.Options{})
 	if r.OK || r.ImportID != nil {
 		t.Fatalf("want a refusal\n%s", problems(r))

@@ -23,6 +23,7 @@ const (
 type sheetKind interface {
 	info() SheetInfo
 	read(f *fileCheck, sheet string, rows rowIterator) SheetReport
+	fit(header []string) (known int, complete bool)
 }
 
 // rowIterator is a sheet's rows as excelize's Rows gives them (raw values).
@@ -191,7 +192,7 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 	if err := rows.Error(); err != nil {
 		f.fileError(sheet, sheetReadError(err))
 	}
-	f.flushFacilitatorWarnings(sheet)
+	f.flushWarnings()
 }
 
 // record parses one data row's cells into a record, reporting each cell
@@ -220,6 +221,10 @@ func (s *sheetSpec[T]) record(check *rowCheck, cells []string, cols columnMap) T
 			continue
 		}
 		c.set(&rec, v)
+		if v.note != nil { // accepted, worth a look: said once per value
+			check.warnOnce("v\x00"+c.header+"\x00"+v.text, c.header, text,
+				queries.Message{ID: c.header + " " + v.note.ID, EN: c.header + " " + v.note.EN}, nil)
+		}
 	}
 	for j, c := range s.columns {
 		if c.required && cols.cellOf[j] != "" && !hasValue(cells, cols.colOf, j) {

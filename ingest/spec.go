@@ -36,6 +36,8 @@ const (
 // value is one cell after normalisation; which field holds it depends on the kind.
 type value struct {
 	text    string
+	code    string           // a region's official code
+	note    *queries.Message // a warning on an accepted value (a region of another province)
 	date    time.Time
 	end     time.Time // a period's last day (date is its first)
 	num     int64
@@ -82,7 +84,7 @@ var participantSheet = &sheetSpec[queries.Participant]{
 		{header: "Jabatan", aliases: []string{"Peran", "Posisi", "Role", "Position"}, required: true, help: `Peran dalam program; "Fasilitator Lapang" atau "Faslap" untuk fasilitator lapang.`,
 			set: func(p *queries.Participant, v value) { p.Role = v.text }},
 		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Wilayah Kerja", "Region"}, kind: Region, help: `Kabupaten/kota, mis. "Kab. Malang" atau "Kota Malang"; wajib untuk fasilitator lapang.`,
-			set: func(p *queries.Participant, v value) { p.Region = v.text }},
+			set: func(p *queries.Participant, v value) { p.Region, p.RegionCode = v.text, v.code }},
 		{header: "Kegiatan", aliases: []string{"Pelatihan", "Training", "Event"}, help: "Nama pelatihan yang diikuti.",
 			set: func(p *queries.Participant, v value) { p.Training = v.text }},
 		{header: "Tanggal Kegiatan", aliases: []string{"Tanggal", "Date"}, kind: Date, help: "Hari pertama kegiatan, mis. 11/09/2014.",
@@ -141,10 +143,10 @@ var respondentSheet = &sheetSpec[queries.Respondent]{
 		{header: "Tanggal Survei", aliases: []string{"Tanggal", "Survey Date", "Date"}, required: true, kind: Date, help: "Tanggal wawancara, mis. 11/09/2014.",
 			set: func(r *queries.Respondent, v value) { r.SurveyDate = v.date }},
 		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Region"}, required: true, kind: Region, help: `Kabupaten/kota, mis. "Kab. Malang" atau "Kota Malang".`,
-			set: func(r *queries.Respondent, v value) { r.Region = v.text }},
-		{header: "Kecamatan", aliases: []string{"District"}, help: "Kecamatan.",
+			set: func(r *queries.Respondent, v value) { r.Region, r.RegionCode = v.text, v.code }},
+		{header: "Kecamatan", aliases: []string{"District"}, help: "Kecamatan di Wilayah itu, seperti di katalog wilayah resmi Kemendagri; nama lain hanya diberi peringatan.",
 			set: func(r *queries.Respondent, v value) { r.District = v.text }},
-		{header: "Desa/Kelurahan", aliases: []string{"Desa", "Kelurahan", "Village"}, help: "Desa atau kelurahan.",
+		{header: "Desa/Kelurahan", aliases: []string{"Desa", "Kelurahan", "Village"}, help: "Desa atau kelurahan di Kecamatan itu, seperti di katalog wilayah resmi; nama lain hanya diberi peringatan.",
 			set: func(r *queries.Respondent, v value) { r.Village = v.text }},
 		{header: "Fasilitator", aliases: []string{"Faslap", "Facilitator"}, help: "Nama fasilitator lapang, seperti di daftar peserta.",
 			set: func(r *queries.Respondent, v value) { r.Facilitator = v.text }},
@@ -170,6 +172,7 @@ var respondentSheet = &sheetSpec[queries.Respondent]{
 	},
 	finish: func(r *queries.Respondent, c *rowCheck) string {
 		c.knownFacilitator("Fasilitator", r.Facilitator)
+		c.checkPlaces(r)
 		r.Row = c.row
 		if r.ID == "" {
 			r.Key = c.noKey()
@@ -191,7 +194,7 @@ var groupSheet = &sheetSpec[queries.GroupStage]{
 		{header: "Nama Kelompok", aliases: []string{"Group Name"}, help: "Nama kelompok.",
 			set: func(g *queries.GroupStage, v value) { g.Name = v.text }},
 		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Region"}, required: true, kind: Region, help: `Kabupaten/kota, mis. "Kab. Jember".`,
-			set: func(g *queries.GroupStage, v value) { g.Region = v.text }},
+			set: func(g *queries.GroupStage, v value) { g.Region, g.RegionCode = v.text, v.code }},
 		{header: "Fasilitator", aliases: []string{"Faslap", "Facilitator"}, help: "Nama fasilitator lapang, seperti di daftar peserta.",
 			set: func(g *queries.GroupStage, v value) { g.Facilitator = v.text }},
 		{header: "Tahap", aliases: []string{"Stage"}, required: true, kind: Stage, help: `Tahap yang dicapai: nomor, nama, atau keduanya, mis. "3. Pertemuan Kelompok".`,
@@ -214,16 +217,13 @@ var groupSheet = &sheetSpec[queries.GroupStage]{
 	stage: (*queries.Batch).AddGroupStage,
 }
 
-// builtinRegions are the 38 kabupaten/kota of Jawa Timur, never changed.
-var builtinRegions = NewRegions()
-
 var regionSheet = &sheetSpec[queries.RegionWage]{
 	kind: queries.Regions, name: "Wilayah", aliases: []string{"Regions", "UMK"}, workbook: "survei",
 	help:  "Opsional. Menambah wilayah dan upah minimum (UMK). Kunci: Wilayah + Tahun.",
 	blank: queries.RegionWage{UMK: -1},
 	columns: []column[queries.RegionWage]{
 		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Region"}, required: true, kind: NewRegion, help: `"Kab. X" atau "Kota X"; nama baru ditambahkan sebagai wilayah.`,
-			set: func(r *queries.RegionWage, v value) { r.Region = v.text }},
+			set: func(r *queries.RegionWage, v value) { r.Region, r.RegionCode = v.text, v.code }},
 		{header: "Provinsi", aliases: []string{"Province"}, help: "Provinsi; bila kosong: Jawa Timur.",
 			set: func(r *queries.RegionWage, v value) { r.Province = v.text }},
 		{header: "Tahun", aliases: []string{"Year"}, kind: WholeNumber, min: 1990, max: 2100, help: "Tahun berlakunya UMK; wajib bila UMK diisi.",
@@ -232,20 +232,22 @@ var regionSheet = &sheetSpec[queries.RegionWage]{
 			set: func(r *queries.RegionWage, v value) { r.UMK = v.num }},
 	},
 	finish: func(r *queries.RegionWage, c *rowCheck) string {
-		if r.Province == "" {
+		if reg, err := c.regions.resolve(r.Region); err == nil && reg.code != "" {
+			r.Province = reg.province // the catalogue knows it
+		} else if r.Province == "" {
 			r.Province = "Jawa Timur"
 		}
 		if r.UMK >= 0 && r.Year == 0 {
 			c.requireFor("Tahun", queries.Message{ID: "wajib diisi bila UMK diisi", EN: "is required when UMK is given"})
 		}
-		r.Added = !builtinRegions.Known(r.Region)
+		r.Added = r.RegionCode == ""
 		if r.Region != "" && !c.regions.Known(r.Region) {
 			if near := c.regions.suggest(r.Region, 3); len(near) > 0 {
 				c.warn("Wilayah", r.Region, queries.Message{
 					ID: fmt.Sprintf("Wilayah %q ditambahkan sebagai wilayah baru; salah ketik %s?", r.Region, quoteList(near, "atau")),
 					EN: fmt.Sprintf("Wilayah %q is added as a new region; a typo of %s?", r.Region, quoteList(near, "or"))})
 			}
-			c.regions.Add(r.Region)
+			c.regions.Add(r.Region, r.Province)
 		}
 		r.Row = c.row
 		if r.Region == "" || c.failed("Tahun") {
@@ -273,7 +275,7 @@ var targetSheet = &sheetSpec[targetRow]{
 		{header: "Indikator", aliases: []string{"Indicator", "Kode Indikator"}, required: true, kind: Indicator, help: "Kode indikator (lihat daftar indikator di sheet Petunjuk), atau namanya.",
 			set: func(t *targetRow, v value) { t.Indicator = v.text }},
 		{header: "Wilayah", aliases: []string{"Kabupaten/Kota", "Kab/Kota", "Region"}, kind: Region, help: `Kabupaten/kota, mis. "Kab. Jember"; kosong = seluruh program.`,
-			set: func(t *targetRow, v value) { t.Region = v.text }},
+			set: func(t *targetRow, v value) { t.Region, t.RegionCode = v.text, v.code }},
 		{header: "Periode", aliases: []string{"Period"}, required: true, kind: Period, help: "Bulan (2014-10, Oktober 2014), triwulan (2014-Q4, Triwulan IV 2014), semester (2015-H1, Semester I 2015) atau tahun (2015).",
 			set: func(t *targetRow, v value) { t.Period, t.Start, t.End = v.text, v.date, v.end }},
 		{header: "Target", aliases: []string{"Sasaran", "Nilai Target"}, required: true, kind: TargetNumber, help: "Angka 0 atau lebih; untuk persentase: 80%, 80 atau 0,8 (angka <= 1 adalah pecahan).",

@@ -224,7 +224,7 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxRows)
 	title := clipRunes(c.Header, 32) // Excel's limit for an alert title
-	regions := len(builtinRegions.Names())
+	regions := len(NewRegions().Names())
 	switch vocab := vocabulary(c.Kind); {
 	case c.Kind == NewRegion:
 		// The sheet exists to add regions: a new name only gets a note.
@@ -235,8 +235,8 @@ func (t *templateWriter) validation(sheet, col string, c ColumnInfo) {
 		// Regions added through a Wilayah sheet are valid too, but not in the list.
 		dv.SetSqrefDropList(t.list(c.Kind))
 		dv.SetError(excelize.DataValidationErrorStyleWarning, title, fmt.Sprintf(
-			"Tidak ada di daftar %d kabupaten/kota Jawa Timur. Lanjutkan hanya bila wilayah ini ditambahkan lewat sheet %s.",
-			regions, regionSheet.name))
+			"Tidak ada di daftar %d kabupaten/kota %s. Wilayah lain di katalog wilayah resmi diterima dengan peringatan, dan yang ditambahkan lewat sheet %s.",
+			regions, strings.Join(DefaultProvinces, ", "), regionSheet.name))
 	case c.Kind == Indicator:
 		// A name is read as well as a code: only a warning.
 		dv.SetSqrefDropList(t.list(c.Kind))
@@ -333,6 +333,7 @@ func (t *templateWriter) instructions(doc workbookDoc, sheets []SheetInfo) {
 	}
 	rules = append(rules,
 		"Baris yang kosong di semua kolom dilewati, begitu juga baris Total/Jumlah di bawah data.",
+		"Nama sheet dianjurkan, tidak wajib: sheet dengan nama lain (mis. \"Sheet1\") dibaca menurut judul kolomnya bila kolom wajib satu jenis sheet ada semua dan paling banyak cocok dengan jenis itu, dengan peringatan.",
 		fmt.Sprintf("Sheet dan kolom yang tidak dikenal pantau diabaikan dan disebut dalam laporan unggahan, termasuk sheet %s dan %s ini. Kolom tambahan untuk catatan sendiri boleh ditambahkan.", instructionsSheet, listSheet),
 		fmt.Sprintf("Semua atau tidak sama sekali: pantau memeriksa setiap sheet dan baris lebih dulu. Bila ada satu kesalahan saja, tidak ada yang disimpan, dan laporan menyebut setiap masalah dengan selnya (mis. %s), nilainya, dan isi yang diharapkan. Peringatan tidak menghalangi penyimpanan. File juga bisa diperiksa saja tanpa disimpan.", example),
 		"Kunci dan pembaruan: setiap baris punya kunci (lihat tiap sheet). Baris yang kuncinya sudah ada dari unggahan sebelumnya memperbarui data lama; mengunggah ulang file yang sama tidak mengubah apa pun. Setiap unggahan tercatat dan dapat dibatalkan.",

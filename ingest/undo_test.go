@@ -35,14 +35,14 @@ func fileB(t *testing.T) []byte {
 		"Responden": rows(fullRespHeader,
 			[]any{"R1", "01/10/2014", "Kab. Jember", "Sumbersari", "Ani", "P", 30, "POS", 600000, "Ya", "Ya"},
 			[]any{"R2", "02/10/2014", "Kab. Jember", "Patrang", "Ani", "P", 41, "SE", 800000, "Tidak", nil},
-			[]any{"R3", "03/10/2014", "Kab. Bogor", nil, nil, nil, nil, "POS", nil, "Ya", "Tidak"},
+			[]any{"R3", "03/10/2014", "Kab. Wanareja", nil, nil, nil, nil, "POS", nil, "Ya", "Tidak"},
 			[]any{"R4", "04/10/2014", "Kota Batu", "Junrejo", "Ani", "L", 25, "POS", "Rp 1.000.000", nil, "Ya"},
 			[]any{"R5", "05/10/2014", "Kota Batu", "Bumiaji", "Ani", "P", 52, "SE", 0, "Tidak", "Tidak"}),
 		"Kelompok": rows(groupHeader,
 			[]any{"G1", "Mawar", "Kab. Jember", "Ani", 1, "01/10/2014", nil},
 			[]any{"G1", "Mawar", "Kab. Jember", "Ani", 2, "15/10/2014", 8}),
 		"Wilayah": rows(wilayahHeader,
-			[]any{"Kab. Bogor", "Jawa Barat", 2014, 2242240},
+			[]any{"Kab. Wanareja", "Jawa Timur", 2014, 2242240},
 			[]any{"Kota Batu", nil, 2014, 1580037}),
 	})
 }
@@ -52,7 +52,7 @@ func fileC(t *testing.T) []byte {
 		"Responden": rows(fullRespHeader,
 			[]any{"R1", "01/10/2014", "Kab. Jember", "Sumbersari", "Ani", "P", 30, "POS", 600000, "Ya", "Ya"},                 // unchanged
 			[]any{"R2", "02/10/2014", "Kab. Jember", "Patrang", "Ani", "P", 41, "SE", 850000, "Tidak", nil},                   // wage
-			[]any{"R3", "03/10/2014", "Kab. Bogor", nil, nil, nil, nil, "POS", nil, nil, "Tidak"},                             // Ya → blank
+			[]any{"R3", "03/10/2014", "Kab. Wanareja", nil, nil, nil, nil, "POS", nil, nil, "Tidak"},                          // Ya → blank
 			[]any{" r5 ", "5 Oktober 2014", "kota batu", "Bumiaji", "ani", "Perempuan", "52", "Self-Employed", "0", "T", "N"}, // R5 respelled: id
 			[]any{"R6", "06/10/2014", "Kab. Jember", "Kaliwates", "Citra", "P", 35, "POS", 700000, "Ya", "Ya"}),               // new
 		"Kelompok": rows(groupHeader,
@@ -60,8 +60,8 @@ func fileC(t *testing.T) []byte {
 			[]any{"G1", "Mawar", "Kab. Jember", "Ani", 2, "15/10/2014", 10},  // members
 			[]any{"G1", "Mawar", "Kab. Jember", "Ani", 3, "01/11/2014", 10}), // new
 		"Wilayah": rows(wilayahHeader,
-			[]any{"Kab. Bogor", "Jawa Barat", 2014, 2242240}, // unchanged
-			[]any{"Kota Batu", nil, 2014, 1600000}),          // UMK
+			[]any{"Kab. Wanareja", "Jawa Timur", 2014, 2242240}, // unchanged
+			[]any{"Kota Batu", nil, 2014, 1600000}),             // UMK
 		"Peserta": rows(fullPeserta,
 			[]any{"Ani", "P", "Faslap", "Kab. Jember", "ToT 2", "11/09/2014"}, // training
 			[]any{"Citra", "P", "Faslap", "Kab. Jember", "ToT 2", "12/09/2014"}),
@@ -132,7 +132,7 @@ func TestReupload(t *testing.T) {
 	equalList(t, "respondents", e.rowsBy("respondents", []string{"key"}, "respondent_id", "survey_date", "region", "district", "facilitator", "gender", "age", "work_type", "monthly_wage", "p_a", "p_h"), []string{
 		"R1|2014-10-01|Kab. Jember|Sumbersari|Ani|P|30|POS|600000|true|true",
 		"R2|2014-10-02|Kab. Jember|Patrang|Ani|P|41|SE|850000|false|NULL",
-		"R3|2014-10-03|Kab. Bogor|NULL|NULL|NULL|NULL|POS|NULL|NULL|false",
+		"R3|2014-10-03|Kab. Wanareja|NULL|NULL|NULL|NULL|POS|NULL|NULL|false",
 		"R4|2014-10-04|Kota Batu|Junrejo|Ani|L|25|POS|1000000|NULL|true",
 		"r5|2014-10-05|Kota Batu|Bumiaji|ani|P|52|SE|0|false|false",
 		"R6|2014-10-06|Kab. Jember|Kaliwates|Citra|P|35|POS|700000|true|true",
@@ -140,7 +140,7 @@ func TestReupload(t *testing.T) {
 	equalList(t, "group stages", e.rowsBy("group_stages", []string{"stage"}, "group_code", "stage", "reached_on", "members"), []string{
 		"G1|1|2014-10-01|NULL", "G1|2|2014-10-15|10", "G1|3|2014-11-01|10"})
 	equalList(t, "regions", e.rows("regions", "region", "province", "year", "umk"), []string{
-		"Kab. Bogor|Jawa Barat|2014|2242240", "Kota Batu|Jawa Timur|2014|1600000"})
+		"Kab. Wanareja|Jawa Timur|2014|2242240", "Kota Batu|Jawa Timur|2014|1600000"})
 	equalList(t, "participants", e.rows("participants", "name", "training", "training_date"), []string{
 		"Ani|ToT 2|2014-09-11", "Budi|ToT|2014-09-11", "Citra|ToT 2|2014-09-12"})
 
@@ -159,8 +159,8 @@ func TestReupload(t *testing.T) {
 	equal(t, "files kept", len(e.dataFiles()), 3)
 
 	// A file with the same rows but other bytes is a new import that changes nothing.
-	same := book(t, map[string][][]any{"Wilayah": rows(wilayahHeader, []any{"Kab. Bogor", "Jawa Barat", 2014, "Rp 2.242.240"})})
-	r := e.commit("bogor.xlsx", same)
+	same := book(t, map[string][][]any{"Wilayah": rows(wilayahHeader, []any{"Kab. Wanareja", "Jawa Timur", 2014, "Rp 2.242.240"})})
+	r := e.commit("wanareja.xlsx", same)
 	equalList(t, "unchanged counts", counts(r), []string{"regions:0/0/1"})
 	equalSnapshot(t, "after an unchanged import", e.snapshot(), before)
 }
@@ -279,9 +279,9 @@ func TestUndoOnlyImport(t *testing.T) {
 	history(t, e, "history", "b.xlsx:undone")
 
 	// The regions its Wilayah sheet added are gone with it.
-	r := e.refused("bogor.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R9", "Kab. Bogor"))}))
-	if p, ok := problemAt(r, "Responden", "C2"); !ok || !strings.HasPrefix(p.Message, `Wilayah "Kab. Bogor" tidak dikenal`) {
-		t.Errorf("want Kab. Bogor unknown after the undo\n%s", problems(r))
+	r := e.refused("wanareja.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R9", "Kab. Wanareja"))}))
+	if p, ok := problemAt(r, "Responden", "C2"); !ok || !strings.HasPrefix(p.Message, `Wilayah "Kab. Wanareja" tidak dikenal`) {
+		t.Errorf("want Kab. Wanareja unknown after the undo\n%s", problems(r))
 	}
 	// The same file can be committed again.
 	e.commit("b.xlsx", fileB(t))
@@ -348,13 +348,13 @@ func TestUndoRefusedWhenAddedRegionInUse(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	regions := e.commit("wilayah.xlsx", book(t, map[string][][]any{
-		"Wilayah": rows([]any{"Wilayah", "Provinsi", "Tahun", "UMK"}, []any{"Kab. Bogor", "Jawa Barat", 2014, 2242240}, []any{"Kab. Jember", nil, 2014, 1270000}),
+		"Wilayah": rows([]any{"Wilayah", "Provinsi", "Tahun", "UMK"}, []any{"Kab. Wanareja", "Jawa Timur", 2014, 2242240}, []any{"Kab. Jember", nil, 2014, 1270000}),
 	}))
-	survey := e.commit("survei.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Bogor"), resp("R2", "Kab. Jember"))}))
+	survey := e.commit("survei.xlsx", book(t, map[string][][]any{"Responden": rows(respHeader, resp("R1", "Kab. Wanareja"), resp("R2", "Kab. Jember"))}))
 
 	err := e.db.Undo(e.ctx, *regions.ImportID, "tester")
-	if err == nil || !strings.Contains(err.Error(), `"Kab. Bogor"`) || strings.Contains(err.Error(), "Jember") {
-		t.Fatalf("undo of the import that added Kab. Bogor: got %v, want a refusal naming Kab. Bogor only (Kab. Jember is built in)", err)
+	if err == nil || !strings.Contains(err.Error(), `"Kab. Wanareja"`) || strings.Contains(err.Error(), "Jember") {
+		t.Fatalf("undo of the import that added Kab. Wanareja: got %v, want a refusal naming Kab. Wanareja only (Kab. Jember is built in)", err)
 	}
 	equal(t, "respondents", e.count("respondents"), 2)
 	if err := e.db.Undo(e.ctx, *survey.ImportID, "tester"); err != nil {

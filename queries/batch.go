@@ -196,35 +196,36 @@ func (b *Batch) flush() error {
 // AddParticipant stages a participant.
 func (b *Batch) AddParticipant(p Participant) error {
 	return b.append(Participants, int32(p.Row), p.Key, null(p.ID), p.Name, null(p.Gender),
-		p.Role, p.FieldFacilitator, null(p.Region), null(p.Training), nullDate(p.TrainingDate), null(p.Location))
+		p.Role, p.FieldFacilitator, null(p.Region), null(p.Training), nullDate(p.TrainingDate), null(p.Location), null(p.RegionCode))
 }
 
 // AddRespondent stages a respondent.
 func (b *Batch) AddRespondent(r Respondent) error {
-	row := make([]driver.Value, 0, 22)
+	row := make([]driver.Value, 0, 25)
 	row = append(row, int32(r.Row), r.Key, r.ID, r.SurveyDate, r.Region, null(r.District), null(r.Village),
 		null(r.Facilitator), null(r.Gender), nullPositive(int64(r.Age)), r.WorkType, null(r.Product), nullAmount(r.MonthlyWage))
 	for _, a := range r.Problems {
 		row = append(row, a.value())
 	}
+	row = append(row, null(r.RegionCode), null(r.DistrictCode), null(r.VillageCode))
 	return b.append(Respondents, row...)
 }
 
 // AddGroupStage stages one row of the organizing log.
 func (b *Batch) AddGroupStage(g GroupStage) error {
 	return b.append(GroupStages, int32(g.Row), g.Key, g.Code, null(g.Name), g.Region,
-		null(g.Facilitator), int32(g.Stage), g.ReachedOn, nullCount(g.Members))
+		null(g.Facilitator), int32(g.Stage), g.ReachedOn, nullCount(g.Members), null(g.RegionCode))
 }
 
 // AddRegion stages a region of a Wilayah sheet.
 func (b *Batch) AddRegion(r RegionWage) error {
-	return b.append(Regions, int32(r.Row), r.Key, r.Region, r.Added, r.Province, nullPositive(int64(r.Year)), nullAmount(r.UMK))
+	return b.append(Regions, int32(r.Row), r.Key, r.Region, r.Added, r.Province, nullPositive(int64(r.Year)), nullAmount(r.UMK), null(r.RegionCode))
 }
 
 // AddTarget stages a target of a Target sheet.
 func (b *Batch) AddTarget(t Target) error {
 	return b.append(Targets, int32(t.Row), t.Key, t.Indicator, null(t.Region), t.Period,
-		t.Start, t.End, t.Value, null(t.Note))
+		t.Start, t.End, t.Value, null(t.Note), null(t.RegionCode))
 }
 
 // Counts ends staging and classifies the staged rows against the current

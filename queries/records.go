@@ -52,6 +52,7 @@ type Participant struct {
 	Role             string
 	FieldFacilitator bool
 	Region           string
+	RegionCode       string // the official code ("35.09"); "" when the catalogue lacks the region
 	Training         string
 	TrainingDate     time.Time // zero when not given
 	Location         string
@@ -64,8 +65,8 @@ type Respondent struct {
 	ID          string
 	SurveyDate  time.Time
 	Region      string
-	District    string
-	Village     string
+	District    string // the official name when the catalogue has it in Region, else as written
+	Village     string // likewise, within District
 	Facilitator string
 	Gender      string
 	Age         int    // 0 when not given
@@ -73,6 +74,9 @@ type Respondent struct {
 	Product     string
 	MonthlyWage int64 // -1 when not given
 	Problems    [9]Answer
+
+	// The official codes of Region, District and Village; "" for a name the catalogue lacks.
+	RegionCode, DistrictCode, VillageCode string
 }
 
 // GroupStage is one stage a group reached: a row of the organizing log.
@@ -86,6 +90,7 @@ type GroupStage struct {
 	Stage       int
 	ReachedOn   time.Time
 	Members     int // -1 when not given
+	RegionCode  string
 }
 
 // RegionWage is a region added (or confirmed) by a Wilayah sheet, with its UMK for a year.
@@ -97,6 +102,8 @@ type RegionWage struct {
 	Province string
 	Year     int   // 0 when not given
 	UMK      int64 // -1 when not given
+	// RegionCode is the official code; "" for a region the catalogue lacks.
+	RegionCode string
 }
 
 // Target is one row of a Target sheet: what the program means to reach for an
@@ -111,4 +118,5 @@ type Target struct {
 	Start, End time.Time // the period's first and last day
 	Value      float64   // >= 0; a fraction 0..1 for a share indicator
 	Note       string
+	RegionCode string
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 )
 
-// AddedRegions returns the regions that Wilayah sheets of committed imports added.
-func (db *DB) AddedRegions(ctx context.Context) ([]string, error) {
-	return db.strings(ctx, `SELECT DISTINCT region FROM regions ORDER BY region`)
+// AddedRegions returns the regions of the Wilayah sheets of committed
+// imports, with their provinces.
+func (db *DB) AddedRegions(ctx context.Context) ([]RegionOption, error) {
+	return scanRows(ctx, db.sql, "added regions", `SELECT DISTINCT region, coalesce(region_code, ''), province FROM regions ORDER BY region`, nil,
+		func(r *RegionOption) []any { return []any{&r.Name, &r.Code, &r.Province} })
 }
 
 // ParticipantNames returns the names of all current participants, for the

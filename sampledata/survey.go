@@ -87,11 +87,65 @@ var places = map[string]place{
 	},
 }
 
-// Common Javanese village names; generic, and shared across kecamatan as in life.
-var villages = []string{
-	"Sumberejo", "Sukorejo", "Karangrejo", "Tegalsari", "Mulyorejo", "Wonorejo",
-	"Kedungrejo", "Sidomulyo", "Sumbersari", "Jatirejo", "Ngadirejo", "Purworejo",
-	"Tlogomas", "Kebonsari", "Banjarsari", "Sidorejo", "Kalirejo", "Krajan",
+// villages are real desa/kelurahan of each kecamatan of places, a few
+// each, from the official area catalogue (idn-area-data 4.0.1), so that
+// the sample matches it.
+var villages = map[string][]string{
+	"Kota Malang|Klojen":            {"Klojen", "Rampalcelaket", "Samaan", "Kiduldalem", "Sukoharjo", "Kasin"},
+	"Kota Malang|Blimbing":          {"Balearjosari", "Arjosari", "Polowijen", "Purwodadi", "Blimbing", "Pandanwangi"},
+	"Kota Malang|Kedungkandang":     {"Kotalama", "Bumiayu", "Buring", "Lesanpuro", "Madyopuro", "Arjowinangun"},
+	"Kota Malang|Lowokwaru":         {"Tunggulwulung", "Tlogomas", "Sumbersari", "Jatimulyo", "Mojolangu", "Lowokwaru"},
+	"Kota Malang|Sukun":             {"Ciptomulyo", "Gadang", "Kebonsari", "Bandungrejosari", "Sukun", "Tanjungrejo"},
+	"Kab. Malang|Kepanjen":          {"Penarukan", "Ardirejo", "Mangunrejo", "Tegalsari", "Dilem", "Jatirejoyoso"},
+	"Kab. Malang|Singosari":         {"Pagentan", "Candirenggo", "Dengkol", "Watugede", "Tunjungtirto", "Purwoasri"},
+	"Kab. Malang|Lawang":            {"Kalirejo", "Sidoluhur", "Sidodadi", "Mulyoarjo", "Sumberporong", "Ketindan"},
+	"Kab. Malang|Pakis":             {"Kedungrejo", "Pucangsongo", "Sumberpasir", "Sumberkradenan", "Sekarpuro", "Tirtomoyo"},
+	"Kab. Malang|Turen":             {"Sedayu", "Tawangrejeni", "Sawahan", "Gedok Kulon", "Talok", "Jeru"},
+	"Kab. Malang|Karangploso":       {"Tegalgondo", "Kepuharjo", "Ngenep", "Ngijo", "Ampeldento", "Girimoyo"},
+	"Kab. Malang|Bululawang":        {"Sudimoro", "Bakalan", "Gading", "Lumbangsari", "Sempalwadak", "Krebet Senggrong"},
+	"Kota Batu|Batu":                {"Temas", "Ngaglik", "Songgokerto", "Sisir", "Sumberejo", "Oro-oro Ombo"},
+	"Kota Batu|Bumiaji":             {"Punten", "Gunungsari", "Tulungrejo", "Sumbergondo", "Pandanrejo", "Bumiaji"},
+	"Kota Batu|Junrejo":             {"Dadaprejo", "Beji", "Junrejo", "Tlekung", "Mojorejo", "Pendem"},
+	"Kota Surabaya|Tegalsari":       {"Tegalsari", "Dr. Soetomo", "Kedungdoro", "Keputran", "Wonorejo"},
+	"Kota Surabaya|Wonokromo":       {"Wonokromo", "Jagir", "Ngagel", "Ngagel Rejo", "Darmo", "Sawunggaling"},
+	"Kota Surabaya|Rungkut":         {"Kalirungkut", "Rungkut Kidul", "Kedung Baruk", "Penjaringansari", "Wonorejo", "Medokan Ayu"},
+	"Kota Surabaya|Tambaksari":      {"Tambaksari", "Ploso", "Gading", "Pacarkembang", "Rangkah", "Pacarkeling"},
+	"Kota Surabaya|Sukolilo":        {"Keputih", "Gebang Putih", "Klampis Ngasem", "Menur Pumpungan", "Nginden Jangkungan", "Semolowaru"},
+	"Kota Surabaya|Sawahan":         {"Petemon", "Sawahan", "Banyu Urip", "Putat Jaya", "Kupang Krajan", "Pakis"},
+	"Kota Surabaya|Kenjeran":        {"Tanah Kali Kedinding", "Sidotopo Wetan", "Bulak Banteng", "Tambak Wedi"},
+	"Kota Surabaya|Semampir":        {"Ampel", "Pegirian", "Wonokusumo", "Ujung", "Sidotopo"},
+	"Kab. Sidoarjo|Tanggulangin":    {"Kalisampurno", "Gempolsari", "Banjarasri", "Kalidawir", "Kludan", "Ketegan"},
+	"Kab. Sidoarjo|Candi":           {"Karangtanjung", "Balongdowo", "Klurak", "Sugihwaras", "Jambangan", "Tenggulunan"},
+	"Kab. Sidoarjo|Sidoarjo":        {"Sidokare", "Bulusidokare", "Sidokumpul", "Cemengkalang", "Banjarbendo", "Jati"},
+	"Kab. Sidoarjo|Waru":            {"Pepelegi", "Kureksari", "Tropodo", "Tambakrejo", "Tambaksumur", "Kepuhkiriman"},
+	"Kab. Sidoarjo|Porong":          {"Porong", "Gedang", "Kedungsolo", "Kebakalan", "Kedungboto", "Pamotan"},
+	"Kab. Sidoarjo|Krian":           {"Kemasan", "Tropodo", "Jerukgamping", "Junwangi", "Jatikalang", "Sidomojo"},
+	"Kab. Sidoarjo|Buduran":         {"Entalsewu", "Sidokerto", "Siwalanpanji", "Prasung", "Damarsi", "Banjarsari"},
+	"Kab. Sidoarjo|Taman":           {"Taman", "Sepanjang", "Bohar", "Sadang", "Kramatjegu", "Gilang"},
+	"Kota Mojokerto|Prajurit Kulon": {"Mentikan", "Kauman", "Pulorejo", "Prajuritkulon", "Surodinawan", "Blooto"},
+	"Kota Mojokerto|Magersari":      {"Gununggedangan", "Magersari", "Gedongan", "Balongsari", "Kedundung", "Wates"},
+	"Kab. Mojokerto|Sooko":          {"Gemekan", "Brangkal", "Klinterejo", "Sambiroto", "Japan", "Wringinrejo"},
+	"Kab. Mojokerto|Puri":           {"Tampungrejo", "Kintelan", "Ketemasdungus", "Tangunan", "Sumbergirang", "Medali"},
+	"Kab. Mojokerto|Trowulan":       {"Jambuwok", "Beloh", "Pakis", "Trowulan", "Kejagan", "Watesumpak"},
+	"Kab. Mojokerto|Mojosari":       {"Kauman", "Mojosari", "Belahantengah", "Mojosulur", "Menanggal", "Kebondalem"},
+	"Kab. Mojokerto|Bangsal":        {"Pacing", "Kedunguneng", "Ngastemi", "Bangsal", "Sidomulyo", "Tinggarbuntut"},
+	"Kab. Mojokerto|Jetis":          {"Mlirip", "Canggu", "Banjarsari", "Mojorejo", "Kupang", "Mojolebak"},
+	"Kab. Mojokerto|Mojoanyar":      {"Sadartengah", "Kepuhanyar", "Gebangmalang", "Ngarjo", "Kwedenkembar", "Kwatu"},
+	"Kab. Probolinggo|Kraksaan":     {"Semampir", "Kandangjati Kulon", "Rondokuning", "Kandang Jati Wetan", "Tamansari", "Sidopekso"},
+	"Kab. Probolinggo|Leces":        {"Malasankulon", "Tigasan Wetan", "Tigasan Kulon", "Pondok Wuluh", "Leces", "Sumberkedawung"},
+	"Kab. Probolinggo|Dringu":       {"Watuwungkuk", "Sumberagung", "Mrangonlawang", "Tamansari", "Kalirejo", "Kalisalam"},
+	"Kab. Probolinggo|Gending":      {"Brumbungan Lor", "Klaseman", "Bulang", "Pikatan", "Sumberkerang", "Curahsawo"},
+	"Kab. Probolinggo|Pajarakan":    {"Selogudig Kulon", "Ketompen", "Karangpranti", "Karanggeger", "Pejarakan Kulon", "Sukomulyo"},
+	"Kab. Probolinggo|Tongas":       {"Sumberrejo", "Bayeman", "Curahdringu", "Sumberkramat", "Pamatan", "Tongas Kulon"},
+	"Kab. Probolinggo|Paiton":       {"Jabungsisir", "Kalikajar Kulon", "Alastengah", "Randutatah", "Petunjungan", "Sukodadi"},
+	"Kab. Jember|Kaliwates":         {"Mangli", "Sempusari", "Kebonagung", "Kaliwates", "Jemberkidul", "Kepatihan"},
+	"Kab. Jember|Patrang":           {"Banjarsengon", "Jumerto", "Gebang", "Slawu", "Bintoro", "Jemberlor"},
+	"Kab. Jember|Sumbersari":        {"Kebonsari", "Sumbersari", "Kranjingan", "Karangrejo", "Tegalgede", "Wirolegi"},
+	"Kab. Jember|Ambulu":            {"Tegalsari", "Sabrang", "Sumberejo", "Ambulu", "Karanganyar", "Andongsari"},
+	"Kab. Jember|Balung":            {"Karangduren", "Karang Semanding", "Tutul", "Balungkulon", "Balunglor", "Balungkidul"},
+	"Kab. Jember|Puger":             {"Mlokorejo", "Mojosari", "Wringintelu", "Bagon", "Wonosari", "Grenden"},
+	"Kab. Jember|Tanggul":           {"Tanggulkulon", "Tanggulwetan", "Patemon", "Darungan", "Manggisan", "Selodakon"},
+	"Kab. Jember|Rambipuji":         {"Nogosari", "Curahmalang", "Rowotamtu", "Kaliwining", "Pecoro", "Rambipuji"},
 }
 
 var groupNames = []string{
@@ -218,8 +272,9 @@ func (g *gen) respondents(f *excelize.File, n int) error {
 		row[0] = fmt.Sprintf("R-%07d", i)
 		row[1] = excelize.Cell{StyleID: g.st.date, Value: surveyStart.AddDate(0, 0, g.r.IntN(surveyDays))}
 		row[2] = fc.Region
-		row[3] = g.pick(pl.kecamatan)
-		row[4] = g.pick(villages)
+		kecamatan := g.pick(pl.kecamatan)
+		row[3] = kecamatan
+		row[4] = g.pick(villages[fc.Region+"|"+kecamatan])
 		row[5] = fc.Name
 		switch u := g.r.Float64(); {
 		case u < 0.02: // not recorded

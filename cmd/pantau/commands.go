@@ -110,6 +110,10 @@ func (env *environment) openDB(ctx context.Context, f *flags) (db *queries.DB, d
 	case err != nil:
 		return nil, nil, exitError{code: 2, msg: err.Error()}
 	}
+	if err := ingest.CodeRegions(ctx, db); err != nil { // once, for a database from before the catalogue
+		db.Close()
+		return nil, nil, exitError{code: 2, msg: err.Error()}
+	}
 	removed, err := ingest.TidyDataDir(ctx, db, f.data)
 	if err != nil {
 		db.Close()

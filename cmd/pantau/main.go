@@ -77,9 +77,11 @@ Usage:
   pantau user add --username U --role viewer|uploader|admin [--regions R1,R2] --password-stdin
   pantau user scope U --regions R1,R2 | --all
   pantau user list [--json] | user passwd U --password-stdin | user rm U
+  pantau settings list [--json] | settings get NAME | settings set NAME VALUE
+                                          (provinces: the program's, e.g. "Jawa Timur,Jawa Tengah")
 
 Every command that uses the database takes --db FILE (env PANTAU_DB, default ./pantau.duckdb).
-While "pantau serve" runs, ingest, imports, undo, summary, targets, quality, share, export, user and backup
+While "pantau serve" runs, ingest, imports, undo, summary, targets, quality, share, export, user, settings and backup
 are run by the server (through the socket pantau.sock in its data folder).
 Run "pantau COMMAND --help" for a command's flags.
 `
@@ -109,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // serverCommands are the commands a running server can run for the command
 // line, through its socket (see socket.go).
 var serverCommands = map[string]bool{
-	"ingest": true, "imports": true, "undo": true, "summary": true, "targets": true, "quality": true, "share": true, "export": true, "user": true, "backup": true,
+	"ingest": true, "imports": true, "undo": true, "summary": true, "targets": true, "quality": true, "share": true, "export": true, "user": true, "backup": true, "settings": true,
 }
 
 // command runs one command; args[0] names it.
@@ -143,6 +145,8 @@ func (env *environment) command(ctx context.Context, args []string) error {
 		return env.serve(ctx, rest, false)
 	case "demo":
 		return env.serve(ctx, rest, true)
+	case "settings":
+		return env.settings(ctx, rest)
 	case "user":
 		return env.user(ctx, rest)
 	case "help", "-h", "--help":

@@ -197,11 +197,10 @@ func (env *environment) user(ctx context.Context, args []string) error {
 	defer done()
 	var scope queries.Scope
 	if *regions != "" {
-		added, err := db.AddedRegions(ctx)
-		if err != nil {
-			return exitError{code: 2, msg: err.Error()}
-		}
-		if scope, err = ingest.ParseScope(*regions, added); err != nil {
+		if scope, err = ingest.ParseScope(ctx, db, *regions); err != nil {
+			if _, ok := queries.MessageOf(err); !ok {
+				return exitError{code: 2, msg: err.Error()}
+			}
 			return usageError("user %s: %v", sub, err)
 		}
 	}
