@@ -69,6 +69,18 @@ func TestProgressView(t *testing.T) {
 	}
 }
 
+// onTerminal runs pantau with env and a terminal for stderr, and returns
+// what it wrote on stdout and on that terminal.
+func onTerminal(t *testing.T, env map[string]string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	var out bytes.Buffer
+	term := &fakeTerminal{}
+	if err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, term); err != nil {
+		t.Fatalf("pantau %s: %v\n%s", strings.Join(args, " "), err, term)
+	}
+	return out.String(), term.String()
+}
+
 // TestIngestProgress runs the command with a terminal for stderr: a bar
 // there, none with --quiet, and none in the other tests, whose stderr is a
 // buffer.
@@ -82,13 +94,7 @@ func TestIngestProgress(t *testing.T) {
 	}
 	ingestWith := func(args ...string) (stdout, stderr string) {
 		t.Helper()
-		var out bytes.Buffer
-		term := &fakeTerminal{}
-		args = append([]string{"ingest"}, args...)
-		if err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, term); err != nil {
-			t.Fatalf("pantau %s: %v\n%s", strings.Join(args, " "), err, term)
-		}
-		return out.String(), term.String()
+		return onTerminal(t, env, append([]string{"ingest"}, args...)...)
 	}
 
 	out, bar := ingestWith(filepath.Join(samples, "peserta.xlsx"))
@@ -127,12 +133,7 @@ func TestBackupRestoreProgress(t *testing.T) {
 	}
 	runWith := func(args ...string) (stdout, stderr string) {
 		t.Helper()
-		var out bytes.Buffer
-		term := &fakeTerminal{}
-		if err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, term); err != nil {
-			t.Fatalf("pantau %s: %v\n%s", strings.Join(args, " "), err, term)
-		}
-		return out.String(), term.String()
+		return onTerminal(t, env, args...)
 	}
 	runWith("ingest", "--quiet", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx"))
 
