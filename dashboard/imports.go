@@ -69,6 +69,16 @@ func inScope(c echo.Context, im queries.Import) bool {
 	return !slices.ContainsFunc(im.Regions, func(r string) bool { return !scope.Allows(r) })
 }
 
+// keptFile is the file of import im as ingest kept it in dataDir.
+func keptFile(dataDir string, im queries.Import) ([]byte, error) {
+	// The name is the hash the database holds, never a name a user typed.
+	data, err := os.ReadFile(filepath.Join(dataDir, im.SHA256+".xlsx"))
+	if os.IsNotExist(err) {
+		return nil, failure(queries.ENOTFOUND, "imports.file_missing")
+	}
+	return data, err
+}
+
 // handleImportFile answers GET /imports/{id}/file: the file as uploaded.
 func handleImportFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -76,11 +86,8 @@ func handleImportFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		// The name is the hash the database holds, never a name a user typed.
-		data, err := os.ReadFile(filepath.Join(dataDir, im.SHA256+".xlsx"))
-		if os.IsNotExist(err) {
-			return failure(queries.ENOTFOUND, "imports.file_missing")
-		} else if err != nil {
+		data, err := keptFile(dataDir, im)
+		if err != nil {
 			return err
 		}
 		return sendWorkbook(c, strings.TrimSuffix(im.FileName, filepath.Ext(im.FileName))+".xlsx", data) // the bytes are a workbook whatever the name said

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -245,10 +244,11 @@ func handleFlagCheck(db *queries.DB, log *slog.Logger, now func() time.Time) ech
 		if note == "" {
 			return failure(queries.EINVALID, "quality.note_required")
 		}
-		if _, err := scopedFlag(c, db, kind, key, 0); err != nil {
+		f, err := scoped(c, queries.Filter{}) // a flag of the user's regions only
+		if err != nil {
 			return err
 		}
-		if err := db.CheckFlag(c.Request().Context(), kind, key, note, u.Username, now()); err != nil {
+		if err := db.CheckFlag(c.Request().Context(), f, kind, key, note, u.Username, now()); err != nil {
 			return err
 		}
 		log.Info("quality flag checked", "kind", kind, "key", key, "by", u.Username)
@@ -270,15 +270,20 @@ func handleFlaggedFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 			return err
 		}
 		l := localeFor(c)
-		kind := c.QueryParam("kind")
-		fl, err := scopedFlag(c, db, kind, c.QueryParam("key"), im.ID)
+		kind, key := c.QueryParam("kind"), c.QueryParam("key")
+		f, err := scoped(c, queries.Filter{})
 		if err != nil {
 			return err
 		}
-		data, err := os.ReadFile(filepath.Join(dataDir, im.SHA256+".xlsx"))
-		if os.IsNotExist(err) {
-			return failure(queries.ENOTFOUND, "imports.file_missing")
-		} else if err != nil {
+		fl, err := db.Flag(c.Request().Context(), f, kind, key, l.Lang)
+		if err != nil {
+			return err
+		}
+		if fl.ImportID != im.ID {
+			return failure(queries.ENOTFOUND, "quality.no_flag", kind, key)
+		}
+		data, err := keptFile(dataDir, im)
+		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
@@ -289,22 +294,4 @@ func handleFlaggedFile(db *queries.DB, dataDir string) echo.HandlerFunc {
 		name := strings.TrimSuffix(im.FileName, filepath.Ext(im.FileName)) + " (" + kind + ").xlsx"
 		return sendWorkbook(c, name, buf.Bytes())
 	}
-}
-
-// scopedFlag finds the flag (kind, key) among those the user's scope shows
-// (of import id, unless 0), or says there is none.
-func scopedFlag(c echo.Context, db *queries.DB, kind, key string, id int64) (queries.QualityFlag, error) {
-	f, err := scoped(c, queries.Filter{})
-	if err != nil {
-		return queries.QualityFlag{}, err
-	}
-	r, err := db.Quality(c.Request().Context(), f, []string{kind}, localeFor(c).Lang)
-	if err != nil {
-		return queries.QualityFlag{}, err
-	}
-	i := slices.IndexFunc(r.Flags, func(fl queries.QualityFlag) bool { return fl.Key == key && (id == 0 || fl.ImportID == id) })
-	if i < 0 {
-		return queries.QualityFlag{}, failure(queries.ENOTFOUND, "quality.no_flag", kind, key)
-	}
-	return r.Flags[i], nil
 }

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -271,7 +272,7 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		}
 	}
 	slices.SortStableFunc(r.Flags, func(a, b QualityFlag) int {
-		return cmpAll(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
+		return cmp.Or(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
 	})
 	if r.Completeness, err = completeness(ctx, tx, f); err != nil {
 		return nil, err
@@ -280,15 +281,6 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		return nil, err
 	}
 	return r, nil
-}
-
-func cmpAll(cs ...int) int {
-	for _, c := range cs {
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 type qualityCheck struct {
@@ -314,10 +306,14 @@ func qualityChecks(ctx context.Context, q querier) (map[[2]string]qualityCheck, 
 	return checks, rows.Err()
 }
 
+// groupFlags are the kinds flagged on the organizing log: their queries
+// take the group filter's arguments, the others the respondent filter's.
+var groupFlags = map[string]bool{FlagStageOrder: true, FlagStageSkipped: true, FlagMembersDrop: true}
+
 // flagsOf runs one kind's query for f.
 func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string, checks map[[2]string]qualityCheck) ([]QualityFlag, error) {
 	args := respondentArgs(f)
-	if strings.Contains(flagSQL[kind], "FROM group_stages") {
+	if groupFlags[kind] {
 		args = []any{regionsArg(f), fromArg(f), toArg(f)}
 	}
 	rows, err := q.QueryContext(ctx, `
@@ -349,12 +345,31 @@ func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string,
 	return flags, rows.Err()
 }
 
-// CheckFlag marks the current flag of kind on key as checked by a person,
-// with a note. It holds while the flagged value stays the same.
-func (db *DB) CheckFlag(ctx context.Context, kind, key, note, by string, at time.Time) error {
+// Flag is the current flag of kind on key among the rows of f, its
+// sentence in lang; none is ENOTFOUND.
+func (db *DB) Flag(ctx context.Context, f Filter, kind, key, lang string) (QualityFlag, error) {
+	return flagOn(ctx, db.sql, f, kind, key, lang)
+}
+
+func flagOn(ctx context.Context, q querier, f Filter, kind, key, lang string) (QualityFlag, error) {
 	if !slices.Contains(FlagKinds, kind) {
-		return Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
+		return QualityFlag{}, Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
 	}
+	flags, err := flagsOf(ctx, q, kind, f, lang, nil)
+	if err != nil {
+		return QualityFlag{}, err
+	}
+	i := slices.IndexFunc(flags, func(fl QualityFlag) bool { return fl.Key == key })
+	if i < 0 {
+		return QualityFlag{}, Errorf(ENOTFOUND, "tidak ada temuan %s untuk %q", "there is no %s flag on %q", kind, key)
+	}
+	return flags[i], nil
+}
+
+// CheckFlag marks the current flag of kind on key, among the rows of f (a
+// user's scope), as checked by a person, with a note. It holds while the
+// flagged value stays the same.
+func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by string, at time.Time) error {
 	if strings.TrimSpace(note) == "" {
 		return Errorf(EINVALID, "catatan wajib diisi", "a note is required")
 	}
@@ -365,16 +380,12 @@ func (db *DB) CheckFlag(ctx context.Context, kind, key, note, by string, at time
 		return fmt.Errorf("check flag: %w", err)
 	}
 	defer tx.Rollback()
-	flags, err := flagsOf(ctx, tx, kind, Filter{}, "en", nil)
+	flag, err := flagOn(ctx, tx, f, kind, key, "en")
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(flags, func(f QualityFlag) bool { return f.Key == key })
-	if i < 0 {
-		return Errorf(ENOTFOUND, "tidak ada temuan %s untuk %q", "there is no %s flag on %q", kind, key)
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO quality_checks VALUES (?, ?, ?, ?, ?, ?)`,
-		kind, key, flags[i].Value, note, by, at.UTC()); err != nil {
+		kind, key, flag.Value, note, by, at.UTC()); err != nil {
 		return fmt.Errorf("check flag: %w", err)
 	}
 	// A new data version: cached reports drop the flag from their counts.
@@ -459,7 +470,7 @@ GROUP BY ALL ORDER BY ALL`, respondentArgs(f)...)
 		c.Facilitators = append(c.Facilitators, *p)
 	}
 	slices.SortFunc(c.Facilitators, func(a, b FacilitatorMonths) int {
-		return cmpAll(strings.Compare(a.Region, b.Region), strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
+		return cmp.Or(strings.Compare(a.Region, b.Region), strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
 	})
 	return c, nil
 }

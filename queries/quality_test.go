@@ -233,13 +233,13 @@ func TestQualityChecks(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC)
 	commitAt(t, db, "planted", at, plantedBatch)
-	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r057", "asked again: she declined", "siti", at); err != nil {
+	if err := db.CheckFlag(ctx, queries.Filter{}, queries.FlagUnanswered, "r057", "asked again: she declined", "siti", at); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r001", "no such flag", "siti", at); queries.ErrorCode(err) != queries.ENOTFOUND {
+	if err := db.CheckFlag(ctx, queries.Filter{}, queries.FlagUnanswered, "r001", "no such flag", "siti", at); queries.ErrorCode(err) != queries.ENOTFOUND {
 		t.Errorf("a check of no flag: %v", err)
 	}
-	if err := db.CheckFlag(ctx, queries.FlagUnanswered, "r057", " ", "siti", at); queries.ErrorCode(err) != queries.EINVALID {
+	if err := db.CheckFlag(ctx, queries.Filter{}, queries.FlagUnanswered, "r057", " ", "siti", at); queries.ErrorCode(err) != queries.EINVALID {
 		t.Errorf("a check without a note: %v", err)
 	}
 	unanswered := func(step string, wantChecked bool, wantCount int) {

@@ -81,17 +81,23 @@ func onTerminal(t *testing.T, env map[string]string, args ...string) (stdout, st
 	return out.String(), term.String()
 }
 
+// withSamples is a new database's environment and a folder of small
+// sample workbooks.
+func withSamples(t *testing.T) (env map[string]string, samples string) {
+	c := newCLI(t)
+	samples = filepath.Join(c.dir, "samples")
+	c.mustRun("sample", "--out", samples, "--respondents", "50", "--groups", "5", "--seed", "3")
+	return map[string]string{
+		"PANTAU_DB":   filepath.Join(c.dir, "pantau.duckdb"),
+		"PANTAU_DATA": filepath.Join(c.dir, "data"),
+	}, samples
+}
+
 // TestIngestProgress runs the command with a terminal for stderr: a bar
 // there, none with --quiet, and none in the other tests, whose stderr is a
 // buffer.
 func TestIngestProgress(t *testing.T) {
-	c := newCLI(t)
-	samples := filepath.Join(c.dir, "samples")
-	c.mustRun("sample", "--out", samples, "--respondents", "50", "--groups", "5", "--seed", "3")
-	env := map[string]string{
-		"PANTAU_DB":   filepath.Join(c.dir, "pantau.duckdb"),
-		"PANTAU_DATA": filepath.Join(c.dir, "data"),
-	}
+	env, samples := withSamples(t)
 	ingestWith := func(args ...string) (stdout, stderr string) {
 		t.Helper()
 		return onTerminal(t, env, append([]string{"ingest"}, args...)...)
@@ -124,31 +130,26 @@ func TestBackupRestoreProgress(t *testing.T) {
 	throttle := stepThrottle
 	stepThrottle = 0
 	defer func() { stepThrottle = throttle }()
-	c := newCLI(t)
-	samples := filepath.Join(c.dir, "samples")
-	c.mustRun("sample", "--out", samples, "--respondents", "50", "--groups", "5", "--seed", "3")
-	env := map[string]string{
-		"PANTAU_DB":   filepath.Join(c.dir, "pantau.duckdb"),
-		"PANTAU_DATA": filepath.Join(c.dir, "data"),
-	}
+	env, samples := withSamples(t)
+	dir := filepath.Dir(samples)
 	runWith := func(args ...string) (stdout, stderr string) {
 		t.Helper()
 		return onTerminal(t, env, args...)
 	}
 	runWith("ingest", "--quiet", filepath.Join(samples, "peserta.xlsx"), filepath.Join(samples, "survei.xlsx"))
 
-	archive := filepath.Join(c.dir, "backup.tar.gz")
+	archive := filepath.Join(dir, "backup.tar.gz")
 	_, bar := runWith("backup", "--with-files", "--out", archive)
 	for _, want := range []string{"copying the database", "writing backup.tar.gz", "50% |", "MB/s"} {
 		if !strings.Contains(bar, want) {
 			t.Errorf("backup's stderr lacks %q:\n%.400q", want, bar)
 		}
 	}
-	if _, bar := runWith("backup", "--quiet", "--out", filepath.Join(c.dir, "copy.duckdb")); bar != "" {
+	if _, bar := runWith("backup", "--quiet", "--out", filepath.Join(dir, "copy.duckdb")); bar != "" {
 		t.Errorf("backup --quiet wrote %q", bar)
 	}
 
-	env["PANTAU_DB"], env["PANTAU_DATA"] = filepath.Join(c.dir, "restored.duckdb"), filepath.Join(c.dir, "restored-data")
+	env["PANTAU_DB"], env["PANTAU_DATA"] = filepath.Join(dir, "restored.duckdb"), filepath.Join(dir, "restored-data")
 	out, bar := runWith("restore", archive)
 	for _, want := range []string{"reading backup.tar.gz", "restoring the database", "restoring the kept files"} {
 		if !strings.Contains(bar, want) {

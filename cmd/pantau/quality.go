@@ -66,7 +66,7 @@ func (env *environment) checkFlag(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	err = db.CheckFlag(ctx, positional[0], positional[1], *note, "cli", time.Now())
+	err = db.CheckFlag(ctx, queries.Filter{}, positional[0], positional[1], *note, "cli", time.Now())
 	if m, ok := queries.MessageOf(err); ok {
 		return exitError{code: 1, msg: "quality check: " + m.EN}
 	} else if err != nil {
