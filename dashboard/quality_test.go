@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,16 +15,56 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestE2EQuality is the data division's round: an uploader opens Kualitas
-// data, follows a kind's tile to its flags, marks the first one checked
-// with a note, and sees it leave the list and the tile's count; with
-// "show checked" it is back, with the note. A viewer sees the tiles only.
+// TestE2EQuality is the data division's round: an uploader sends a survey
+// with planted issues and sees their flags in the preview, imports it, opens
+// Kualitas data, follows a kind's tile to its flags, marks the planted one
+// checked with a note, and sees it leave the list and the tile's count;
+// with "show checked" it is back, with the note. A viewer sees the tiles only.
 func TestE2EQuality(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true})
 	b := newBrowser(t, env)
 	ctx := b.ctx
 	dir := screenshotDir(t)
 	b.login(ctx, "uploader")
+
+	// Four respondents of Kab. Jember: one clean, one in a misspelled
+	// kecamatan, one with a wage far above the region's, one with no
+	// problem answered.
+	b.navigate(ctx, "/uploads")
+	template := b.download(ctx, `a[href="/templates/survei.xlsx"]`)
+	var rows []map[string]any
+	for i := 1; i <= 4; i++ {
+		rows = append(rows, map[string]any{
+			"ID Responden": fmt.Sprintf("E2E-Q%d", i), "Tanggal Survei": "15/03/2015", "Wilayah": "Kab. Jember", "Kecamatan": "Sumbersari",
+			"Jenis Kelamin": "P", "Jenis Pekerjaan": "POS", "Upah per Bulan": 900000, "Tanpa Kontrak Tertulis": "Ya",
+		})
+	}
+	rows[1]["Kecamatan"] = "Sumbersar"
+	rows[2]["Upah per Bulan"] = 95000000
+	delete(rows[3], "Tanpa Kontrak Tertulis")
+	f := fillSurvey(t, template, rows)
+	planted := filepath.Join(t.TempDir(), "survei-kualitas.xlsx")
+	if err := f.SaveAs(planted); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b.uploadThroughPage(ctx, planted, "ready")
+	flagged := eval[[]string](b, ctx, `[...document.querySelectorAll("table.flags tbody tr")].map(r => r.dataset.kind + " " + r.cells[1].textContent.trim())`)
+	for _, want := range []string{"area_unknown Responden baris 3", "wage_outlier Responden baris 4", "unanswered Responden baris 5"} {
+		if !slices.Contains(flagged, want) {
+			t.Errorf("the preview's flags %q lack %q", flagged, want)
+		}
+	}
+	if len(flagged) != 3 {
+		t.Errorf("the preview lists %d flags, want the 3 planted: %q", len(flagged), flagged)
+	}
+	if why := eval[string](b, ctx, `document.querySelector('table.flags tr[data-kind="area_unknown"]').textContent`); !strings.Contains(why, `maksud Anda "Sumbersari"`) {
+		t.Errorf("the area flag does not suggest the official name: %q", why)
+	}
+	b.screenshot(ctx, dir, "upload-flags")
+	b.click(ctx, "#commit")
+	b.waitFor(ctx, "the commit", `document.getElementById("upload-state").dataset.state === "committed"`)
+
 	b.click(ctx, `nav a[href="/quality"]`)
 	b.waitCharts(ctx)
 
@@ -44,25 +85,27 @@ func TestE2EQuality(t *testing.T) {
 		return r.Counts
 	}
 	counts := api()
-	const kind = "wage_outlier"
+	const kind, first = "area_unknown", "area_unknown e2e-q2"
 	before := tile(kind)
 	if before == 0 || before != counts[kind] {
-		t.Fatalf("the %s tile says %d, the API %d; the sample should raise some", kind, before, counts[kind])
+		t.Fatalf("the %s tile says %d, the API %d; the upload raised one", kind, before, counts[kind])
 	}
 	b.screenshot(ctx, dir, "quality")
 
 	b.click(ctx, fmt.Sprintf(`[data-flag-kind=%q] a`, kind))
 	b.waitCharts(ctx)
-	rows := eval[[]string](b, ctx, `[...document.querySelectorAll("#flags tbody tr")].map(r => r.dataset.flag)`)
-	if len(rows) != min(before, 100) {
-		t.Fatalf("the list shows %d flags, the tile %d", len(rows), before)
+	listed := eval[[]string](b, ctx, `[...document.querySelectorAll("#flags tbody tr")].map(r => r.dataset.flag)`)
+	if len(listed) != min(before, 100) {
+		t.Fatalf("the list shows %d flags, the tile %d", len(listed), before)
 	}
-	for _, r := range rows {
+	for _, r := range listed {
 		if !strings.HasPrefix(r, kind+" ") {
 			t.Fatalf("a %s in the %s list", r, kind)
 		}
 	}
-	first := rows[0]
+	if !slices.Contains(listed, first) {
+		t.Fatalf("the list %q lacks the planted %s", listed, first)
+	}
 	sel := fmt.Sprintf(`tr[data-flag=%q] form.check-flag`, first)
 	b.do(ctx,
 		chromedp.SendKeys(chromedp.CSS(sel+` input[name="note"]`), "asked the facilitator: a typo, fixed in the next upload"),
@@ -90,8 +133,8 @@ func TestE2EQuality(t *testing.T) {
 	viewer := newBrowser(t, env)
 	viewer.login(viewer.ctx, "viewer")
 	viewer.navigate(viewer.ctx, "/quality")
-	if n := eval[int](viewer, viewer.ctx, `document.querySelectorAll("[data-flag-kind]").length`); n != 7 {
-		t.Errorf("a viewer sees %d tiles, want 7", n)
+	if n := eval[int](viewer, viewer.ctx, `document.querySelectorAll("[data-flag-kind]").length`); n != 8 {
+		t.Errorf("a viewer sees %d tiles, want 8", n)
 	}
 	if eval[bool](viewer, viewer.ctx, `!!document.querySelector("#flags, form.check-flag")`) {
 		t.Error("a viewer sees the flags")

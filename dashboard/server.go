@@ -79,6 +79,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("dashboard: no database")
 	}
+	cfg.DB.CheckAreasWith(ingest.UnknownArea) // the quality report's area_unknown flags
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -266,7 +266,7 @@ func handleUploadPage(pages *pageTemplates, store *uploads.Store) echo.HandlerFu
 // upload's own report is shared by every request that shows it.
 func localized(r *ingest.Report, lang string) *ingest.Report {
 	c := *r
-	c.Problems = slices.Clone(r.Problems)
+	c.Problems, c.Flags = slices.Clone(r.Problems), slices.Clone(r.Flags)
 	c.Localize(lang)
 	return &c
 }

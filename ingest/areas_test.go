@@ -1,9 +1,12 @@
 package ingest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -77,4 +80,81 @@ func TestProgramProvincesSetting(t *testing.T) {
 	}
 	equalList(t, "respondents", e.rows("respondents", "respondent_id", "region", "region_code"),
 		[]string{"R1|Kab. Kudus|33.19", "R2|Kab. Jember|35.09", "R3|Kab. Bogor|32.01"})
+}
+
+// area_unknown: the kecamatan and desa the catalogue does not have are
+// quality flags, in the upload's preview (on this file's rows) and in the
+// quality report once stored, with the warning's sentence and suggestion;
+// a row stored before the catalogue (no code) is judged by its name.
+func TestAreaUnknownFlags(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.db.CheckAreasWith(ingest.UnknownArea)
+	header := []any{"ID Responden", "Tanggal Survei", "Wilayah", "Kecamatan", "Desa/Kelurahan", "Jenis Pekerjaan", "Tanpa Kontrak Tertulis"}
+	row := func(id, region, kec, desa string) []any {
+		return []any{id, "11/09/2014", region, kec, desa, "POS", "Ya"}
+	}
+	data := book(t, map[string][][]any{"Responden": rows(header,
+		row("R1", "Kab. Jember", "KEC. SUMBER SARI", "Kel. Kranjingan"),
+		row("R2", "Kab. Jember", "Sumbersar", "Kranjingan"),
+		row("R5", "Kab. Jember", "Kecamatan Sumbersari", "Kranjngan"),
+		row("R6", "Kota Malang", "Sumbersari", ""),
+		row("R7", "Kab. Kudus", "Kota Kudus", "Desa Demaan"),
+		row("R8", "Kota Atlantis", "Sumbersar", ""), // a region the catalogue lacks: nothing to check
+	), "Wilayah": rows([]any{"Wilayah", "Provinsi", "Tahun", "UMK"}, []any{"Kota Atlantis", "Jawa Timur", 2014, 1500000})})
+	flags := func(fl []queries.QualityFlag) []string {
+		var out []string
+		for _, f := range fl {
+			out = append(out, fmt.Sprintf("%s %s %s!%d %s | %s", f.Kind, f.Key, f.Sheet, f.Row, f.Value, f.Message))
+		}
+		return out
+	}
+	want := []string{
+		`area_unknown r2 Responden!3 Sumbersar | Kecamatan "Sumbersar" is not in Kab. Jember in the official area catalogue; did you mean "Sumbersari" or "Sumberbaru"?`,
+		`area_unknown r5 Responden!4 Kranjngan | Desa/Kelurahan "Kranjngan" is not in Kecamatan Sumbersari, Kab. Jember in the official area catalogue; did you mean "Kranjingan"?`,
+		`area_unknown r6 Responden!5 Sumbersari | Kecamatan "Sumbersari" is not in Kota Malang in the official area catalogue`,
+	}
+	preview := e.upload("areas.xlsx", data, ingest.Options{DryRun: true})
+	preview.Localize("en")
+	if preview.FlagCount != len(want) {
+		t.Errorf("the preview counts %d flags, want %d", preview.FlagCount, len(want))
+	}
+	equalList(t, "the preview's flags", flags(preview.Flags), want)
+
+	id := *e.commit("areas.xlsx", data).ImportID
+	// Stored before the catalogue: names as written, no codes.
+	b, err := e.db.NewBatch(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for i, kec := range []string{"sumbersari", "Sumbersar"} {
+		r := queries.Respondent{Row: 2 + i, Key: fmt.Sprintf("old%d", i), ID: fmt.Sprintf("OLD%d", i), SurveyDate: time.Date(2014, 9, 1, 0, 0, 0, 0, time.UTC),
+			Region: "Kab. Jember", RegionCode: "35.09", District: kec, WorkType: "POS", MonthlyWage: -1}
+		r.Problems[0] = queries.Yes
+		if err := b.AddRespondent(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, _, err := b.Commit(e.ctx, queries.ImportMeta{FileName: "old", SHA256: "old", By: "test", At: time.Now()},
+		func(map[queries.Kind]queries.Counts) []queries.SheetCounts {
+			return []queries.SheetCounts{{Sheet: "Survei", Kind: string(queries.Respondents)}}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := e.db.Quality(e.ctx, queries.Filter{}, []string{queries.FlagAreaUnknown}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := append([]string{fmt.Sprintf(`area_unknown old1 Survei!3 Sumbersar | %s`, strings.SplitN(want[0], " | ", 2)[1])}, want...)
+	equalList(t, "the report's flags", flags(report.Flags), stored)
+	for _, f := range report.Flags {
+		if f.ImportID != id && f.ImportID != old {
+			t.Errorf("%s: import %d", f.Key, f.ImportID)
+		}
+	}
+	if report.Counts[queries.FlagAreaUnknown] != len(stored) {
+		t.Errorf("count %d, want %d", report.Counts[queries.FlagAreaUnknown], len(stored))
+	}
 }

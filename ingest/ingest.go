@@ -81,6 +81,12 @@ type Report struct {
 	ProblemCount  int           `json:"problem_count"` // all of them
 	ErrorCount    int           `json:"error_count"`
 
+	// Flags are the quality flags committing a dry run's file would raise
+	// (queries.Batch.Flags), the first 1,000 of FlagCount; for a dry run
+	// without errors only.
+	Flags     []queries.QualityFlag `json:"flags,omitempty"`
+	FlagCount int                   `json:"flag_count,omitempty"`
+
 	// Kept is a dry run's pending batch, with Options.Keep; nil otherwise.
 	Kept *Checked `json:"-"`
 }
@@ -95,6 +101,9 @@ type SheetReport struct {
 func (r *Report) Localize(lang string) {
 	for i := range r.Problems {
 		r.Problems[i].Message = r.Problems[i].text.In(lang)
+	}
+	for i := range r.Flags {
+		r.Flags[i].Message = r.Flags[i].Text.In(lang)
 	}
 }
 
@@ -246,6 +255,9 @@ func ingest(ctx context.Context, db *queries.DB, name string, src source, opt Op
 			return nil, fmt.Errorf("ingest %s: %w", name, err)
 		}
 		r.applyCounts(counts)
+		if err := r.addFlags(ctx, batch); err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", name, err)
+		}
 		r.finish(f)
 		if opt.Keep {
 			r.Kept, kept = &Checked{batch: batch, report: r}, true
@@ -468,6 +480,27 @@ func keepFile(dir, sum string, src source) (path string, created bool, err error
 
 // tempPrefix names a kept file while it is written.
 const tempPrefix = ".upload-"
+
+// addFlags adds the quality flags committing the batch would raise, those
+// on its own rows named by this file's sheets.
+func (r *Report) addFlags(ctx context.Context, batch *queries.Batch) error {
+	flags, err := batch.Flags(ctx, "id", UnknownArea)
+	if err != nil {
+		return err
+	}
+	for i := range flags {
+		if flags[i].ImportID != 0 {
+			continue
+		}
+		for _, s := range r.Sheets {
+			if s.Kind == string(flags[i].Of) {
+				flags[i].Sheet = s.Sheet
+			}
+		}
+	}
+	r.FlagCount, r.Flags = len(flags), flags[:min(len(flags), maxProblems)]
+	return nil
+}
 
 func (r *Report) applyCounts(counts map[queries.Kind]queries.Counts) {
 	for i := range r.Sheets {

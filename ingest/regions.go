@@ -467,50 +467,77 @@ func (f *fileCheck) district(reg *areas.Regency, regionName, text string) place 
 	if p, ok := f.places[ck]; ok {
 		return p
 	}
-	p := place{name: text}
-	keys := areaKeys(text, reKecamatan)
-	for _, k := range keys {
-		if d, ok := reg.District(k); ok {
-			p = place{name: d.Name, code: d.Code, district: d}
-			break
-		}
-	}
-	if p.code == "" {
-		names := make([]string, len(reg.Districts))
-		for i, d := range reg.Districts {
-			names[i] = d.Name
-		}
-		p.suggest = nearestAreas(keys[len(keys)-1], names, 3)
-		p.warn = areaWarning("Kecamatan", text, regionName, p.suggest)
-	}
+	p := findDistrict(reg, regionName, text)
 	f.keepPlace(ck, p)
 	return p
 }
 
-// village resolves a desa cell within kecamatan d of the region named regionName.
+// village resolves a desa cell within kecamatan d, caching by kecamatan and cell.
 func (f *fileCheck) village(d *areas.District, regionName, text string) place {
 	ck := placeKey{d.Code, text}
 	if p, ok := f.places[ck]; ok {
 		return p
 	}
-	p := place{name: text}
+	p := findVillage(d, regionName, text)
+	f.keepPlace(ck, p)
+	return p
+}
+
+// findDistrict resolves a kecamatan cell within region reg (named regionName).
+func findDistrict(reg *areas.Regency, regionName, text string) place {
+	keys := areaKeys(text, reKecamatan)
+	for _, k := range keys {
+		if d, ok := reg.District(k); ok {
+			return place{name: d.Name, code: d.Code, district: d}
+		}
+	}
+	names := make([]string, len(reg.Districts))
+	for i, d := range reg.Districts {
+		names[i] = d.Name
+	}
+	p := place{name: text, suggest: nearestAreas(keys[len(keys)-1], names, 3)}
+	p.warn = areaWarning("Kecamatan", text, regionName, p.suggest)
+	return p
+}
+
+// findVillage resolves a desa cell within kecamatan d of the region named regionName.
+func findVillage(d *areas.District, regionName, text string) place {
 	keys := areaKeys(text, reDesa)
 	for _, k := range keys {
 		if v, ok := d.Village(k); ok {
-			p = place{name: v.Name, code: v.Code}
-			break
+			return place{name: v.Name, code: v.Code}
 		}
 	}
-	if p.code == "" {
-		names := make([]string, len(d.Villages))
-		for i, v := range d.Villages {
-			names[i] = v.Name
-		}
-		p.suggest = nearestAreas(keys[len(keys)-1], names, 3)
-		p.warn = areaWarning("Desa/Kelurahan", text, "Kecamatan "+d.Name+", "+regionName, p.suggest)
+	names := make([]string, len(d.Villages))
+	for i, v := range d.Villages {
+		names[i] = v.Name
 	}
-	f.keepPlace(ck, p)
+	p := place{name: text, suggest: nearestAreas(keys[len(keys)-1], names, 3)}
+	p.warn = areaWarning("Desa/Kelurahan", text, "Kecamatan "+d.Name+", "+regionName, p.suggest)
 	return p
+}
+
+// UnknownArea is the quality report's area check (queries.AreaCheck): the
+// kecamatan, or else the desa, of a stored respondent that the official
+// catalogue does not have under its region, with the upload's warning
+// sentence (and its suggestion). A region the catalogue lacks has nothing
+// to check against.
+func UnknownArea(regionCode, region, district, village string) (string, queries.Message) {
+	reg, ok := areas.Load().Regency(regionCode)
+	if !ok || district == "" {
+		return "", queries.Message{}
+	}
+	k := findDistrict(reg, region, district)
+	if k.warn != nil {
+		return district, *k.warn
+	}
+	if village == "" {
+		return "", queries.Message{}
+	}
+	if d := findVillage(k.district, region, village); d.warn != nil {
+		return village, *d.warn
+	}
+	return "", queries.Message{}
 }
 
 // keepPlace caches a result, up to a bound: a hostile file of distinct

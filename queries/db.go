@@ -45,6 +45,8 @@ type DB struct {
 	// rows carry import id -n until its commit gives them the real one.
 	pendingIDs atomic.Int64
 	changes    changeLog
+
+	areas atomic.Pointer[AreaCheck] // see CheckAreasWith
 }
 
 // Open opens (creating if needed) the DuckDB file at path and applies any

@@ -25,12 +25,12 @@ const (
 	FlagStageOrder        = "stage_order"
 	FlagStageSkipped      = "stage_skipped"
 	FlagMembersDrop       = "members_drop"
+	FlagAreaUnknown       = "area_unknown"
 )
 
-// FlagKinds are the kinds the report computes. (area_unknown needs the area
-// catalogue at query time; it is raised by ingest as a warning for now.)
+// FlagKinds are the kinds the report computes.
 var FlagKinds = []string{FlagWageOutlier, FlagFacilitatorRegion, FlagSurveyBurst, FlagUnanswered,
-	FlagStageOrder, FlagStageSkipped, FlagMembersDrop}
+	FlagStageOrder, FlagStageSkipped, FlagMembersDrop, FlagAreaUnknown}
 
 // FlagNames name the kinds for people.
 var FlagNames = map[string]Message{
@@ -41,6 +41,25 @@ var FlagNames = map[string]Message{
 	FlagStageOrder:        {ID: "Urutan tahap", EN: "Stage order"},
 	FlagStageSkipped:      {ID: "Tahap terlewat", EN: "Stage skipped"},
 	FlagMembersDrop:       {ID: "Anggota turun", EN: "Members drop"},
+	FlagAreaUnknown:       {ID: "Kecamatan/desa tak dikenal", EN: "Unknown kecamatan/desa"},
+}
+
+// AreaCheck says whether a respondent's kecamatan, and its desa, are in the
+// official area catalogue under the region of code regionCode: the text
+// that is not (the kecamatan's when neither is) and why, with the nearest
+// official names; "" when both are. The catalogue is ingest's, which
+// queries cannot import (DESIGN.md): the program gives it with
+// CheckAreasWith, and without it the report raises no area_unknown flag.
+type AreaCheck func(regionCode, region, district, village string) (unknown string, why Message)
+
+// CheckAreasWith gives the database the area catalogue's check.
+func (db *DB) CheckAreasWith(check AreaCheck) { db.areas.Store(&check) }
+
+func (db *DB) areaCheck() AreaCheck {
+	if p := db.areas.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Thresholds of the flags.
@@ -79,7 +98,8 @@ type QualityFlag struct {
 	CheckedAt   *string `json:"checked_at"` // RFC 3339
 	Note        *string `json:"note"`
 
-	Of Kind `json:"-"` // the kind of row flagged (Respondents or GroupStages)
+	Of   Kind    `json:"-"` // the kind of row flagged (Respondents or GroupStages)
+	Text Message `json:"-"` // Message in both languages
 }
 
 // Completeness is respondents per survey month, from the first to the last
@@ -208,14 +228,24 @@ WITH reports AS (
 )
 SELECT import_id, 'group_stages', row_number, key, region, facilitator, members::VARCHAR, previous::VARCHAR
 FROM reports` + groupStageFilterSQL + ` AND members * 2 < previous`,
+
+	// The rows whose kecamatan or desa has no official code: stored before
+	// the catalogue, or not in it. The AreaCheck decides, with the region's
+	// code and the desa as the detail (joined by a unit separator).
+	FlagAreaUnknown: `
+SELECT import_id, 'respondents', row_number, key, region, facilitator, district, region_code || chr(31) || coalesce(village, '')
+FROM respondents` + respondentFilterSQL + `
+  AND region_code IS NOT NULL AND district IS NOT NULL
+  AND (district_code IS NULL OR (village IS NOT NULL AND village_code IS NULL))`,
 }
 
 // flagMessage says why a flag is raised, from its value and detail.
 func flagMessage(kind, value, detail string) Message {
 	switch kind {
 	case FlagWageOutlier:
-		return Msgf("upah Rp %s jauh dari upah lain di wilayahnya (skor-z termodifikasi %s; batas 3,5)",
-			"wage Rp %s is far from the other wages of its region (modified z-score %s; limit 3.5)", value, detail)
+		return Message{
+			ID: fmt.Sprintf("upah Rp %s jauh dari upah lain di wilayahnya (skor-z termodifikasi %s; batas 3,5)", digitGroups(value, "."), strings.Replace(detail, ".", ",", 1)),
+			EN: fmt.Sprintf("wage Rp %s is far from the other wages of its region (modified z-score %s; limit 3.5)", digitGroups(value, ","), detail)}
 	case FlagFacilitatorRegion:
 		return Msgf("fasilitator %s adalah fasilitator lapang wilayah lain: %s", "facilitator %s is a field facilitator of another region: %s", value, detail)
 	case FlagSurveyBurst:
@@ -232,6 +262,14 @@ func flagMessage(kind, value, detail string) Message {
 	return Message{ID: kind, EN: kind}
 }
 
+// digitGroups writes a whole number's digits in groups of three, "95.000.000".
+func digitGroups(digits, sep string) string {
+	for i := len(digits) - 3; i > 0 && digits[i-1] != '-'; i -= 3 {
+		digits = digits[:i] + sep + digits[i:]
+	}
+	return digits
+}
+
 // Quality reads the quality report for a filter from one snapshot, with the
 // flags of the given kinds (every kind when none) and their sentences in
 // lang ("id" or "en"). Counts cover every kind.
@@ -240,8 +278,8 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		return nil, err
 	}
 	for _, k := range kinds {
-		if !slices.Contains(FlagKinds, k) {
-			return nil, Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", k, strings.Join(FlagKinds, ", "))
+		if err := knownKind(k); err != nil {
+			return nil, err
 		}
 	}
 	tx, err := db.sql.BeginTx(ctx, nil) // one snapshot; only read, rolled back
@@ -254,11 +292,13 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 	if err != nil {
 		return nil, err
 	}
+	q := flagQuery{q: tx, lang: lang, checks: checks, areas: db.areaCheck()}
 	for _, kind := range FlagKinds {
-		flags, err := flagsOf(ctx, tx, kind, f, lang, checks)
+		flags, err := q.flags(ctx, kind, f)
 		if err != nil {
 			return nil, err
 		}
+		r.Counts[kind] = 0
 		for _, fl := range flags {
 			if !fl.Checked {
 				r.Counts[kind]++
@@ -267,13 +307,8 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		if len(kinds) == 0 || slices.Contains(kinds, kind) {
 			r.Flags = append(r.Flags, flags...)
 		}
-		if _, ok := r.Counts[kind]; !ok {
-			r.Counts[kind] = 0
-		}
 	}
-	slices.SortStableFunc(r.Flags, func(a, b QualityFlag) int {
-		return cmp.Or(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
-	})
+	sortFlags(r.Flags)
 	if r.Completeness, err = completeness(ctx, tx, f); err != nil {
 		return nil, err
 	}
@@ -281,6 +316,20 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		return nil, err
 	}
 	return r, nil
+}
+
+func knownKind(kind string) error {
+	if !slices.Contains(FlagKinds, kind) {
+		return Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
+	}
+	return nil
+}
+
+// sortFlags orders flags as the report lists them: by kind, region, key.
+func sortFlags(flags []QualityFlag) {
+	slices.SortStableFunc(flags, func(a, b QualityFlag) int {
+		return cmp.Or(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
+	})
 }
 
 type qualityCheck struct {
@@ -310,13 +359,25 @@ func qualityChecks(ctx context.Context, q querier) (map[[2]string]qualityCheck, 
 // take the group filter's arguments, the others the respondent filter's.
 var groupFlags = map[string]bool{FlagStageOrder: true, FlagStageSkipped: true, FlagMembersDrop: true}
 
-// flagsOf runs one kind's query for f.
-func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string, checks map[[2]string]qualityCheck) ([]QualityFlag, error) {
+// flagQuery reads flags from one snapshot.
+type flagQuery struct {
+	q      querier
+	lang   string
+	checks map[[2]string]qualityCheck // nil: none marked checked
+	areas  AreaCheck                  // nil: no area_unknown flags
+	rows   string                     // a WITH clause putting other rows in place of the current ones (a pending batch's), or ""
+}
+
+// flags runs one kind's query for f.
+func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityFlag, error) {
+	if kind == FlagAreaUnknown && q.areas == nil {
+		return []QualityFlag{}, nil
+	}
 	args := respondentArgs(f)
 	if groupFlags[kind] {
 		args = []any{regionsArg(f), fromArg(f), toArg(f)}
 	}
-	rows, err := q.QueryContext(ctx, `
+	rows, err := q.q.QueryContext(ctx, q.rows+`
 		SELECT f.*, coalesce(s.sheet, '')
 		FROM (`+flagSQL[kind]+`) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)
 		LEFT JOIN import_sheets s USING (import_id, kind)`, args...)
@@ -325,6 +386,11 @@ func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string,
 	}
 	defer rows.Close()
 	flags := []QualityFlag{}
+	type areaAnswer struct {
+		unknown string
+		why     Message
+	}
+	areas := map[[4]string]areaAnswer{} // the AreaCheck's answers, by its arguments
 	for rows.Next() {
 		fl := QualityFlag{Kind: kind}
 		var detail string
@@ -335,8 +401,22 @@ func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string,
 		if facilitator.Valid {
 			fl.Facilitator = &facilitator.String
 		}
-		fl.Message = flagMessage(kind, fl.Value, detail).In(lang)
-		if c, ok := checks[[2]string{kind, fl.Key}]; ok && c.value == fl.Value {
+		fl.Text = flagMessage(kind, fl.Value, detail)
+		if kind == FlagAreaUnknown {
+			code, village, _ := strings.Cut(detail, "\x1f")
+			args := [4]string{code, fl.Region, fl.Value, village}
+			a, ok := areas[args]
+			if !ok {
+				a.unknown, a.why = q.areas(code, fl.Region, fl.Value, village)
+				areas[args] = a
+			}
+			if a.unknown == "" {
+				continue
+			}
+			fl.Value, fl.Text = a.unknown, a.why
+		}
+		fl.Message = fl.Text.In(q.lang)
+		if c, ok := q.checks[[2]string{kind, fl.Key}]; ok && c.value == fl.Value {
 			at := c.at.UTC().Format(time.RFC3339)
 			fl.Checked, fl.CheckedBy, fl.CheckedAt, fl.Note = true, &c.by, &at, &c.note
 		}
@@ -348,14 +428,14 @@ func flagsOf(ctx context.Context, q querier, kind string, f Filter, lang string,
 // Flag is the current flag of kind on key among the rows of f, its
 // sentence in lang; none is ENOTFOUND.
 func (db *DB) Flag(ctx context.Context, f Filter, kind, key, lang string) (QualityFlag, error) {
-	return flagOn(ctx, db.sql, f, kind, key, lang)
+	return flagQuery{q: db.sql, lang: lang, areas: db.areaCheck()}.on(ctx, kind, key, f)
 }
 
-func flagOn(ctx context.Context, q querier, f Filter, kind, key, lang string) (QualityFlag, error) {
-	if !slices.Contains(FlagKinds, kind) {
-		return QualityFlag{}, Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
+func (q flagQuery) on(ctx context.Context, kind, key string, f Filter) (QualityFlag, error) {
+	if err := knownKind(kind); err != nil {
+		return QualityFlag{}, err
 	}
-	flags, err := flagsOf(ctx, q, kind, f, lang, nil)
+	flags, err := q.flags(ctx, kind, f)
 	if err != nil {
 		return QualityFlag{}, err
 	}
@@ -380,7 +460,7 @@ func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by strin
 		return fmt.Errorf("check flag: %w", err)
 	}
 	defer tx.Rollback()
-	flag, err := flagOn(ctx, tx, f, kind, key, "en")
+	flag, err := flagQuery{q: tx, lang: "en", areas: db.areaCheck()}.on(ctx, kind, key, f)
 	if err != nil {
 		return err
 	}
@@ -393,6 +473,54 @@ func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by strin
 		return fmt.Errorf("check flag: %w", err)
 	}
 	return nil
+}
+
+// Flags are the quality flags committing the batch would raise, their
+// sentences in lang: the flags of the current rows with the batch's in
+// place of those of the same keys that the current rows alone do not
+// carry (new, or with another value), on the batch's rows (import id 0,
+// no sheet: the file is not an import yet) or on others (a Peserta row can
+// flag a respondent stored before); area_unknown by areas. Call it after Counts.
+func (b *Batch) Flags(ctx context.Context, lang string, areas AreaCheck) ([]QualityFlag, error) {
+	tx, err := b.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("quality of the batch: %w", err)
+	}
+	defer tx.Rollback()
+	now := flagQuery{q: tx, lang: lang, areas: areas}
+	after := now
+	var with []string
+	for _, k := range []Kind{Participants, Respondents, GroupStages} {
+		with = append(with, fmt.Sprintf(`%[1]s AS (
+			SELECT * FROM main.%[1]s WHERE key NOT IN (SELECT key FROM %[2]s WHERE import_id = %[3]d)
+			UNION ALL SELECT * FROM %[2]s WHERE import_id = %[3]d)`, k, k.versions(), b.id))
+	}
+	after.rows = "WITH " + strings.Join(with, ", ")
+	raised := []QualityFlag{}
+	for _, kind := range FlagKinds {
+		before, err := now.flags(ctx, kind, Filter{})
+		if err != nil {
+			return nil, err
+		}
+		was := map[[2]string]bool{}
+		for _, fl := range before {
+			was[[2]string{fl.Key, fl.Value}] = true
+		}
+		flags, err := after.flags(ctx, kind, Filter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, fl := range flags {
+			if !was[[2]string{fl.Key, fl.Value}] {
+				if fl.ImportID == b.id {
+					fl.ImportID = 0
+				}
+				raised = append(raised, fl)
+			}
+		}
+	}
+	sortFlags(raised)
+	return raised, nil
 }
 
 // completeness counts the filtered respondents per survey month, per region

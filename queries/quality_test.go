@@ -101,6 +101,16 @@ func plantedBatch(b *queries.Batch) error {
 	if err := respondent("2014-11-05", "Kota Surabaya", "", "--------Y", -1); err != nil {
 		return err
 	}
+	// Kecamatan of Kota Batu: one with its official code (never asked about),
+	// one stored before the catalogue that the check knows, one it does not
+	// (R061), and one with no region code (a region the catalogue lacks).
+	for i, place := range [][3]string{{"35.79", "Bumiaji", "35.79.03"}, {"35.79", "Junrejo", ""}, {"35.79", "Bumiajii", ""}, {"", "Ngawen", ""}} {
+		r := surveyed(fmt.Sprintf("R%03d", 59+i), "2014-11-06", "Kota Batu", "P", "POS", "YNYNYNYNY")
+		r.Row, r.RegionCode, r.District, r.DistrictCode = 60+i, place[0], place[1], place[2]
+		if err := b.AddRespondent(r); err != nil {
+			return err
+		}
+	}
 	for i, g := range []queries.GroupStage{
 		logged("G1", "Kota Malang", 1, "2014-10-10", -1),
 		logged("G1", "Kota Malang", 2, "2014-10-05", -1), // before stage 1: stage_order
@@ -120,8 +130,24 @@ func plantedBatch(b *queries.Batch) error {
 	return nil
 }
 
+// knownKecamatan stands for the area catalogue's check (ingest.UnknownArea):
+// Kota Batu's kecamatan are Bumiaji and Junrejo. It fails the test when
+// asked about a row whose kecamatan has its code or whose region has none.
+func knownKecamatan(t *testing.T) queries.AreaCheck {
+	return func(code, region, district, village string) (string, queries.Message) {
+		if code != "35.79" || district == "Bumiaji" && village == "" {
+			t.Errorf("asked about %s %s %s %s", code, region, district, village)
+		}
+		if district == "Bumiaji" || district == "Junrejo" {
+			return "", queries.Message{}
+		}
+		return district, queries.Msgf("kecamatan %q tidak dikenal", "kecamatan %q is not in "+region, district)
+	}
+}
+
 func TestQualityFlagsWherePlanted(t *testing.T) {
 	db := querytest.Open(t)
+	db.CheckAreasWith(knownKecamatan(t))
 	ctx := context.Background()
 	id := commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
 	r, err := db.Quality(ctx, queries.Filter{}, nil, "en")
@@ -142,9 +168,9 @@ func TestQualityFlagsWherePlanted(t *testing.T) {
 		"unanswered r057 Responden!58 Kota Surabaya=R057",
 		"stage_order g1|2 Kelompok!3 Kota Malang=2 (2014-10-05)",
 		"stage_skipped g2|3 Kelompok!5 Kota Malang=3",
-		"members_drop g3|3 Kab. Malang Kelompok!8=9",
+		"members_drop g3|3 Kelompok!8 Kab. Malang=9",
+		"area_unknown r061 Responden!62 Kota Batu=Bumiajii",
 	}
-	want[6] = "members_drop g3|3 Kelompok!8 Kab. Malang=9"
 	if !slices.Equal(got, want) {
 		t.Errorf("flags:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -153,12 +179,13 @@ func TestQualityFlagsWherePlanted(t *testing.T) {
 		messages[f.Kind] = f.Message
 	}
 	for kind, want := range map[string]string{
-		queries.FlagWageOutlier:       "modified z-score 16.8",
+		queries.FlagWageOutlier:       "wage Rp 9,000,000 is far from the other wages of its region (modified z-score 16.8;",
 		queries.FlagFacilitatorRegion: "another region: Kota Malang",
 		queries.FlagSurveyBurst:       "16 respondents on 2014-11-03",
 		queries.FlagStageOrder:        "lower stage (2014-10-10)",
 		queries.FlagStageSkipped:      "without stage 2",
 		queries.FlagMembersDrop:       "fell to 9 from 20",
+		queries.FlagAreaUnknown:       `kecamatan "Bumiajii" is not in Kota Batu`,
 	} {
 		if !strings.Contains(messages[kind], want) {
 			t.Errorf("%s: message %q lacks %q", kind, messages[kind], want)
@@ -168,6 +195,11 @@ func TestQualityFlagsWherePlanted(t *testing.T) {
 		if r.Counts[kind] != 1 {
 			t.Errorf("count of %s: %d, want 1", kind, r.Counts[kind])
 		}
+	}
+
+	if id, err := db.Quality(ctx, queries.Filter{}, []string{queries.FlagWageOutlier}, "id"); err != nil || len(id.Flags) != 1 ||
+		!strings.Contains(id.Flags[0].Message, "upah Rp 9.000.000 jauh dari upah lain di wilayahnya (skor-z termodifikasi 16,8;") {
+		t.Errorf("the wage outlier in Indonesian: %+v, %v", id, err)
 	}
 
 	// A filter keeps the flags of its rows: Kab. Malang's two.
@@ -352,5 +384,88 @@ func TestQualityCompletenessAndTimeliness(t *testing.T) {
 	}
 	if fmt.Sprint(r.Completeness.Months) != "[2014-11]" || r.Timeliness.Rows != 2 {
 		t.Errorf("from November: %v, %+v", r.Completeness.Months, r.Timeliness)
+	}
+}
+
+// TestBatchFlags: a pending batch's flags are those its commit raises, no
+// more: new flags on its own rows (import 0), flags its rows raise on rows
+// stored before (a Peserta row moving a facilitator), and none that the
+// current rows carry already (a flagged row sent again unchanged).
+func TestBatchFlags(t *testing.T) {
+	db := querytest.Open(t)
+	db.CheckAreasWith(knownKecamatan(t))
+	ctx := context.Background()
+	planted := commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
+	before, err := db.Quality(ctx, queries.Filter{}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := db.NewBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	outlier := surveyed("R100", "2014-11-07", "Kota Batu", "P", "POS", "YNYNYNYNY")
+	outlier.Row, outlier.MonthlyWage = 2, 20_000_000
+	again := surveyed("R022", "2014-10-01", "Kab. Malang", "P", "POS", "YYYYYYYYY") // flagged already, sent unchanged
+	again.Row, again.Facilitator = 3, "ani"
+	unknown := surveyed("R101", "2014-11-07", "Kota Batu", "P", "POS", "YNYNYNYNY")
+	unknown.Row, unknown.RegionCode, unknown.District = 4, "35.79", "Bumi Aji"
+	drop := logged("G4", "Kab. Malang", 3, "2014-11-20", 4) // 10 -> 4
+	drop.Row = 2
+	for _, err := range []error{
+		b.AddRespondent(outlier), b.AddRespondent(again), b.AddRespondent(unknown), b.AddGroupStage(drop),
+		b.AddParticipant(person("Cici", "Fasilitator Lapang", "Kab. Jember", "P", true)), // Cici surveyed in Kota Surabaya
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Counts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	raised, err := b.Flags(ctx, "en", knownKecamatan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range raised {
+		got[fmt.Sprintf("%s import %d", f.Kind, f.ImportID)]++
+	}
+	want := map[string]int{
+		"wage_outlier import 0":                              1,
+		"area_unknown import 0":                              1,
+		"members_drop import 0":                              1,
+		fmt.Sprintf("facilitator_region import %d", planted): 31,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("raised: %v, want %v", got, want)
+	}
+
+	// What Flags promised is what the commit brings.
+	sheets := func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil }
+	if _, _, err := b.Commit(ctx, queries.ImportMeta{FileName: "more", SHA256: "more", By: "test", At: time.Now()}, sheets); err != nil {
+		t.Fatal(err)
+	}
+	after, err := db.Quality(ctx, queries.Filter{}, nil, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range before.Flags {
+		seen[f.Kind+" "+f.Key+" "+f.Value] = true
+	}
+	var brought, promised []string
+	for _, f := range after.Flags {
+		if !seen[f.Kind+" "+f.Key+" "+f.Value] {
+			brought = append(brought, f.Kind+" "+f.Key+" "+f.Value+" "+f.Message)
+		}
+	}
+	for _, f := range raised {
+		promised = append(promised, f.Kind+" "+f.Key+" "+f.Value+" "+f.Message)
+	}
+	if !slices.Equal(brought, promised) {
+		t.Errorf("the commit brought\n%s\nthe batch promised\n%s", strings.Join(brought, "\n"), strings.Join(promised, "\n"))
 	}
 }

@@ -114,6 +114,7 @@ func (env *environment) openDB(ctx context.Context, f *flags) (db *queries.DB, d
 		db.Close()
 		return nil, nil, exitError{code: 2, msg: err.Error()}
 	}
+	db.CheckAreasWith(ingest.UnknownArea)
 	removed, err := ingest.TidyDataDir(ctx, db, f.data)
 	if err != nil {
 		db.Close()
@@ -238,6 +239,16 @@ func printReport(w io.Writer, r *ingest.Report, l *locale.Locale) {
 	}
 	if more := r.ProblemCount - len(r.Problems); more > 0 {
 		fmt.Fprintln(w, "  "+l.T("cli.more", more))
+	}
+	for _, fl := range r.Flags {
+		where := fmt.Sprintf("%s!%d", fl.Sheet, fl.Row)
+		if fl.ImportID != 0 {
+			where = fmt.Sprintf("#%d %s", fl.ImportID, where)
+		}
+		fmt.Fprintf(w, "  %s %s %s: %s\n", l.T("cli.flag"), fl.Kind, where, fl.Message)
+	}
+	if more := r.FlagCount - len(r.Flags); more > 0 {
+		fmt.Fprintln(w, "  "+l.T("cli.more_flags", more))
 	}
 }
 

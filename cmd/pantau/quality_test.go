@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,5 +89,45 @@ func TestQualityAPIEqualsCLI(t *testing.T) {
 	}
 	if out := c.mustRun("quality", "--lang", "en"); !strings.Contains(out, "Open flags per kind") || !strings.Contains(out, first.Kind) {
 		t.Errorf("the table: %s", out)
+	}
+}
+
+// TestIngestDryRunFlags: a dry run names the quality flags the file would
+// raise, a line each for people and as "flags" in the JSON, in the same
+// number; storing the file brings those flags into `pantau quality`.
+func TestIngestDryRunFlags(t *testing.T) {
+	c := newCLI(t)
+	c.mustRun("ingest", "../../sampledata/peserta.xlsx")
+	var preview struct {
+		Files []struct {
+			Flags []struct {
+				Kind, Sheet, Key, Message string
+				Row                       int
+			} `json:"flags"`
+			FlagCount int `json:"flag_count"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("ingest", "--json", "--dry-run", "--lang", "en", "../../sampledata/survei.xlsx")), &preview); err != nil {
+		t.Fatal(err)
+	}
+	flags := preview.Files[0].Flags
+	if len(flags) == 0 || len(flags) != preview.Files[0].FlagCount {
+		t.Fatalf("the sample survey's dry run lists %d flags of %d; it plants some", len(flags), preview.Files[0].FlagCount)
+	}
+	human := c.mustRun("ingest", "--dry-run", "--lang", "en", "../../sampledata/survei.xlsx")
+	for _, fl := range flags {
+		if line := fmt.Sprintf("  quality flag %s %s!%d: %s\n", fl.Kind, fl.Sheet, fl.Row, fl.Message); !strings.Contains(human, line) {
+			t.Errorf("the dry run for people lacks %q", line)
+		}
+	}
+	c.mustRun("ingest", "../../sampledata/survei.xlsx")
+	var report struct{ Flags []struct{ Kind, Key string } }
+	if err := json.Unmarshal([]byte(c.mustRun("quality", "--json")), &report); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range flags {
+		if !slices.ContainsFunc(report.Flags, func(got struct{ Kind, Key string }) bool { return got.Kind == want.Kind && got.Key == want.Key }) {
+			t.Errorf("the dry run's %s flag on %s is not in the report after the import", want.Kind, want.Key)
+		}
 	}
 }
