@@ -50,16 +50,14 @@ func requestedImport(c echo.Context, db *queries.DB) (queries.Import, error) {
 	if err != nil || strconv.FormatInt(id, 10) != c.Param("id") {
 		return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
 	}
-	list, err := db.Imports(c.Request().Context())
-	if err != nil {
+	im, err := db.Import(c.Request().Context(), id)
+	switch {
+	case queries.ErrorCode(err) == queries.ENOTFOUND || err == nil && !inScope(c, im):
+		return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
+	case err != nil:
 		return queries.Import{}, err
 	}
-	for _, im := range list {
-		if im.ID == id && inScope(c, im) {
-			return im, nil
-		}
-	}
-	return queries.Import{}, failure(queries.ENOTFOUND, "imports.not_found")
+	return im, nil
 }
 
 // inScope reports whether the user may see (and undo) an import: one

@@ -93,6 +93,15 @@ func TestCommitClassifiesAndUndoRestores(t *testing.T) {
 	if len(list) != 2 || list[0].ID != id2 || list[0].Status != "undone" || list[1].Status != "undone" {
 		t.Fatalf("history: %+v", list)
 	}
+	// One import, as the history has it; none of another id.
+	for _, want := range list {
+		if got, err := db.Import(context.Background(), want.ID); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("import %d: %+v, %v; the history has %+v", want.ID, got, err, want)
+		}
+	}
+	if _, err := db.Import(context.Background(), id2+1); queries.ErrorCode(err) != queries.ENOTFOUND {
+		t.Errorf("import %d: %v, want not found", id2+1, err)
+	}
 }
 
 func TestReopenKeepsMigrations(t *testing.T) {

@@ -37,12 +37,31 @@ FROM (
 	UNION ALL SELECT import_id, region FROM region_versions
 	UNION ALL SELECT import_id, region FROM target_versions
 )
+WHERE $1 = 0 OR import_id = $1
 GROUP BY import_id`
 
 // Imports returns the import history, newest first.
 func (db *DB) Imports(ctx context.Context) ([]Import, error) {
+	return db.imports(ctx, 0)
+}
+
+// Import returns import id, or ENOTFOUND: one import's page need not read
+// the whole history's regions.
+func (db *DB) Import(ctx context.Context, id int64) (Import, error) {
+	list, err := db.imports(ctx, id)
+	switch {
+	case err != nil:
+		return Import{}, err
+	case len(list) == 0 || id == 0:
+		return Import{}, Errorf(ENOTFOUND, "impor %d tidak ada", "import %d does not exist", id)
+	}
+	return list[0], nil
+}
+
+// imports reads import only, or with only 0 every import, newest first.
+func (db *DB) imports(ctx context.Context, only int64) ([]Import, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, file_name, sha256, size, uploaded_by, coalesce(committed_by, uploaded_by), uploaded_at, status, undone_at, coalesce(undone_by, '')
-		FROM imports ORDER BY id DESC`)
+		FROM imports WHERE $1 = 0 OR id = $1 ORDER BY id DESC`, only)
 	if err != nil {
 		return nil, fmt.Errorf("imports: %w", err)
 	}
@@ -66,7 +85,7 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 		return nil, fmt.Errorf("imports: %w", err)
 	}
 	sheets, err := db.sql.QueryContext(ctx, `SELECT import_id, sheet, kind, rows, new, updated, unchanged, skipped
-		FROM import_sheets ORDER BY import_id, position`)
+		FROM import_sheets WHERE $1 = 0 OR import_id = $1 ORDER BY import_id, position`, only)
 	if err != nil {
 		return nil, fmt.Errorf("import sheets: %w", err)
 	}
@@ -84,7 +103,7 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 	if err := sheets.Err(); err != nil {
 		return nil, fmt.Errorf("import sheets: %w", err)
 	}
-	regions, err := db.sql.QueryContext(ctx, importRegionsSQL)
+	regions, err := db.sql.QueryContext(ctx, importRegionsSQL, only)
 	if err != nil {
 		return nil, fmt.Errorf("import regions: %w", err)
 	}
