@@ -40,7 +40,7 @@ type rollup struct {
 var (
 	respondentRollups = []rollup{respondentCells, productCells}
 	groupRollups      = []rollup{groupCells, formedCells, splitGroupRows}
-	// The targets query's, added by a later migration than the others.
+	// The targets query's, which migration 015 adds and fills.
 	targetRollups = []rollup{respondentDays, groupDays}
 	rollups       = slices.Concat(respondentRollups, groupRollups, targetRollups)
 )
@@ -161,11 +161,11 @@ GROUP BY ALL`
 }
 
 // respondentDays holds, per scope (a region, or the empty string for the
-// whole program) and survey day, the respondents, the women, and per problem Ya and Ya +
-// Tidak: what the targets query reads as running totals
+// whole program) and survey day, the respondents, the women, and per
+// problem Ya and Ya + Tidak: what the targets query reads as running totals
 // (migrations/015_target_rollups.sql). respondent_cells holds the same
 // figures split by gender and work type, but adding those up at each call
-// was most of what the query then cost.
+// cost the query more than all the rest once group_days was there.
 var respondentDays = rollup{
 	table: "respondent_days",
 	over:  Respondents,
@@ -190,11 +190,12 @@ GROUP BY GROUPING SETS ((region, survey_date), (survey_date))`
 }
 
 // groupDays holds, per scope (a region, or the empty string for the whole
-// program), measure and day, what the organizing log changes that day in the running
-// totals the targets query reads (migrations/015_target_rollups.sql): reading
-// them there, not from every row of group_stages, is what keeps that query
-// fast. src holds every row of each group it names, and a group's
-// contribution depends on its rows alone.
+// program), measure and day, what the organizing log changes that day in
+// the running totals the targets query reads
+// (migrations/015_target_rollups.sql): reading them there, not from every
+// row of group_stages, is what keeps that query fast. src holds every row
+// of each group it names, and a group's contribution depends on its rows
+// alone.
 var groupDays = rollup{
 	table: "group_days",
 	over:  GroupStages,

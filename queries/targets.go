@@ -112,7 +112,7 @@ const (
 // ("region|measure", or "|measure" for the whole program) and day of the
 // group measures: the groups at stage N or a later one (measure stage_N)
 // and the sum of their latest Jumlah Anggota (members).
-var groupDaysSQL = `
+const groupDaysSQL = `
 SELECT scope || '|' || measure, day, change
 FROM group_days
 WHERE ` + inScopesSQL + `
@@ -255,7 +255,7 @@ func targetMeasures(ctx context.Context, q querier, list []*targetRow, asOf time
 			default:
 				t.now = float64(v[dayRespondents])
 			}
-		default:
+		default: // a stock of groups: those at a stage or later, or their members
 			if groups == nil {
 				if groups, err = readRunningTotals(ctx, q, groupDaysSQL, scopes, 1); err != nil {
 					return err
