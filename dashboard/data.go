@@ -124,7 +124,8 @@ func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]stri
 
 // tiles are the overview's key figures for f, each with its change since
 // the earlier period when mode compares; the on-track tile leads to the
-// targets of the same filter.
+// targets of the same filter. The earlier period's targets are judged as
+// of its last day (or asOf, if that comes first).
 func (fig *figures) tiles(ctx context.Context, f queries.Filter, mode string, asOf time.Time, l *locale.Locale) ([]report.Tile, error) {
 	k, err := fig.kpis(ctx, f, asOf)
 	if err != nil {
@@ -136,7 +137,7 @@ func (fig *figures) tiles(ctx context.Context, f queries.Filter, mode string, as
 		if err != nil {
 			return nil, err
 		}
-		k, err := fig.kpis(ctx, earlier, asOf)
+		k, err := fig.kpis(ctx, earlier, queries.EarlierAsOf(earlier, asOf))
 		if err != nil {
 			return nil, err
 		}

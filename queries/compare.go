@@ -51,6 +51,19 @@ func EarlierFilter(f Filter, mode string) (Filter, error) {
 	return e, nil
 }
 
+// EarlierAsOf is the date at which the targets of an earlier period
+// (EarlierFilter's) are judged when a period judged at asOf is compared
+// with it: the earlier period's last day, or asOf if that comes first. So
+// the earlier figure says what stood when that period ended, not what its
+// targets look like today.
+func EarlierAsOf(earlier Filter, asOf time.Time) time.Time {
+	asOf = calendarDay(asOf)
+	if end := calendarDay(earlier.To); !earlier.To.IsZero() && end.Before(asOf) {
+		return end
+	}
+	return asOf
+}
+
 // calendarDay is t's date at midnight UTC, so that day arithmetic never
 // meets a daylight-saving change.
 func calendarDay(t time.Time) time.Time {

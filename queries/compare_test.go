@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"pantau/queries"
 )
@@ -46,6 +47,21 @@ func TestEarlierFilter(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s %s..%s: got %q, want %q", tt.mode, tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// TestEarlierAsOf: an earlier period's targets are judged at its last day,
+// or at the as-of date when that comes first.
+func TestEarlierAsOf(t *testing.T) {
+	for _, tt := range []struct{ to, asOf, want string }{
+		{"2015-03-31", "2015-05-20", "2015-03-31"}, // ended: its last day
+		{"2015-03-31", "2015-03-31", "2015-03-31"},
+		{"2015-03-31", "2015-03-10", "2015-03-10"}, // not ended by the as-of date
+	} {
+		asOf := day(tt.asOf).Add(15 * time.Hour) // only the date counts
+		if got := queries.EarlierAsOf(queries.Filter{From: day("2015-03-01"), To: day(tt.to)}, asOf); !got.Equal(day(tt.want)) {
+			t.Errorf("period ending %s, as of %s: %s, want %s", tt.to, tt.asOf, got.Format(time.DateOnly), tt.want)
 		}
 	}
 }

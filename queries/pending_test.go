@@ -46,7 +46,7 @@ func everything(t *testing.T, db *queries.DB) string {
 		"group_stages", "group_stage_versions", "regions", "region_versions", "targets", "target_versions"} {
 		out[table] = querytest.Line(querytest.Count(t, db, table), querytest.Rows(t, db, table))
 	}
-	for _, table := range []string{"respondent_cells", "product_cells"} {
+	for _, table := range []string{"respondent_cells", "product_cells", "respondent_days", "group_days"} {
 		var cells string
 		if err := queries.RawSQL(db).QueryRow(`SELECT coalesce(string_agg(CAST(c AS TEXT), ';' ORDER BY CAST(c AS TEXT)), '') FROM ` + table + ` c`).Scan(&cells); err != nil {
 			t.Fatal(err)

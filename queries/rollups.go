@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -39,7 +40,9 @@ type rollup struct {
 var (
 	respondentRollups = []rollup{respondentCells, productCells}
 	groupRollups      = []rollup{groupCells, formedCells, splitGroupRows}
-	rollups           = append(respondentRollups, groupRollups...)
+	// The targets query's, which migration 015 adds and fills.
+	targetRollups = []rollup{respondentDays, groupDays}
+	rollups       = slices.Concat(respondentRollups, groupRollups, targetRollups)
 )
 
 // problemColumns are the columns of the nine problems in respondents, a..i.
@@ -154,6 +157,87 @@ SELECT lower(group_code), region, stage, reached_on, coalesce(members, -1), sum(
 FROM s
 WHERE lower(group_code) IN (SELECT lower(group_code) FROM s GROUP BY 1 HAVING count(DISTINCT region) > 1)
 GROUP BY ALL`
+	},
+}
+
+// respondentDays holds, per scope (a region, or the empty string for the
+// whole program) and survey day, the respondents, the women, and per
+// problem Ya and Ya + Tidak: what the targets query reads as running totals
+// (migrations/015_target_rollups.sql). respondent_cells holds the same
+// figures split by gender and work type, but adding those up at each call
+// cost the query more than all the rest once group_days was there.
+var respondentDays = rollup{
+	table: "respondent_days",
+	over:  Respondents,
+	keys:  []string{"scope", "day"},
+	sums: func() []string {
+		sums := []string{"respondents", "women"}
+		for _, code := range ProblemCodes {
+			sums = append(sums, code+"_yes", code+"_answered")
+		}
+		return sums
+	}(),
+	cells: func(src string) string {
+		var problems strings.Builder
+		for _, col := range problemColumns {
+			fmt.Fprintf(&problems, ",\n\tsum(CASE WHEN %[1]s THEN sign ELSE 0 END), sum(CASE WHEN %[1]s IS NOT NULL THEN sign ELSE 0 END)", col)
+		}
+		return `
+SELECT coalesce(region, ''), survey_date, sum(sign), sum(CASE WHEN gender = 'P' THEN sign ELSE 0 END)` + problems.String() + `
+FROM (` + src + `)
+GROUP BY GROUPING SETS ((region, survey_date), (survey_date))`
+	},
+}
+
+// groupDays holds, per scope (a region, or the empty string for the whole
+// program), measure and day, what the organizing log changes that day in
+// the running totals the targets query reads
+// (migrations/015_target_rollups.sql): reading them there, not from every
+// row of group_stages, is what keeps that query fast. src holds every row
+// of each group it names, and a group's contribution depends on its rows
+// alone.
+var groupDays = rollup{
+	table: "group_days",
+	over:  GroupStages,
+	keys:  []string{"scope", "measure", "day"},
+	sums:  []string{"change"},
+	cells: func(src string) string {
+		var firsts, earliest, stages []string
+		for n := 1; n <= 6; n++ {
+			firsts = append(firsts, fmt.Sprintf(`min(reached_on) FILTER (WHERE stage >= %[1]d) AS "%[1]d"`, n))
+			earliest = append(earliest, fmt.Sprintf(`min("%d")`, n))
+			stages = append(stages, fmt.Sprintf(`"%d"`, n))
+		}
+		// The first day at each stage or a later one of a group in each of
+		// its regions; over all regions, the earliest of those.
+		return `
+WITH src AS (` + src + `), regional AS (
+	SELECT lower(group_code) AS grp, region AS scope, any_value(sign) AS sign, ` + strings.Join(firsts, ", ") + `
+	FROM src
+	GROUP BY ALL
+), firsts AS (
+	FROM regional
+	UNION ALL
+	SELECT grp, '', any_value(sign), ` + strings.Join(earliest, ", ") + ` FROM regional GROUP BY grp
+), reports AS (
+	SELECT lower(group_code) AS grp, region, sign, reached_on AS day, ` + latestStageRow + ` AS latest, members
+	FROM src
+	WHERE members IS NOT NULL
+), changes AS (
+	SELECT scope, 'stage_' || stage AS measure, day, sign AS change
+	FROM (UNPIVOT firsts ON ` + strings.Join(stages, ", ") + ` INTO NAME stage VALUE day)
+	UNION ALL
+	SELECT region, 'members', day,
+		sign * (members - coalesce(lag(members) OVER (PARTITION BY grp, region ORDER BY latest, members), 0))
+	FROM reports
+	UNION ALL
+	SELECT '', 'members', day, sign * (members - coalesce(lag(members) OVER (PARTITION BY grp ORDER BY latest, members), 0))
+	FROM reports
+)
+SELECT scope, measure, day, sum(change)::BIGINT
+FROM changes
+GROUP BY ALL
+HAVING sum(change) <> 0`
 	},
 }
 

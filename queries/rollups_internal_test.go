@@ -449,7 +449,7 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 }
 
 // TestMigrationFillsRollups opens a database that holds data but not yet the
-// rollups (migrations 3 and 10 undone by hand): opening it fills them.
+// rollups (migrations 3, 10 and 15 undone by hand): opening it fills them.
 func TestMigrationFillsRollups(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -475,9 +475,21 @@ func TestMigrationFillsRollups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	days := func() string {
+		t.Helper()
+		var s string
+		if err := db.sql.QueryRowContext(ctx, `SELECT count(*) || ' ' || string_agg(scope || measure || day || ':' || change, ',' ORDER BY scope, measure, day) FROM group_days`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	wantDays := days()
+	if !strings.Contains(wantDays, "members") || !strings.Contains(wantDays, "stage_6") {
+		t.Fatalf("group_days holds %.200s", wantDays)
+	}
 	if _, err := db.sql.ExecContext(ctx, `DROP TABLE respondent_cells; DROP TABLE product_cells;
-		DROP TABLE group_cells; DROP TABLE formed_cells; DROP TABLE split_group_rows;
-		DELETE FROM schema_migrations WHERE version IN (3, 10)`); err != nil {
+		DROP TABLE group_cells; DROP TABLE formed_cells; DROP TABLE split_group_rows; DROP TABLE respondent_days; DROP TABLE group_days;
+		DELETE FROM schema_migrations WHERE version IN (3, 10, 15)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -493,6 +505,9 @@ func TestMigrationFillsRollups(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("after the migration:\n%v\nwant\n%v", got, want)
+	}
+	if got := days(); got != wantDays {
+		t.Errorf("group_days after the migration:\n%.300s\nwant\n%.300s", got, wantDays)
 	}
 	var n int
 	if err := db.sql.QueryRowContext(ctx, `SELECT sum(respondents) FROM respondent_cells`).Scan(&n); err != nil || n != 200 {

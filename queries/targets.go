@@ -73,30 +73,31 @@ SELECT key, indicator, coalesce(region, ''), period, start_date, end_date, targe
 FROM targets` + targetFilterSQL
 
 // The measures are read as running totals per scope (a region, or '' for
-// the whole program): the database adds up what changed on each day, a few
-// thousand rows whatever the number of targets, and each target takes the
-// total standing on its last day counted and on the day before its period.
-// Joining every target to the rows of its period instead cost seconds at
-// 1,000,000 respondents, 50,000 groups and 2,000 targets, and running
-// totals in SQL (window sums) a few hundred milliseconds.
+// the whole program): the database keeps what changed on each day, a few
+// thousand rows whatever the number of targets, in two rollups kept at
+// every commit and undo (respondent_days and group_days, rollups.go), and
+// each target takes the total standing on its last day counted and on the
+// day before its period. Joining every target to the rows of its period
+// instead cost seconds at 1,000,000 respondents, 50,000 groups and 2,000
+// targets, running totals in SQL (window sums) a few hundred milliseconds,
+// and adding up the day's changes at each call from group_stages and
+// respondent_cells about 120 ms (TargetsDirect in the tests does that).
 
-// inScopesSQL keeps the rows the targets need: all of them for a
-// program-wide target ($whole), else those of the targets' regions.
-const inScopesSQL = `($whole OR list_contains($regions::VARCHAR[], region))`
+// inScopesSQL keeps the rows of the scopes the targets need: the whole
+// program's for a program-wide target ($whole), and the targets' regions'.
+const inScopesSQL = `((scope = '' AND $whole) OR list_contains($regions::VARCHAR[], scope))`
 
-// respondentDaysSQL adds up, per region and survey day and per survey day
-// over all regions, from the respondent rollup: the respondents, the
-// women, and per problem Ya and Ya + Tidak.
+// respondentDaysSQL reads, from the respondent_days rollup, per scope and
+// survey day: the respondents, the women, and per problem Ya and Ya + Tidak.
 var respondentDaysSQL = func() string {
-	sums := []string{"sum(respondents)", "coalesce(sum(respondents) FILTER (WHERE gender = 'P'), 0)"}
+	cols := []string{"respondents", "women"}
 	for _, p := range ProblemCodes {
-		sums = append(sums, fmt.Sprintf("sum(%[1]s_yes)", p), fmt.Sprintf("sum(%[1]s_answered)", p))
+		cols = append(cols, p+"_yes", p+"_answered")
 	}
 	return `
-SELECT coalesce(region, ''), survey_date, ` + strings.Join(sums, "::BIGINT, ") + `::BIGINT
-FROM respondent_cells
+SELECT scope, day, ` + strings.Join(cols, ", ") + `
+FROM respondent_days
 WHERE ` + inScopesSQL + `
-GROUP BY GROUPING SETS ((region, survey_date), (survey_date))
 ORDER BY 1, 2`
 }()
 
@@ -107,59 +108,14 @@ const (
 	dayProblems    = 2 // then Ya and Ya + Tidak of each problem in turn
 )
 
-// stageDaysSQL counts, per region (and over all regions), stage N and day,
-// the groups (codes compared case-insensitively) that first stood at stage
-// N or a later one that day, in the region's rows (in any row), keyed
-// "scope|N". A group's first day over all regions is the earliest of its
-// first days per region, so the rows are read once.
-var stageDaysSQL = func() string {
-	var firsts, earliest, names []string
-	for n := 1; n <= 6; n++ {
-		firsts = append(firsts, fmt.Sprintf("min(reached_on) FILTER (WHERE stage >= %[1]d) AS \"%[1]d\"", n))
-		earliest = append(earliest, fmt.Sprintf(`min("%d")`, n))
-		names = append(names, fmt.Sprintf(`"%d"`, n))
-	}
-	return `
-WITH regional AS MATERIALIZED (
-	SELECT lower(group_code) AS grp, region AS scope, ` + strings.Join(firsts, ", ") + `
-	FROM group_stages
-	WHERE ` + inScopesSQL + `
-	GROUP BY ALL
-), firsts AS (
-	FROM regional
-	UNION ALL
-	SELECT grp, '' AS scope, ` + strings.Join(earliest, ", ") + ` FROM regional WHERE $whole GROUP BY grp
-), counts AS (
-	SELECT scope, stage, day, count(*)::BIGINT AS n
-	FROM (UNPIVOT firsts ON ` + strings.Join(names, ", ") + ` INTO NAME stage VALUE day)
-	GROUP BY ALL
-)
-SELECT scope || '|' || stage, day, n
-FROM counts
-ORDER BY 1, 2`
-}()
-
-// memberDaysSQL adds up, per region (and over all regions) and day, the
-// change each report of Jumlah Anggota makes to its group's latest report
-// (latest by date reached, then stage; codes compared case-insensitively)
-// among the region's rows (among all rows): the running total of those
-// changes on a day is the sum over the groups of their latest report.
-const memberDaysSQL = `
-WITH reports AS (
-	SELECT lower(group_code) AS grp, region, reached_on AS day, ` + latestStageRow + ` AS latest, members
-	FROM group_stages
-	WHERE members IS NOT NULL AND ` + inScopesSQL + `
-), changes AS (
-	SELECT region AS scope, day, members - coalesce(lag(members) OVER (PARTITION BY grp, region ORDER BY latest, members), 0) AS change
-	FROM reports
-	UNION ALL
-	SELECT '' AS scope, day, members - coalesce(lag(members) OVER (PARTITION BY grp ORDER BY latest, members), 0)
-	FROM reports
-	WHERE $whole
-)
-SELECT scope, day, sum(change)::BIGINT
-FROM changes
-GROUP BY ALL
+// groupDaysSQL reads, from the group_days rollup, the changes per scope
+// ("region|measure", or "|measure" for the whole program) and day of the
+// group measures: the groups at stage N or a later one (measure stage_N)
+// and the sum of their latest Jumlah Anggota (members).
+const groupDaysSQL = `
+SELECT scope || '|' || measure, day, change
+FROM group_days
+WHERE ` + inScopesSQL + `
 ORDER BY 1, 2`
 
 // Targets returns every target of f, judged at asOf (a calendar date: only
@@ -234,7 +190,7 @@ func targetReport(ctx context.Context, q querier, f Filter, asOf time.Time) (*Ta
 		if c := order[a.Indicator] - order[b.Indicator]; c != 0 {
 			return c
 		}
-		if c := strings.Compare(regionOrder(a.Region), regionOrder(b.Region)); c != 0 {
+		if c := compareRegions(a.Region, b.Region); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Start, b.Start); c != 0 {
@@ -245,12 +201,17 @@ func targetReport(ctx context.Context, q querier, f Filter, asOf time.Time) (*Ta
 	return r, nil
 }
 
-// regionOrder sorts the program-wide target ("") before every region.
-func regionOrder(r *string) string {
-	if r == nil {
-		return ""
+// compareRegions sorts the program-wide target (nil) before every region.
+func compareRegions(a, b *string) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
 	}
-	return "\x01" + *r
+	return strings.Compare(*a, *b)
 }
 
 // targetMeasures fills in now, before and answered of every target in
@@ -265,7 +226,7 @@ func targetMeasures(ctx context.Context, q querier, list []*targetRow, asOf time
 		}
 	}
 	scopes := []any{sql.Named("whole", whole), sql.Named("regions", regions)}
-	var respondents, stages, members *runningTotals
+	var respondents, groups *runningTotals
 	for _, t := range list {
 		if asOf.Before(t.start) {
 			continue // not started: nothing is counted
@@ -294,21 +255,17 @@ func targetMeasures(ctx context.Context, q querier, list []*targetRow, asOf time
 			default:
 				t.now = float64(v[dayRespondents])
 			}
-		case in.stage > 0:
-			if stages == nil {
-				if stages, err = readRunningTotals(ctx, q, stageDaysSQL, scopes, 1); err != nil {
+		default: // a stock of groups: those at a stage or later, or their members
+			if groups == nil {
+				if groups, err = readRunningTotals(ctx, q, groupDaysSQL, scopes, 1); err != nil {
 					return err
 				}
 			}
-			scope := fmt.Sprintf("%s|%d", t.region, in.stage)
-			t.now, t.before = float64(stages.at(scope, cut)[0]), float64(stages.at(scope, before)[0])
-		case in.members:
-			if members == nil {
-				if members, err = readRunningTotals(ctx, q, memberDaysSQL, scopes, 1); err != nil {
-					return err
-				}
+			scope := t.region + "|members"
+			if in.stage > 0 {
+				scope = fmt.Sprintf("%s|stage_%d", t.region, in.stage)
 			}
-			t.now, t.before = float64(members.at(t.region, cut)[0]), float64(members.at(t.region, before)[0])
+			t.now, t.before = float64(groups.at(scope, cut)[0]), float64(groups.at(scope, before)[0])
 		}
 	}
 	return nil

@@ -60,9 +60,12 @@ func benchTargetsDB(b *testing.B) *queries.DB {
 // BenchmarkTargets judges the 2,000 targets against the 1,000,000
 // respondents and 50,000 groups, uncached, with no filter, with two regions
 // and a period, and with one region (the goal is under 100 ms). Each round
-// also runs Summary for the same filter right after, as a baseline that
-// meets the same load on a shared machine: x-summary is the median ratio.
-// Run it with go test -run '^$' -bench Targets -benchtime 10x ./queries/.
+// also runs, untimed and right after, two baselines that meet the same load
+// on a shared machine: TargetsDirect, the same query with the group
+// measures computed from the rows of group_stages as before the group_days
+// rollup (direct-ms, and x-direct the median ratio), and Summary for the
+// same filter (x-summary). Run it with
+// go test -run '^$' -bench Targets -benchtime 10x ./queries/.
 func BenchmarkTargets(b *testing.B) {
 	db := benchTargetsDB(b)
 	ctx := context.Background()
@@ -76,8 +79,8 @@ func BenchmarkTargets(b *testing.B) {
 		{"one-region", queries.Filter{Regions: []string{"Kab. Jember"}}},
 	} {
 		b.Run(f.name, func(b *testing.B) {
-			var times, baseline []time.Duration
-			var ratios []float64
+			var times, direct, summary []time.Duration
+			var xDirect, xSummary []float64
 			n := 0
 			for b.Loop() {
 				start := time.Now()
@@ -88,25 +91,39 @@ func BenchmarkTargets(b *testing.B) {
 				took := time.Since(start)
 				b.StopTimer()
 				start = time.Now()
+				d, err := db.TargetsDirect(ctx, f.filter, asOf)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tookDirect := time.Since(start)
+				start = time.Now()
 				if _, err := db.Summary(ctx, f.filter); err != nil {
 					b.Fatal(err)
 				}
-				base := time.Since(start)
+				tookSummary := time.Since(start)
+				if len(d.Targets) != len(r.Targets) {
+					b.Fatalf("direct: %d targets, want %d", len(d.Targets), len(r.Targets))
+				}
 				b.StartTimer()
-				times, baseline = append(times, took), append(baseline, base)
-				ratios = append(ratios, float64(took)/float64(base))
+				times, direct, summary = append(times, took), append(direct, tookDirect), append(summary, tookSummary)
+				xDirect, xSummary = append(xDirect, float64(took)/float64(tookDirect)), append(xSummary, float64(took)/float64(tookSummary))
 				n = len(r.Targets)
 			}
 			if f.name == "all" && n != 2000 {
 				b.Fatal(fmt.Errorf("judged %d targets, want 2000", n))
 			}
-			slices.Sort(times)
-			slices.Sort(baseline)
-			slices.Sort(ratios)
-			b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "median-ms")
-			b.ReportMetric(float64(baseline[len(baseline)/2])/float64(time.Millisecond), "summary-ms")
-			b.ReportMetric(ratios[len(ratios)/2], "x-summary")
+			b.ReportMetric(median(times), "median-ms")
+			b.ReportMetric(median(direct), "direct-ms")
+			b.ReportMetric(medianOf(xDirect), "x-direct")
+			b.ReportMetric(medianOf(xSummary), "x-summary")
 			b.ReportMetric(float64(n), "targets")
 		})
 	}
 }
+
+// median is the median of times in milliseconds.
+func median(times []time.Duration) float64 {
+	return float64(slices.Sorted(slices.Values(times))[len(times)/2]) / float64(time.Millisecond)
+}
+
+func medianOf(xs []float64) float64 { return slices.Sorted(slices.Values(xs))[len(xs)/2] }

@@ -4,19 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestTargetMeasuresAgreeWithRows checks the running-total SQL of the
-// targets query against the definitions computed in Go, row by row, over
-// random respondents, a random organizing log (group codes in two cases,
-// groups in two regions, stages skipped, members reported or not, several
-// rows on one day) and random targets of every indicator, region and period
-// form, at several as-of dates.
+// TestTargetMeasuresAgreeWithRows checks the targets query (its running
+// totals, the group ones read from the group_days rollup) against the
+// definitions computed in Go, row by row, over random respondents, a random
+// organizing log (group codes in two cases, groups in two regions, stages
+// skipped, members reported or not, several rows on one day) and random
+// targets of every indicator, region and period form, at several as-of dates
+// and for random filters; after the first import, after one that changes
+// rows of it (members, days, regions, stages added), after that one's undo
+// and after another import. It also checks that the query computing the
+// group measures from the rows (TargetsDirect) says the same.
 func TestTargetMeasuresAgreeWithRows(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "targets.duckdb"))
@@ -27,12 +33,10 @@ func TestTargetMeasuresAgreeWithRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 2015))
 	day0 := time.Date(2014, 9, 1, 0, 0, 0, 0, time.UTC)
 
-	var respondents []Respondent
-	for n := range 600 {
-		respondents = append(respondents, randomRespondent(rng, n))
-	}
-	var stages []GroupStage
-	for g := range 80 {
+	// The current rows, by key, as the reference sees them.
+	respondents, stages := map[string]Respondent{}, map[string]GroupStage{}
+	newGroup := func(g int) []GroupStage {
+		var rows []GroupStage
 		region := rollupTestRegions[rng.IntN(len(rollupTestRegions))]
 		for stage := 1; stage <= 6; stage++ {
 			if rng.IntN(3) == 0 {
@@ -50,10 +54,48 @@ func TestTargetMeasuresAgreeWithRows(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				members = rng.IntN(40)
 			}
-			stages = append(stages, GroupStage{Row: len(stages) + 2, Key: strings.ToLower(fmt.Sprintf("%s|%d", code, stage)) + code,
+			rows = append(rows, GroupStage{Row: len(stages) + len(rows) + 2, Key: strings.ToLower(fmt.Sprintf("%s|%d", code, stage)) + code,
 				Code: code, Region: r, Stage: stage, ReachedOn: day0.AddDate(0, 0, rng.IntN(60)*10), Members: members})
 		}
+		return rows
 	}
+	// changed is another version of a current group row: its members, its
+	// day or its region changed.
+	changed := func(g GroupStage) GroupStage {
+		switch rng.IntN(3) {
+		case 0:
+			g.Members = rng.IntN(40) - 1
+		case 1:
+			g.ReachedOn = day0.AddDate(0, 0, rng.IntN(60)*10)
+		default:
+			g.Region = rollupTestRegions[rng.IntN(len(rollupTestRegions))]
+		}
+		return g
+	}
+	commit := func(name string, rs []Respondent, gs []GroupStage, ts []Target) int64 {
+		id, _ := MustCommit(t, db, name, func(b *Batch) error {
+			for _, r := range rs {
+				if err := b.AddRespondent(r); err != nil {
+					return err
+				}
+				respondents[r.Key] = r
+			}
+			for _, g := range gs {
+				if err := b.AddGroupStage(g); err != nil {
+					return err
+				}
+				stages[g.Key] = g
+			}
+			for _, tg := range ts {
+				if err := b.AddTarget(tg); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return id
+	}
+
 	periods := [][2]string{{"2014-Q4", "2014-10-01:2014-12-31"}, {"2015-01", "2015-01-01:2015-01-31"},
 		{"2015-H1", "2015-01-01:2015-06-30"}, {"2015", "2015-01-01:2015-12-31"}, {"2016-Q2", "2016-04-01:2016-06-30"}}
 	var targets []Target
@@ -71,24 +113,15 @@ func TestTargetMeasuresAgreeWithRows(t *testing.T) {
 				Indicator: in.Code, Region: region, Period: p[0], Start: s, End: e, Value: value})
 		}
 	}
-	MustCommit(t, db, "random.xlsx", func(b *Batch) error {
-		for _, r := range respondents {
-			if err := b.AddRespondent(r); err != nil {
-				return err
-			}
-		}
-		for _, g := range stages {
-			if err := b.AddGroupStage(g); err != nil {
-				return err
-			}
-		}
-		for _, tg := range targets {
-			if err := b.AddTarget(tg); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	var rs []Respondent
+	for n := range 600 {
+		rs = append(rs, randomRespondent(rng, n))
+	}
+	var gs []GroupStage
+	for g := range 80 {
+		gs = append(gs, newGroup(g)...)
+	}
+	commit("random.xlsx", rs, gs, targets)
 
 	inScope := func(region, row string) bool { return region == "" || region == row }
 	// measure is the definition: now, the day before's value, and answered.
@@ -149,44 +182,109 @@ func TestTargetMeasuresAgreeWithRows(t *testing.T) {
 		}
 		return row
 	}
-	for _, asOf := range []string{"2014-08-01", "2014-11-15", "2015-01-31", "2015-05-20", "2016-05-01", "2017-01-01"} {
-		d, _ := time.Parse(time.DateOnly, asOf)
-		got, err := db.Targets(ctx, Filter{}, d)
-		if err != nil {
-			t.Fatal(err)
+	// kept says whether a filter keeps a target: a region filter keeps its
+	// regions' targets, a period filter those whose period overlaps it.
+	kept := func(f Filter, tg Target) bool {
+		return (len(f.Regions) == 0 || tg.Region != "" && slices.Contains(f.Regions, tg.Region)) &&
+			(f.From.IsZero() || !tg.End.Before(f.From)) && (f.To.IsZero() || !tg.Start.After(f.To))
+	}
+	check := func(step string) {
+		t.Helper()
+		filters := []Filter{{}, {Regions: []string{rollupTestRegions[1]}}}
+		for range 4 {
+			filters = append(filters, randomFilter(rng))
 		}
-		// A region filter leaves no program-wide target: the totals are
-		// then read for the filter's regions only.
-		one, err := db.Targets(ctx, Filter{Regions: []string{rollupTestRegions[1]}}, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(one.Targets) == 0 {
-			t.Fatal("no target of the region")
-		}
-		want := map[string]TargetResult{}
-		for _, tg := range targets {
-			cut := tg.End
-			if d.Before(cut) {
-				cut = d
+		judged := 0
+		for _, asOf := range []string{"2014-08-01", "2014-11-15", "2015-01-31", "2015-05-20", "2016-05-01", "2017-01-01"} {
+			d, _ := time.Parse(time.DateOnly, asOf)
+			want := map[string]TargetResult{}
+			for _, tg := range targets {
+				cut := tg.End
+				if d.Before(cut) {
+					cut = d
+				}
+				r := measure(tg, cut, tg.Start.AddDate(0, 0, -1))
+				want[tg.Key] = judge(&r, d)
 			}
-			r := measure(tg, cut, tg.Start.AddDate(0, 0, -1))
-			want[tg.Key] = judge(&r, d)
-		}
-		if len(got.Targets) != len(targets) {
-			t.Fatalf("as of %s: %d targets, want %d", asOf, len(got.Targets), len(targets))
-		}
-		for _, g := range append(got.Targets, one.Targets...) {
-			region := ""
-			if g.Region != nil {
-				region = *g.Region
+			for _, f := range filters {
+				got, err := db.Targets(ctx, f, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, tg := range targets {
+					if kept(f, tg) {
+						n++
+					}
+				}
+				fj := text(t, f)
+				if len(got.Targets) != n {
+					t.Fatalf("%s: as of %s, %s: %d targets, want %d", step, asOf, fj, len(got.Targets), n)
+				}
+				for _, g := range got.Targets {
+					region := ""
+					if g.Region != nil {
+						region = *g.Region
+					}
+					w := want[strings.ToLower(g.Indicator+"|"+region+"|"+g.Period)]
+					if a, b := text(t, g), text(t, w); a != b {
+						t.Errorf("%s: as of %s, %s:\n got %s\nwant %s", step, asOf, fj, a, b)
+					}
+				}
+				judged += n
+				direct, err := db.TargetsDirect(ctx, f, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, b := text(t, got), text(t, direct); a != b {
+					t.Errorf("%s: as of %s, %s: from the rollup\n%s\nfrom the rows\n%s", step, asOf, fj, a, b)
+				}
 			}
-			w := want[strings.ToLower(g.Indicator+"|"+region+"|"+g.Period)]
-			if a, b := text(t, g), text(t, w); a != b {
-				t.Errorf("as of %s:\n got %s\nwant %s", asOf, a, b)
+		}
+		if judged < len(targets) {
+			t.Fatalf("%s: only %d targets judged", step, judged)
+		}
+	}
+	check("import")
+
+	before := maps.Clone(stages)
+	beforeRespondents := maps.Clone(respondents)
+	rs, gs = nil, nil
+	for n := range 100 {
+		rs = append(rs, randomRespondent(rng, n*5)) // another version of an imported respondent
+	}
+	for _, key := range slices.Sorted(maps.Keys(stages)) {
+		if rng.IntN(3) == 0 {
+			gs = append(gs, changed(stages[key]))
+		}
+	}
+	inBatch := map[string]bool{}
+	for _, g := range gs {
+		inBatch[g.Key] = true
+	}
+	for g := 70; g < 90; g++ { // ten groups with rows added or changed, ten new
+		for _, row := range newGroup(g) {
+			if !inBatch[row.Key] { // a key once per import
+				gs = append(gs, row)
 			}
 		}
 	}
+	update := commit("update.xlsx", rs, gs, nil)
+	if len(gs) < 30 {
+		t.Fatalf("only %d group rows changed", len(gs))
+	}
+	check("an import changing rows")
+	if err := db.Undo(ctx, update, "test"); err != nil {
+		t.Fatal(err)
+	}
+	stages, respondents = before, beforeRespondents
+	check("its undo")
+	gs = nil
+	for g := 85; g < 95; g++ {
+		gs = append(gs, newGroup(g)...)
+	}
+	commit("more.xlsx", nil, gs, nil)
+	check("another import")
 }
 
 func text(t *testing.T, v any) string {
