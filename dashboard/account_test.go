@@ -5,6 +5,7 @@ package dashboard_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -212,5 +213,54 @@ func TestProvincesForm(t *testing.T) {
 	page = env.get(admin, "/admin/users?done=provinces", http.StatusOK)
 	if !strings.Contains(page, "Provinsi program disimpan.") || !strings.Contains(page, `value="Jawa Tengah, Jawa Timur"`) {
 		t.Errorf("after saving, the page does not say so or show the provinces")
+	}
+}
+
+// An admin sets the quality report's late limit on the users page: a whole
+// number of days 1-365, refused with the reason otherwise; the quality
+// answers follow it at once, though they are cached (a setting is a new
+// data version).
+func TestLateAfterDaysForm(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	admin := env.login("admin")
+	page := env.get(admin, "/admin/users", http.StatusOK)
+	if !strings.Contains(page, `name="late_after_days" value="30"`) {
+		t.Fatalf("the form does not show the default of 30 days")
+	}
+	lateAfter := func() int {
+		t.Helper()
+		var q queries.QualityReport
+		if err := json.Unmarshal([]byte(env.get(admin, "/api/v1/quality", http.StatusOK)), &q); err != nil {
+			t.Fatal(err)
+		}
+		return q.Timeliness.LateAfterDays
+	}
+	if got := lateAfter(); got != 30 {
+		t.Errorf("quality before: late_after_days %d", got)
+	}
+	token := env.csrfFrom(admin, "/admin/users")
+	if r := env.htDo(admin, "POST", "/admin/settings/late_after_days", url.Values{"late_after_days": {"45"}}); r.status != http.StatusForbidden && r.status != http.StatusBadRequest {
+		t.Errorf("without a CSRF token: status %d", r.status)
+	}
+	for _, bad := range []string{"0", "366", "4.5", "sebulan"} {
+		r := env.htDo(admin, "POST", "/admin/settings/late_after_days", url.Values{"late_after_days": {bad}, "_csrf": {token}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Tidak disimpan: batas terlambat harus bilangan bulat 1 sampai 365 (hari), bukan &#34;"+bad+"&#34;") ||
+			!strings.Contains(r.body, `name="late_after_days" value="`+bad+`"`) {
+			t.Errorf("%q: status %d\n%.2000s", bad, r.status, r.body)
+		}
+	}
+	if v, ok, _ := env.DB.Setting(context.Background(), queries.SettingLateAfterDays); ok {
+		t.Errorf("a refused form stored %q", v)
+	}
+	r := env.htDo(admin, "POST", "/admin/settings/late_after_days", url.Values{"late_after_days": {"45"}, "_csrf": {token}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin/users?done=late_after_days" {
+		t.Fatalf("save: status %d, Location %q", r.status, r.header.Get("Location"))
+	}
+	page = env.get(admin, "/admin/users?done=late_after_days", http.StatusOK)
+	if !strings.Contains(page, "Batas keterlambatan disimpan.") || !strings.Contains(page, `name="late_after_days" value="45"`) {
+		t.Errorf("after saving, the page does not say so or show the days")
+	}
+	if got := lateAfter(); got != 45 {
+		t.Errorf("quality after: late_after_days %d, want 45", got)
 	}
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,6 +32,8 @@ type usersPage struct {
 	Current string
 	// Provinces are the program's provinces, as set or as the form sent them.
 	Provinces string
+	// LateAfterDays is the quality report's late limit, as set or as the form sent it.
+	LateAfterDays string
 }
 
 func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
@@ -42,7 +45,15 @@ func newUsersPage(c echo.Context, acc *accounts) (*usersPage, error) {
 		Delays: acc.logins.Delayed()}
 	p.Current = currentUser(c).Username
 	provinces, err := ingest.ProgramProvinces(c.Request().Context(), acc.db)
+	if err != nil {
+		return nil, err
+	}
 	p.Provinces = strings.Join(provinces, ", ")
+	late, ok, err := acc.db.Setting(c.Request().Context(), queries.SettingLateAfterDays)
+	if !ok {
+		late = strconv.Itoa(queries.DefaultLateAfterDays)
+	}
+	p.LateAfterDays = late
 	return p, err
 }
 
@@ -55,7 +66,7 @@ func handleUsers(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
 		// The message names a user of the list only: a link cannot make
 		// the page announce a change to someone made up.
 		switch done, who := c.QueryParam("done"), c.QueryParam("user"); done {
-		case "lifted", "provinces":
+		case "lifted", "provinces", "late_after_days":
 			p.Done = p.L.T("users.done_" + done)
 		case "removed": // the user is gone from the list: no name to check, none shown
 			p.Done = p.L.T("users.done_removed")
@@ -213,27 +224,34 @@ func userChanged(pages *pageTemplates, acc *accounts, done string, change func(e
 	}
 }
 
-// handleProvinces answers POST /admin/settings/provinces: the program's
-// provinces, which decide the regions an upload accepts without a warning
-// and what a bare region name means.
-func handleProvinces(pages *pageTemplates, acc *accounts) echo.HandlerFunc {
+// handleSetting answers POST /admin/settings/NAME for a setting of the
+// users page (provinces; late_after_days), whose form field has the
+// setting's name: the value checked by parse and stored, or the page again
+// with the reason and what was typed.
+func handleSetting(pages *pageTemplates, acc *accounts, name string, parse func(string) (string, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		value, err := ingest.ParseProvinces(c.FormValue("provinces"))
+		value, err := parse(c.FormValue(name))
 		if why, ok := queries.MessageOf(err); err != nil && ok {
 			p, perr := newUsersPage(c, acc)
 			if perr != nil {
 				return perr
 			}
-			p.Error, p.Provinces = p.L.T("users.err_invalid", why.In(p.L.Lang)), c.FormValue("provinces")
+			p.Error = p.L.T("users.err_invalid", why.In(p.L.Lang))
+			switch name {
+			case queries.SettingProvinces:
+				p.Provinces = c.FormValue(name)
+			case queries.SettingLateAfterDays:
+				p.LateAfterDays = c.FormValue(name)
+			}
 			return pages.render(c, http.StatusBadRequest, "users", p)
 		}
 		if err == nil {
-			err = acc.db.SetSetting(c.Request().Context(), queries.SettingProvinces, value, currentUser(c).Username)
+			err = acc.db.SetSetting(c.Request().Context(), name, value, currentUser(c).Username)
 		}
 		if err != nil {
 			return err
 		}
-		return c.Redirect(http.StatusSeeOther, "/admin/users?done=provinces")
+		return c.Redirect(http.StatusSeeOther, "/admin/users?done="+name)
 	}
 }
 

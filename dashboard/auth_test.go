@@ -251,6 +251,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{route: "POST /admin/logins/lift", method: "POST", path: "/admin/logins/lift", form: url.Values{"address": {"192.0.2.1"}}, kind: "post", viewer: 403, uploader: 403, admin: 404},
 		{route: "GET /admin/audit", method: "GET", path: "/admin/audit", kind: page, viewer: 403, uploader: 403, admin: 200},
 		{route: "POST /admin/settings/provinces", method: "POST", path: "/admin/settings/provinces", form: url.Values{"provinces": {"Jawa Timur"}}, kind: "post", viewer: 403, uploader: 403, admin: 303},
+		{route: "POST /admin/settings/late_after_days", method: "POST", path: "/admin/settings/late_after_days", form: url.Values{"late_after_days": {"30"}}, kind: "post", viewer: 403, uploader: 403, admin: 303},
 		{route: "GET /admin/backup", method: "GET", path: "/admin/backup", kind: page, viewer: 403, uploader: 403, admin: 200},
 		// Last: it ends the session, so it gets a client of its own.
 		{route: "POST /logout", method: "POST", path: "/logout", form: url.Values{}, kind: public, anonymous: 303, viewer: 303, uploader: 303, admin: 303},

@@ -9,6 +9,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -287,7 +288,7 @@ func TestExportCover(t *testing.T) {
 			t.Errorf("the English workbook lacks %q:\n%s", want, got)
 		}
 	}
-	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target"}) {
+	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target", "Kualitas"}) {
 		t.Errorf("English sheets %v: the names are fixed Indonesian", list)
 	}
 
@@ -386,8 +387,33 @@ func TestExportLayout(t *testing.T) {
 	env := newTestEnv(t, envOptions{samples: true})
 	c := env.login("viewer")
 	x, body := env.htWorkbook(c, "")
-	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target"}) {
+	if list := x.GetSheetList(); !slices.Equal(list, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Target", "Kualitas"}) {
 		t.Fatalf("sheets %v", list)
+	}
+	// Kualitas holds the quality report the same user gets from the API:
+	// the open flags' total (the sample plants some of every kind), and
+	// every respondent in the completeness table.
+	var q queries.QualityReport
+	if err := json.Unmarshal([]byte(env.get(c, "/api/v1/quality", http.StatusOK)), &q); err != nil {
+		t.Fatal(err)
+	}
+	var open, respondents int
+	for _, n := range q.Counts {
+		open += n
+	}
+	for _, r := range q.Completeness.Regions {
+		for _, n := range r.Counts {
+			respondents += n
+		}
+	}
+	var totals []string
+	for _, row := range xlsxtest.RawRows(t, x, "Kualitas") {
+		if len(row) > 0 && row[0] == "Jumlah" {
+			totals = append(totals, row[len(row)-1])
+		}
+	}
+	if want := []string{strconv.Itoa(open), strconv.Itoa(respondents)}; len(totals) < 2 || !slices.Equal(totals[:2], want) || open < 20 {
+		t.Errorf("Kualitas totals %q, want open flags and respondents %q", totals, want)
 	}
 	sum := env.htSummary(c, "")
 	nFac := len(sum.Facilitators.ByRegion)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -85,6 +86,7 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:name/remove", handleUserRemove(pages, acc), admin)
 	e.POST("/admin/logins/lift", handleLoginLift(s.logins), admin)
 	e.GET("/admin/audit", handleAudit(pages, db), admin)
-	e.POST("/admin/settings/provinces", handleProvinces(pages, acc), admin)
+	e.POST("/admin/settings/provinces", handleSetting(pages, acc, queries.SettingProvinces, ingest.ParseProvinces), admin)
+	e.POST("/admin/settings/late_after_days", handleSetting(pages, acc, queries.SettingLateAfterDays, queries.ParseLateAfterDays), admin)
 	e.GET("/admin/backup", handleBackup(db, s.cfg.Now), admin)
 }

@@ -67,7 +67,6 @@ const (
 	outlierZ         = 3.5 // modified z-score, absolute
 	outlierMinWages  = 10  // wages a region needs before its outliers count
 	burstRespondents = 15  // more than this many on one day by one facilitator
-	lateAfterDays    = 30  // a row first imported later than this after its survey month is late
 )
 
 // QualityReport is what `pantau quality --json` prints and GET
@@ -247,6 +246,9 @@ func flagMessage(kind, value, detail string) Message {
 			ID: fmt.Sprintf("upah Rp %s jauh dari upah lain di wilayahnya (skor-z termodifikasi %s; batas 3,5)", digitGroups(value, "."), strings.Replace(detail, ".", ",", 1)),
 			EN: fmt.Sprintf("wage Rp %s is far from the other wages of its region (modified z-score %s; limit 3.5)", digitGroups(value, ","), detail)}
 	case FlagFacilitatorRegion:
+		if detail == "" {
+			return Msgf("fasilitator %s adalah fasilitator lapang wilayah lain", "facilitator %s is a field facilitator of another region", value)
+		}
 		return Msgf("fasilitator %s adalah fasilitator lapang wilayah lain: %s", "facilitator %s is a field facilitator of another region: %s", value, detail)
 	case FlagSurveyBurst:
 		return Msgf("%s responden pada %s oleh satu fasilitator (lebih dari %d)", "%s respondents on %s by one facilitator (more than %d)", value, detail, burstRespondents)
@@ -287,12 +289,18 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 		return nil, fmt.Errorf("quality: %w", err)
 	}
 	defer tx.Rollback()
+	return quality(ctx, tx, f, kinds, lang, db.areaCheck())
+}
+
+// quality reads the quality report of a valid filter in the snapshot tx
+// (Quality's, or the summary workbook's), area_unknown by areas.
+func quality(ctx context.Context, tx querier, f Filter, kinds []string, lang string, areas AreaCheck) (*QualityReport, error) {
 	r := &QualityReport{Filter: f, Counts: map[string]int{}, Flags: []QualityFlag{}}
 	checks, err := qualityChecks(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	q := flagQuery{q: tx, lang: lang, checks: checks, areas: db.areaCheck()}
+	q := flagQuery{q: tx, lang: lang, checks: checks, areas: areas}
 	for _, kind := range FlagKinds {
 		flags, err := q.flags(ctx, kind, f)
 		if err != nil {
@@ -401,6 +409,9 @@ func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityF
 		if facilitator.Valid {
 			fl.Facilitator = &facilitator.String
 		}
+		if kind == FlagFacilitatorRegion && len(f.Regions) > 0 {
+			detail = regionsWithin(detail, f.Regions)
+		}
 		fl.Text = flagMessage(kind, fl.Value, detail)
 		if kind == FlagAreaUnknown {
 			code, village, _ := strings.Cut(detail, "\x1f")
@@ -423,6 +434,19 @@ func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityF
 		flags = append(flags, fl)
 	}
 	return flags, rows.Err()
+}
+
+// regionsWithin keeps, of a list of regions joined by ", ", those of
+// regions: a filter by region, such as a scoped user's scope, names no
+// region beyond it, not even as where a facilitator also works.
+func regionsWithin(list string, regions []string) string {
+	var kept []string
+	for _, r := range strings.Split(list, ", ") {
+		if slices.Contains(regions, r) {
+			kept = append(kept, r)
+		}
+	}
+	return strings.Join(kept, ", ")
 }
 
 // Flag is the current flag of kind on key among the rows of f, its
@@ -603,21 +627,28 @@ GROUP BY ALL ORDER BY ALL`, respondentArgs(f)...)
 	return c, nil
 }
 
-// timeliness compares, for each filtered respondent, the time of the import
-// that first brought its key with the end of its survey month.
+// timeliness compares, for each filtered respondent, the day (UTC) of the
+// import that first brought its key with the end of its survey month. The
+// day is taken once per import, not per row: a time zone conversion per row
+// took most of this query's time at 1,000,000 respondents.
+// The days allowed are the setting late_after_days as the snapshot q sees it.
 func timeliness(ctx context.Context, q querier, f Filter) (Timeliness, error) {
-	t := Timeliness{LateAfterDays: lateAfterDays, ByRegion: []RegionLateness{}}
+	t := Timeliness{ByRegion: []RegionLateness{}}
+	var err error
+	if t.LateAfterDays, err = lateAfterDays(ctx, q); err != nil {
+		return t, err
+	}
 	rows, err := q.QueryContext(ctx, `
-WITH first_import AS (
-	SELECT v.key, min(i.uploaded_at) AS at
-	FROM respondent_versions v JOIN imports i ON i.id = v.import_id
-	WHERE i.status = 'committed'
+WITH import_day AS (
+	SELECT id, CAST(uploaded_at AT TIME ZONE 'UTC' AS DATE) AS day FROM imports WHERE status = 'committed'
+), first_import AS (
+	SELECT v.key, min(d.day) AS day
+	FROM respondent_versions v JOIN import_day d ON d.id = v.import_id
 	GROUP BY v.key
 )
-SELECT r.region, count(*),
-	count_if(CAST(fi.at AT TIME ZONE 'UTC' AS DATE) > last_day(r.survey_date) + `+fmt.Sprint(lateAfterDays)+`)
+SELECT r.region, count(*), count_if(fi.day > last_day(r.survey_date) + $late_after_days::INTEGER)
 FROM respondents r JOIN first_import fi USING (key)`+respondentFilterSQL+`
-GROUP BY r.region ORDER BY r.region`, respondentArgs(f)...)
+GROUP BY r.region ORDER BY r.region`, append(respondentArgs(f), sql.Named("late_after_days", t.LateAfterDays))...)
 	if err != nil {
 		return t, fmt.Errorf("timeliness: %w", err)
 	}

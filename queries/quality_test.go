@@ -3,6 +3,7 @@ package queries_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -213,6 +214,15 @@ func TestQualityFlagsWherePlanted(t *testing.T) {
 	if !strings.Contains(r.Flags[1].Message, "jumlah anggota turun ke 9 dari 20") {
 		t.Errorf("Indonesian message: %q", r.Flags[1].Message)
 	}
+	// A filter by region (a scoped user's scope) names no other region, not
+	// even where the facilitator works; one that reaches it does.
+	if m := r.Flags[0].Message; m != "fasilitator ani adalah fasilitator lapang wilayah lain" {
+		t.Errorf("facilitator_region within Kab. Malang: %q", m)
+	}
+	r, err = db.Quality(ctx, queries.Filter{Regions: []string{"Kab. Malang", "Kota Malang"}}, []string{queries.FlagFacilitatorRegion}, "en")
+	if err != nil || len(r.Flags) != 1 || !strings.HasSuffix(r.Flags[0].Message, "another region: Kota Malang") {
+		t.Errorf("facilitator_region within both Malangs: %+v, %v", r.Flags, err)
+	}
 	// --kind lists one kind; the counts stay whole.
 	r, err = db.Quality(ctx, queries.Filter{}, []string{queries.FlagUnanswered}, "en")
 	if err != nil || len(r.Flags) != 1 || r.Counts[queries.FlagWageOutlier] != 1 {
@@ -384,6 +394,51 @@ func TestQualityCompletenessAndTimeliness(t *testing.T) {
 	}
 	if fmt.Sprint(r.Completeness.Months) != "[2014-11]" || r.Timeliness.Rows != 2 {
 		t.Errorf("from November: %v, %+v", r.Completeness.Months, r.Timeliness)
+	}
+
+	// The days allowed are the setting late_after_days: with 29 every row
+	// is late (September's came on the 30th day, November's on the 30th and
+	// 31st), with 31 none is. Setting it is a new data version, so cached
+	// reports go.
+	for _, c := range []struct{ days, late int }{{29, 5}, {31, 0}, {30, 1}} {
+		before := db.DataVersion()
+		if err := db.SetSetting(ctx, queries.SettingLateAfterDays, fmt.Sprint(c.days), "admin"); err != nil {
+			t.Fatal(err)
+		}
+		if after := db.DataVersion(); after <= before || !queries.Settled(after) {
+			t.Errorf("late_after_days %d: data version %d -> %d, want a new settled one", c.days, before, after)
+		}
+		r, err := db.Quality(ctx, queries.Filter{}, nil, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tl := r.Timeliness; tl.LateAfterDays != c.days || tl.Rows != 5 || tl.Late != c.late {
+			t.Errorf("late_after_days %d: %+v, want %d late", c.days, tl, c.late)
+		}
+	}
+	// The summary workbook's figures carry the same report.
+	rep, err := db.Report(ctx, queries.Filter{}, queries.ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = db.Quality(ctx, queries.Filter{}, nil, "en"); err != nil || !reflect.DeepEqual(rep.Quality, r) {
+		t.Errorf("Report's quality:\n%+v\nwant\n%+v (%v)", rep.Quality, r, err)
+	}
+}
+
+func TestParseLateAfterDays(t *testing.T) {
+	for in, want := range map[string]string{"45": "45", " 7 ": "7", "1": "1", "365": "365", "030": "30"} {
+		if got, err := queries.ParseLateAfterDays(in); got != want || err != nil {
+			t.Errorf("ParseLateAfterDays(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "366", "-3", "4.5", "tiga puluh", "", "30 hari"} {
+		got, err := queries.ParseLateAfterDays(in)
+		m, ok := queries.MessageOf(err)
+		if got != "" || !ok || !strings.Contains(m.EN, "whole number of days from 1 to 365") || !strings.Contains(m.ID, "1 sampai 365") ||
+			!strings.Contains(m.EN, fmt.Sprintf("%q", in)) {
+			t.Errorf("ParseLateAfterDays(%q) = %q, %v (%+v); want a message in both languages naming the value", in, got, err, m)
+		}
 	}
 }
 

@@ -16,6 +16,9 @@ type Report struct {
 	EarlierByRegion []RegionOrganizing
 	Targets         *TargetReport // the filter's targets at the as-of date; nil without one
 	Latest          *Import       // the newest import still committed; nil when there is none
+	// Quality is the filter's data quality report (its sentences in English:
+	// the workbook shows counts, completeness and timeliness).
+	Quality *QualityReport
 }
 
 // ReportOptions are what a summary workbook shows beside the filter's figures.
@@ -65,6 +68,9 @@ func (db *DB) Report(ctx context.Context, f Filter, o ReportOptions) (*Report, e
 		if r.Targets, err = targetReport(ctx, tx, f, calendarDay(o.AsOf)); err != nil {
 			return nil, err
 		}
+	}
+	if r.Quality, err = quality(ctx, tx, f, nil, "en", db.areaCheck()); err != nil {
+		return nil, err
 	}
 	if r.Latest, err = latestImport(ctx, tx); err != nil {
 		return nil, err

@@ -5,12 +5,55 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // SettingProvinces names the setting that holds the program's provinces, a
 // comma-separated list of official province names.
 const SettingProvinces = "provinces"
+
+// SettingLateAfterDays names the setting of the quality report's
+// timeliness: a respondent row is late when the import that first brought
+// it came more than this many days after the end of its survey month.
+const SettingLateAfterDays = "late_after_days"
+
+// DefaultLateAfterDays is late_after_days until an admin sets it.
+const DefaultLateAfterDays = 30
+
+// ParseLateAfterDays checks a value of late_after_days, a whole number of
+// days from 1 to 365, and returns it as stored.
+func ParseLateAfterDays(text string) (string, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 1 || n > 365 {
+		shown := []rune(text)
+		if len(shown) > 40 {
+			shown = append(shown[:39], '…')
+		}
+		m := Msgf("batas terlambat harus bilangan bulat 1 sampai 365 (hari), bukan %q",
+			"the late limit must be a whole number of days from 1 to 365, not %q", string(shown))
+		return "", &m
+	}
+	return strconv.Itoa(n), nil
+}
+
+// lateAfterDays is late_after_days as the snapshot q sees it.
+func lateAfterDays(ctx context.Context, q querier) (int, error) {
+	var value string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, SettingLateAfterDays).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return DefaultLateAfterDays, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("setting %s: %w", SettingLateAfterDays, err)
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil { // set by hand in the database: not ours to guess
+		return 0, fmt.Errorf("setting %s: stored value %q is not a number", SettingLateAfterDays, value)
+	}
+	return n, nil
+}
 
 // Setting is one setting as an admin last set it.
 type Setting struct {
@@ -39,13 +82,22 @@ func (db *DB) Settings(ctx context.Context) ([]Setting, error) {
 }
 
 // SetSetting stores value as the setting name, recording who set it. The
-// caller checks the value: queries stores what it is given.
+// caller checks the value: queries stores what it is given. A setting can
+// change what the dashboards read (late_after_days the quality report's
+// timeliness), so it is a new data version, and cached answers go.
 func (db *DB) SetSetting(ctx context.Context, name, value, by string) error {
-	db.accounts.Lock()
-	defer db.accounts.Unlock()
-	_, err := db.sql.ExecContext(ctx, `INSERT OR REPLACE INTO settings (name, value, updated_by, updated_at) VALUES (?, ?, ?, ?)`,
-		name, value, by, time.Now().UTC())
+	db.writes.Lock()
+	defer db.writes.Unlock()
+	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("set %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO settings (name, value, updated_by, updated_at) VALUES (?, ?, ?, ?)`,
+		name, value, by, time.Now().UTC()); err != nil {
+		return fmt.Errorf("set %s: %w", name, err)
+	}
+	if err := db.commitData(tx, 0); err != nil {
 		return fmt.Errorf("set %s: %w", name, err)
 	}
 	return nil

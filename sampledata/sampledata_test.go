@@ -551,7 +551,7 @@ func TestTargets(t *testing.T) {
 }
 
 func TestDefaultSurveyOptions(t *testing.T) {
-	if got := sampledata.DefaultSurveyOptions(); got != (sampledata.SurveyOptions{Respondents: 2000, Groups: 120, Seed: 1}) {
+	if got := sampledata.DefaultSurveyOptions(); got != (sampledata.SurveyOptions{Respondents: 2000, Groups: 120, Seed: 1, Flaws: true}) {
 		t.Errorf("DefaultSurveyOptions() = %+v", got)
 	}
 }
@@ -564,4 +564,118 @@ func BenchmarkWriteSurvey(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(opt.Respondents)*float64(b.N)/b.Elapsed().Seconds(), "respondents/s")
+}
+
+// The flaws are planted into the clean survey's rows: the flawed survey
+// differs from the clean one of the same seed in the planted cells only
+// (so that the figures of everything else stay), and each kind is there.
+// pantau's ingest tests prove that they raise the quality flags.
+func TestFlaws(t *testing.T) {
+	opt := sampledata.DefaultSurveyOptions()
+	flawed := open(t, survey(t, opt))
+	opt.Flaws = false
+	clean := open(t, survey(t, opt))
+
+	every := func(i, n, first int) bool { return i >= first && (i-first)%n == 0 }
+	got := map[string]int{}
+	fr := rows(t, flawed, "Responden", 1, respondentHeader)
+	cr := rows(t, clean, "Responden", 1, respondentHeader)
+	region := map[string]string{}
+	for _, fc := range sampledata.Facilitators() {
+		region[fc.Name] = fc.Region
+	}
+	burstDays := map[[2]string]int{}
+	for i := range fr {
+		n, at := i+1, "Responden row "+strconv.Itoa(i+2)
+		burstDays[[2]string{fr[i][5], fr[i][1]}]++
+		for c := range respondentHeader {
+			if fr[i][c] == cr[i][c] {
+				continue
+			}
+			switch col := respondentHeader[c]; {
+			case c == 10 && every(n, 500, 123):
+				if w, _ := strconv.Atoi(fr[i][c]); w < 20_000_000 {
+					t.Errorf("%s: outlier wage %d", at, w)
+				}
+				got["wage"]++
+			case c == 18 && every(n, 500, 123) && fr[i][c] == "Tidak": // follows the wage
+			case c == 5 && every(n, 400, 77):
+				if region[fr[i][c]] == fr[i][2] {
+					t.Errorf("%s: facilitator %s works in %s", at, fr[i][c], fr[i][2])
+				}
+				got["facilitator"]++
+			case c >= 11 && every(n, 450, 200):
+				if !slices.Equal(fr[i][11:20], make([]string, 9)) {
+					t.Errorf("%s: problems %q, want all blank", at, fr[i][11:20])
+				}
+				got["unanswered"]++
+			case c == 3 && every(n, 300, 50):
+				if fr[i][c] != "Kec. "+cr[i][c] {
+					t.Errorf("%s: kecamatan %q from %q", at, fr[i][c], cr[i][c])
+				}
+				got["kec"]++
+			case c == 3 && every(n, 300, 150):
+				got["capitals"]++
+			case c == 3 && every(n, 700, 320), c == 4 && every(n, 700, 600):
+				got["misspelt"]++
+			case c == 1:
+				got["burst"]++
+			default:
+				t.Errorf("%s: %s %q in the clean survey, %q in the flawed one", at, col, cr[i][c], fr[i][c])
+			}
+		}
+	}
+	bursts := 0
+	for _, n := range burstDays {
+		if n > 15 {
+			bursts++
+		}
+	}
+	if bursts != 2 || got["burst"] < 30 {
+		t.Errorf("%d facilitator days with more than 15 respondents (%d dates moved), want 2", bursts, got["burst"])
+	}
+	want := map[string]int{"wage": 4, "facilitator": 5, "kec": 7, "capitals": 7, "misspelt": 6}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d rows planted, want %d", k, got[k], n)
+		}
+	}
+	if got["unanswered"] < 5 {
+		t.Errorf("%d problem cells blanked, want some in each of 5 rows", got["unanswered"])
+	}
+
+	// Kelompok: the flawed log has the clean one's rows but the stage 2 rows
+	// left out, one date moved and some members dropped.
+	fg := rows(t, flawed, "Kelompok", 1, groupHeader)
+	cg := rows(t, clean, "Kelompok", 1, groupHeader)
+	changed := map[string]int{}
+	j := 0
+	for _, c := range cg {
+		if j < len(fg) && fg[j][0] == c[0] && fg[j][4] == c[4] {
+			f := fg[j]
+			j++
+			switch {
+			case slices.Equal(f, c):
+			case f[5] != c[5] && c[4] == stages[2]:
+				changed["stage_order"]++
+			case f[6] != c[6] && c[4] == stages[3]:
+				changed["members_drop"]++
+			default:
+				t.Errorf("group %s changed: %q from %q", c[0], f, c)
+			}
+			continue
+		}
+		if c[4] != stages[1] {
+			t.Errorf("group %s: %s left out", c[0], c[4])
+		}
+		changed["stage_skipped"]++
+	}
+	if j != len(fg) {
+		t.Errorf("%d rows of the flawed log are not the clean one's", len(fg)-j)
+	}
+	for _, kind := range []string{"stage_order", "stage_skipped", "members_drop"} {
+		if changed[kind] == 0 || changed[kind] > 6 {
+			t.Errorf("%s planted in %d groups, want a handful", kind, changed[kind])
+		}
+	}
 }

@@ -15,11 +15,16 @@ import (
 type SurveyOptions struct {
 	Respondents, Groups int
 	Seed                int64
+	// Flaws plants what the data division must act on (flaws.go): a
+	// handful of rows of each kind of data quality flag, and kecamatan and
+	// desa written as clerks do. Without it the survey is clean, as the
+	// benchmarks' big workbooks are.
+	Flaws bool
 }
 
-// DefaultSurveyOptions gives the size of the committed survei.xlsx.
+// DefaultSurveyOptions gives the size of the committed survei.xlsx, flaws and all.
 func DefaultSurveyOptions() SurveyOptions {
-	return SurveyOptions{Respondents: 2000, Groups: 120, Seed: 1}
+	return SurveyOptions{Respondents: 2000, Groups: 120, Seed: 1, Flaws: true}
 }
 
 // Canonical column names (WORKBOOKS.md), in its order.
@@ -198,6 +203,9 @@ func WriteSurvey(w io.Writer, opt SurveyOptions) error {
 	}
 	r := rand.New(rand.NewPCG(uint64(opt.Seed), 0x70616e746175)) // "pantau"
 	g := &gen{r: r, st: st}
+	if opt.Flaws {
+		g.flaws = newFlaws(opt.Respondents, st.money)
+	}
 
 	if err := g.respondents(f, opt.Respondents); err != nil {
 		return err
@@ -215,8 +223,9 @@ func WriteSurvey(w io.Writer, opt SurveyOptions) error {
 }
 
 type gen struct {
-	r  *rand.Rand
-	st styles
+	r     *rand.Rand
+	st    styles
+	flaws *flaws // nil for a clean survey
 }
 
 func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
@@ -310,6 +319,9 @@ func (g *gen) respondents(f *excelize.File, n int) error {
 				row[11+p] = yesNo(g.chance(prob))
 			}
 		}
+		if g.flaws != nil {
+			g.flaws.respondent(i, row, fc, umk[fc.Region])
+		}
 		if err := sw.SetRow("A"+strconv.Itoa(i+1), row); err != nil {
 			return err
 		}
@@ -368,6 +380,7 @@ func (g *gen) groups(f *excelize.File, n int) error {
 		// Stage 1 by mid-2015, each later stage 3 weeks to 3 months on: by late 2016.
 		date := groupStart.AddDate(0, 0, g.r.IntN(273))
 		members := 0
+		flaw := g.flaws.group(i, k)
 		for s := 1; s <= k; s++ {
 			if s > 1 {
 				date = date.AddDate(0, 0, 21+g.r.IntN(70))
@@ -385,6 +398,9 @@ func (g *gen) groups(f *excelize.File, n int) error {
 			}
 			if s >= 3 {
 				row[6] = members
+			}
+			if flaw.stage(s, row, date) {
+				continue // the stage left out
 			}
 			line++
 			if err := sw.SetRow("A"+strconv.Itoa(line), row); err != nil {

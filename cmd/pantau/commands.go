@@ -490,12 +490,13 @@ func printSummary(w io.Writer, s *queries.Summary) {
 }
 
 func (env *environment) sample(args []string) error {
-	f := env.newFlags("sample", "--out DIR [--respondents N] [--groups M] [--seed S]")
+	f := env.newFlags("sample", "--out DIR [--respondents N] [--groups M] [--seed S] [--clean]")
 	def := sampledata.DefaultSurveyOptions()
 	out := f.String("out", "", "folder to write peserta.xlsx, survei.xlsx and target.xlsx into")
 	respondents := f.Int("respondents", def.Respondents, "respondents in the survey")
 	groups := f.Int("groups", def.Groups, "groups in the organizing log")
 	seed := f.Int64("seed", def.Seed, "random seed; the same seed gives the same files")
+	clean := f.Bool("clean", false, "a survey without the planted data quality flaws")
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
@@ -509,7 +510,7 @@ func (env *environment) sample(args []string) error {
 	err := writeFile(filepath.Join(*out, "peserta.xlsx"), 0o644, sampledata.WriteParticipants)
 	if err == nil {
 		err = writeFile(filepath.Join(*out, "survei.xlsx"), 0o644, func(w io.Writer) error {
-			return sampledata.WriteSurvey(w, sampledata.SurveyOptions{Respondents: *respondents, Groups: *groups, Seed: *seed})
+			return sampledata.WriteSurvey(w, sampledata.SurveyOptions{Respondents: *respondents, Groups: *groups, Seed: *seed, Flaws: !*clean})
 		})
 	}
 	if err == nil {

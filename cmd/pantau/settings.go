@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"pantau/ingest"
@@ -15,7 +18,8 @@ var knownSettings = map[string]struct {
 	parse func(string) (string, error)
 	def   string
 }{
-	queries.SettingProvinces: {ingest.ParseProvinces, strings.Join(ingest.DefaultProvinces, ",")},
+	queries.SettingProvinces:     {ingest.ParseProvinces, strings.Join(ingest.DefaultProvinces, ",")},
+	queries.SettingLateAfterDays: {queries.ParseLateAfterDays, strconv.Itoa(queries.DefaultLateAfterDays)},
 }
 
 // settings lists, reads or sets the program's settings.
@@ -39,7 +43,7 @@ func (env *environment) settings(ctx context.Context, args []string) error {
 	}
 	if n > 0 {
 		if _, ok := knownSettings[positional[0]]; !ok {
-			return usageError("settings %s: unknown setting %q (known: %s)", sub, positional[0], queries.SettingProvinces)
+			return usageError("settings %s: unknown setting %q (known: %s)", sub, positional[0], strings.Join(slices.Sorted(maps.Keys(knownSettings)), ", "))
 		}
 	}
 	var value string
@@ -75,7 +79,9 @@ func (env *environment) settings(ctx context.Context, args []string) error {
 		if f.json {
 			return env.printJSON(list)
 		}
-		fmt.Fprintf(env.stdout, "%s = %s\n", queries.SettingProvinces, list[queries.SettingProvinces])
+		for _, name := range slices.Sorted(maps.Keys(list)) {
+			fmt.Fprintf(env.stdout, "%s = %s\n", name, list[name])
+		}
 	}
 	return nil
 }

@@ -40,3 +40,33 @@ func TestSettingsProvinces(t *testing.T) {
 		t.Errorf("a refused set changed the setting: %q", got)
 	}
 }
+
+// The quality report's late limit: 30 days until set, a whole number of
+// days 1-365, refused otherwise in words that say so; the report follows it.
+func TestSettingsLateAfterDays(t *testing.T) {
+	c := newCLI(t)
+	if got := c.mustRun("settings", "get", "late_after_days"); got != "30\n" {
+		t.Errorf("default: %q", got)
+	}
+	if got := c.mustRun("settings", "set", "late_after_days", " 45"); got != "late_after_days = 45\n" {
+		t.Errorf("set: %q", got)
+	}
+	if got := c.mustRun("settings", "get", "late_after_days"); got != "45\n" {
+		t.Errorf("get after set: %q", got)
+	}
+	if got := c.mustRun("settings", "list"); got != "late_after_days = 45\nprovinces = Jawa Timur\n" {
+		t.Errorf("list: %q", got)
+	}
+	if got := c.mustRun("quality", "--json"); !strings.Contains(got, `"late_after_days": 45`) {
+		t.Errorf("quality --json does not follow the setting: %s", got)
+	}
+	for _, bad := range []string{"0", "366", "-1", "4.5", "sebulan", ""} {
+		_, errs, code := c.run("settings", "set", "late_after_days", "--", bad)
+		if code != 2 || !strings.Contains(errs, "whole number of days from 1 to 365") {
+			t.Errorf("set late_after_days %q: exit %d, stderr %q; want a usage error that says why", bad, code, errs)
+		}
+	}
+	if got := c.mustRun("settings", "get", "late_after_days"); got != "45\n" {
+		t.Errorf("a refused set changed the setting: %q", got)
+	}
+}

@@ -5,7 +5,7 @@ package report
 // filter: a cover sheet (Ringkasan) with the filter in words and the key
 // figures, then one sheet per dashboard section (Fasilitator, Masalah,
 // Pengorganisasian), each a formatted table with a native Excel chart
-// beside it.
+// beside it; then Target and Kualitas (data quality, tables only).
 //
 // Every sheet is written with excelize's StreamWriter. A chart must be added
 // to a sheet before its stream writer is made: NewStreamWriter copies the
@@ -43,11 +43,14 @@ const (
 )
 
 // workbookSheets are the sheets, in order; Target only when the report
-// carries targets.
+// carries targets, Kualitas only when it carries the quality report.
 func workbookSheets(r *queries.Report) []string {
 	sheets := []string{sheetCover, sheetFacilitate, sheetProblems, sheetOrganizing}
 	if r.Targets != nil {
 		sheets = append(sheets, sheetTargets)
+	}
+	if r.Quality != nil {
+		sheets = append(sheets, sheetQuality)
 	}
 	return sheets
 }
@@ -74,6 +77,9 @@ func WriteWorkbook(w io.Writer, r *queries.Report, l *locale.Locale, now time.Ti
 	writers := []func() error{b.cover, b.facilitators, b.problems, b.organizing}
 	if r.Targets != nil {
 		writers = append(writers, b.targets)
+	}
+	if r.Quality != nil {
+		writers = append(writers, b.quality)
 	}
 	for _, write := range writers {
 		if err := write(); err != nil {

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -269,4 +270,116 @@ func chartCount(x *excelize.File) int {
 		return true
 	})
 	return n
+}
+
+// qualityReport is a quality report of two regions over three months, one
+// flag checked, and facilitators whose names look like formulas.
+func qualityReport() *queries.QualityReport {
+	flag := func(kind, region string, checked bool) queries.QualityFlag {
+		return queries.QualityFlag{Kind: kind, Region: region, Checked: checked}
+	}
+	counts := map[string]int{}
+	for _, kind := range queries.FlagKinds {
+		counts[kind] = 0
+	}
+	counts[queries.FlagWageOutlier], counts[queries.FlagFacilitatorRegion] = 2, 1
+	return &queries.QualityReport{
+		Counts: counts,
+		Flags: []queries.QualityFlag{
+			flag(queries.FlagWageOutlier, "Kab. Jember", false), flag(queries.FlagWageOutlier, "Kota Batu", false),
+			flag(queries.FlagWageOutlier, "Kota Batu", true), flag(queries.FlagFacilitatorRegion, "Kab. Jember", false),
+		},
+		Completeness: queries.Completeness{
+			Months:  []string{"2014-09", "2014-10", "2014-11"},
+			Regions: []queries.RegionMonths{{Region: "Kab. Jember", Counts: []int{3, 0, 2}}, {Region: "Kota Batu", Counts: []int{1, 1, 0}}},
+			Facilitators: []queries.FacilitatorMonths{
+				{Name: `=HYPERLINK("http://example.test","klik")`, Region: "Kab. Jember", Counts: []int{3, 0, 2}, Gaps: 1},
+				{Name: "+62 811", Region: "Kota Batu", Counts: []int{1, 1, 0}},
+			},
+		},
+		Timeliness: queries.Timeliness{LateAfterDays: 45, Rows: 7, Late: 2,
+			ByRegion: []queries.RegionLateness{{Region: "Kab. Jember", Rows: 5, Late: 2}, {Region: "Kota Batu", Rows: 2}}},
+	}
+}
+
+// TestWorkbookQuality reads Kualitas back: open flags per region and kind
+// (a checked one not counted) with totals, respondents per region and per
+// facilitator and month, the timeliness under the limit set; formula-like
+// names as text; print-ready like the other sheets.
+func TestWorkbookQuality(t *testing.T) {
+	r := &queries.Report{Summary: summaryOf(queries.Filter{}, 7, 4, 1, nil), Quality: qualityReport()}
+	x := writeBook(t, r, "en")
+	if got := x.GetSheetList(); !slices.Equal(got, []string{"Ringkasan", "Fasilitator", "Masalah", "Pengorganisasian", "Kualitas"}) {
+		t.Fatalf("sheets %q", got)
+	}
+	rows, err := x.GetRows("Kualitas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows {
+		if line := strings.TrimRight(strings.Join(row, "|"), "|"); line != "" {
+			got = append(got, line)
+		}
+	}
+	zeros := strings.Repeat("|0", len(queries.FlagKinds)-2)
+	kinds := ""
+	for _, kind := range queries.FlagKinds {
+		kinds += "|" + queries.FlagNames[kind].EN
+	}
+	want := []string{
+		"Data quality",
+		"Filter: All regions · All genders · All work types · The whole survey period",
+		"Flags are findings, not errors: the data stays as uploaded. The counts are of flags not yet checked.",
+		"Region" + kinds + "|Total",
+		"Kab. Jember|1|1" + zeros + "|2",
+		"Kota Batu|1|0" + zeros + "|1",
+		"Total|2|1" + zeros + "|3",
+		"Respondents per region and survey month",
+		"Region|September 2014|October 2014|November 2014|Total",
+		"Kab. Jember|3|0|2|5",
+		"Kota Batu|1|1|0|2",
+		"Total|4|1|2|7",
+		"Respondents per facilitator and survey month",
+		"Facilitator|Region|September 2014|October 2014|November 2014|Gaps",
+		`=HYPERLINK("http://example.test","klik")|Kab. Jember|3|0|2|1`,
+		"+62 811|Kota Batu|1|1|0|0",
+		"Timeliness of imports per region",
+		"Late: first imported more than 45 days after the end of the survey month.",
+		"Region|Rows|Late|Late share",
+		"Kab. Jember|5|2|40.0%",
+		"Kota Batu|2|0|0.0%",
+		"Total|7|2|28.6%",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Kualitas:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Uploaded names stay text: no formula, the value as typed.
+	for i, row := range rows {
+		if len(row) == 0 || (row[0] != `=HYPERLINK("http://example.test","klik")` && row[0] != "+62 811") {
+			continue
+		}
+		cell := "A" + strconv.Itoa(i+1)
+		formula, err := x.GetCellFormula("Kualitas", cell)
+		typ, _ := x.GetCellType("Kualitas", cell)
+		if err != nil || formula != "" || typ != excelize.CellTypeInlineString {
+			t.Errorf("%s %q: formula %q, type %v, %v; want an inline string", cell, row[0], formula, typ, err)
+		}
+	}
+	pl, err := x.GetPageLayout("Kualitas")
+	if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Size == nil || *pl.Size != 9 {
+		t.Errorf("page layout %s, %v", layoutText(pl), err)
+	}
+	var titles string
+	for _, dn := range x.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == "Kualitas" {
+			titles = dn.RefersTo
+		}
+	}
+	if titles != "'Kualitas'!$4:$4" {
+		t.Errorf("print titles %q", titles)
+	}
+	if hf, err := x.GetHeaderFooter("Kualitas"); err != nil || hf == nil || !strings.Contains(hf.OddFooter, "&CPage &P of &N") {
+		t.Errorf("footer %+v, %v", hf, err)
+	}
 }
