@@ -174,10 +174,15 @@ func TestSampleSurvey(t *testing.T) {
 	})
 	// The demo's quality page has something to act on: a handful of flags
 	// of every kind (sampledata/flaws.go plants them); wage outliers also
-	// come from the spread of self-employed earnings.
+	// come from the spread of self-employed earnings. The misspellings are
+	// the six area_unknown flags.
+	e.db.CheckAreasWith(ingest.UnknownArea)
 	q, err := e.db.Quality(e.ctx, queries.Filter{}, nil, "en")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := q.Counts[queries.FlagAreaUnknown]; n != len(uncoded) {
+		t.Errorf("%d area_unknown flags, want one per misspelling (%d)", n, len(uncoded))
 	}
 	for _, kind := range queries.FlagKinds {
 		if n := q.Counts[kind]; n == 0 || (n > 6 && kind != queries.FlagWageOutlier) {
