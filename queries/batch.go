@@ -310,7 +310,21 @@ func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	}
 	b.db.writes.Lock()
 	defer b.db.writes.Unlock()
+	id, counts, err := b.commitTx(ctx, meta, sheets, ifCurrent)
+	if err != nil && b.db.limits.Memory > 0 && isOutOfMemory(err) {
+		// The memory limit is for the common case. A commit that needs
+		// more (its transaction rolled back, nothing half done) is let
+		// have DuckDB's default rather than fail the upload.
+		if b.db.setMemoryLimit(ctx, 0) == nil {
+			id, counts, err = b.commitTx(ctx, meta, sheets, ifCurrent)
+			b.db.setMemoryLimit(ctx, b.db.limits.Memory)
+		}
+	}
+	return id, counts, err
+}
 
+// commitTx is commit's transaction; the caller holds the write lock.
+func (b *Batch) commitTx(ctx context.Context, meta ImportMeta, sheets func(map[Kind]Counts) []SheetCounts, ifCurrent bool) (int64, map[Kind]Counts, error) {
 	tx, err := b.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, nil, err
