@@ -13,7 +13,11 @@ import (
 // memory whatever the size of the file (what does not fit is spilled; a
 // commit that needs more than the limit is let have DuckDB's default
 // rather than fail).
-const DefaultMemoryLimit = 64 << 20
+const DefaultMemoryLimit = 40 << 20
+
+// MinMemoryLimit is the least memory limit an ingest is let run with:
+// below about 24 MiB DuckDB cannot append the staged rows (16 MiB fails).
+const MinMemoryLimit = 32 << 20
 
 // DatabaseLimits are the limits a process that ingests files opens the
 // database with: DuckDB's memory limited to memory bytes (0: DuckDB's

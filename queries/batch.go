@@ -40,8 +40,12 @@ type Batch struct {
 
 // flushEvery is how many staged rows the appenders hold before they are
 // written out, and checkpointEvery how many are written before they are
-// folded into the database file: the memory staging takes does not grow
-// with the file.
+// folded into the database file, when the database has no memory limit:
+// the memory staging takes does not grow with the file. Under a memory
+// limit DuckDB itself spills what does not fit, and the rows are folded in
+// once, when staging ends: each checkpoint takes longer the bigger the
+// table, so folding every 65,536 rows made a 1,000,000-row ingest spend
+// most of its time in checkpoints.
 const (
 	flushEvery      = 16 * 1024
 	checkpointEvery = 4 * flushEvery
@@ -186,7 +190,7 @@ func (b *Batch) flush() error {
 	}
 	b.staged += b.unflushed
 	b.unflushed = 0
-	if b.staged >= checkpointEvery {
+	if b.staged >= checkpointEvery && b.db.limits.Memory == 0 {
 		b.staged = 0
 		b.db.checkpoint(context.Background())
 	}
@@ -317,7 +321,7 @@ func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 		// have DuckDB's default rather than fail the upload.
 		if b.db.setMemoryLimit(ctx, 0) == nil {
 			id, counts, err = b.commitTx(ctx, meta, sheets, ifCurrent)
-			b.db.setMemoryLimit(ctx, b.db.limits.Memory)
+			b.db.setMemoryLimit(context.WithoutCancel(ctx), b.db.limits.Memory)
 		}
 	}
 	return id, counts, err

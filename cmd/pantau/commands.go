@@ -157,8 +157,9 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *memory < 0 {
-		return usageError("ingest: --memory-limit must be 0 or more bytes, not %d", *memory)
+	if *memory != 0 && *memory < ingest.MinMemoryLimit {
+		return usageError("ingest: --memory-limit must be 0 (DuckDB's default) or at least %d bytes (%s), not %d",
+			ingest.MinMemoryLimit, ingest.ByteSize(ingest.MinMemoryLimit), *memory)
 	}
 	f.limits = ingest.DatabaseLimits(f.data, *memory)
 	defer ingest.BoundMemory()()
