@@ -43,9 +43,9 @@ type Batch struct {
 // folded into the database file, when the database has no memory limit:
 // the memory staging takes does not grow with the file. Under a memory
 // limit DuckDB itself spills what does not fit, and the rows are folded in
-// once, when staging ends: each checkpoint takes longer the bigger the
-// table, so folding every 65,536 rows made a 1,000,000-row ingest spend
-// most of its time in checkpoints.
+// once, when staging ends: under a limit each checkpoint takes longer the
+// bigger the table, and folding every 65,536 rows made a 1,000,000-row
+// ingest take about twice as long.
 const (
 	flushEvery      = 16 * 1024
 	checkpointEvery = 4 * flushEvery
