@@ -119,8 +119,10 @@ func BenchmarkExcelizeRows(b *testing.B) {
 // read and validate every cell, stage, classify, commit with the
 // current-state refresh, keep the file) and, in the same run, unzips its
 // worksheets with `unzip -p`: the ratio of the two is how far the ingest is
-// from the floor of reading the file at all (the target is 8x).
+// from the floor of reading the file at all (the target is 8x). The
+// database and the Go heap are bounded as `pantau ingest` bounds them.
 func BenchmarkIngest(b *testing.B) {
+	defer ingest.BoundMemory()()
 	for _, n := range benchSizes() {
 		b.Run(fmt.Sprintf("respondents=%d", n), func(b *testing.B) {
 			path := surveyFile(b, n)
@@ -130,7 +132,7 @@ func BenchmarkIngest(b *testing.B) {
 				b.StopTimer()
 				unzipTime += unzipSheets(b, path)
 				dir := b.TempDir()
-				db, err := queries.Open(ctx, filepath.Join(dir, "bench.duckdb"))
+				db, err := queries.OpenLimited(ctx, filepath.Join(dir, "bench.duckdb"), ingest.DatabaseLimits(dir, ingest.DefaultMemoryLimit))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -144,8 +144,8 @@ func (s *sheetSpec[T]) mapColumns(f *fileCheck, sheet string, header []string, h
 // readRows validates the rows after the header (row rowNum), skipping blank
 // and totals rows, and stages each record while the file has no error.
 func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, rowNum int, cols columnMap, report *SheetReport) {
-	keys := map[string]int{} // key -> the row that first held it
-	blanks := 0              // blank rows seen since the last data row
+	keys := newRowKeys()
+	blanks := 0 // blank rows seen since the last data row
 	check := &rowCheck{fileCheck: f, sheet: sheet, headers: s.headers(), cells: cols.cellOf}
 	for rows.Next() {
 		rowNum++
@@ -177,10 +177,8 @@ func (s *sheetSpec[T]) readRows(f *fileCheck, sheet string, rows rowIterator, ro
 		rec := s.record(check, cells, cols)
 		key := s.finish(&rec, check)
 		check.inScope(rec)
-		if first, dup := keys[key]; dup {
+		if first, dup := keys.add(key, rowNum); dup {
 			check.duplicate(first)
-		} else {
-			keys[key] = rowNum
 		}
 		if f.errors == 0 && f.batch != nil {
 			if err := s.stage(f.batch, rec); err != nil {

@@ -40,8 +40,12 @@ type Batch struct {
 
 // flushEvery is how many staged rows the appenders hold before they are
 // written out, and checkpointEvery how many are written before they are
-// folded into the database file: the memory staging takes does not grow
-// with the file.
+// folded into the database file, when the database has no memory limit:
+// the memory staging takes does not grow with the file. Under a memory
+// limit DuckDB itself spills what does not fit, and the rows are folded in
+// once, when staging ends: under a limit each checkpoint takes longer the
+// bigger the table, and folding every 65,536 rows made a 1,000,000-row
+// ingest take about twice as long.
 const (
 	flushEvery      = 16 * 1024
 	checkpointEvery = 4 * flushEvery
@@ -186,7 +190,7 @@ func (b *Batch) flush() error {
 	}
 	b.staged += b.unflushed
 	b.unflushed = 0
-	if b.staged >= checkpointEvery {
+	if b.staged >= checkpointEvery && b.db.limits.Memory == 0 {
 		b.staged = 0
 		b.db.checkpoint(context.Background())
 	}
@@ -310,7 +314,21 @@ func (b *Batch) commit(ctx context.Context, meta ImportMeta, sheets func(map[Kin
 	}
 	b.db.writes.Lock()
 	defer b.db.writes.Unlock()
+	id, counts, err := b.commitTx(ctx, meta, sheets, ifCurrent)
+	if err != nil && b.db.limits.Memory > 0 && isOutOfMemory(err) {
+		// The memory limit is for the common case. A commit that needs
+		// more (its transaction rolled back, nothing half done) is let
+		// have DuckDB's default rather than fail the upload.
+		if b.db.setMemoryLimit(ctx, 0) == nil {
+			id, counts, err = b.commitTx(ctx, meta, sheets, ifCurrent)
+			b.db.setMemoryLimit(context.WithoutCancel(ctx), b.db.limits.Memory)
+		}
+	}
+	return id, counts, err
+}
 
+// commitTx is commit's transaction; the caller holds the write lock.
+func (b *Batch) commitTx(ctx context.Context, meta ImportMeta, sheets func(map[Kind]Counts) []SheetCounts, ifCurrent bool) (int64, map[Kind]Counts, error) {
 	tx, err := b.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, nil, err

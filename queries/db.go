@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -46,21 +47,94 @@ type DB struct {
 	pendingIDs atomic.Int64
 	changes    changeLog
 
-	areas atomic.Pointer[AreaCheck] // see CheckAreasWith
+	areas  atomic.Pointer[AreaCheck] // see CheckAreasWith
+	limits Limits                    // what it was opened with
 }
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
 // migrations it lacks.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenLimited(ctx, path, Limits{})
+}
+
+// Limits bound what DuckDB takes of the machine; the zero value leaves
+// DuckDB's defaults (a memory limit of 80 % of the RAM, a thread per core).
+type Limits struct {
+	// Memory is DuckDB's memory limit in bytes: its buffer pool, which
+	// holds cached blocks of the file, temp tables, hash tables and sorts,
+	// and a transaction's uncommitted rows. What does not fit is written
+	// to TempDir. DuckDB needs a few tens of MB of it for pantau's commit.
+	Memory int64
+	// Threads is how many threads DuckDB runs a query on.
+	Threads int
+	// TempDir is where DuckDB spills; "" is beside the database file
+	// (its name plus ".tmp").
+	TempDir string
+}
+
+// dsn is the database's path with the limits as DuckDB configuration,
+// which applies from the moment the database is opened.
+func (l Limits) dsn(path string) string {
+	v := url.Values{}
+	if l.Memory > 0 {
+		v.Set("memory_limit", fmt.Sprintf("%dKiB", l.Memory>>10))
+	}
+	if l.Threads > 0 {
+		v.Set("threads", strconv.Itoa(l.Threads))
+	}
+	if l.TempDir != "" {
+		v.Set("temp_directory", l.TempDir)
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// setMemoryLimit sets DuckDB's memory limit to bytes, or with 0 back to
+// DuckDB's default (80 % of the RAM). RESET alone shows the default but
+// leaves the buffer pool at the old limit, so the default is set by value.
+func (db *DB) setMemoryLimit(ctx context.Context, bytes int64) error {
+	limit := fmt.Sprintf("%dKiB", bytes>>10)
+	if bytes <= 0 {
+		if _, err := db.sql.ExecContext(ctx, `RESET GLOBAL memory_limit`); err != nil {
+			return err
+		}
+		if err := db.sql.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&limit); err != nil {
+			return err
+		}
+	}
+	_, err := db.sql.ExecContext(ctx, `SET GLOBAL memory_limit = '`+strings.ReplaceAll(limit, "'", "")+`'`)
+	return err
+}
+
+// isOutOfMemory tells DuckDB's refusals of a query that needs more memory
+// than its limit allows.
+func isOutOfMemory(err error) bool {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeOutOfMemory {
+		return true
+	}
+	msg := strings.ToLower(fmt.Sprint(err))
+	return strings.Contains(msg, "out of memory") || strings.Contains(msg, "failed to pin block") || strings.Contains(msg, "could not allocate block")
+}
+
+// OpenLimited is Open with DuckDB's memory, threads and spill folder
+// bounded: what a process that ingests a big file uses, so that its memory
+// does not grow with the file.
+func OpenLimited(ctx context.Context, path string, limits Limits) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if limits.Memory > 0 {
+		returnFreedMemory()
 	}
 	// Every read orders its own results, so DuckDB need not keep insertion
 	// order, which costs memory on big inserts. pantau checkpoints itself
 	// (while staging, at the end of a check, after each commit and undo),
 	// so that committing a big batch does not wait for the checkpoint
 	// DuckDB would otherwise start inside it.
-	connector, err := duckdb.NewConnector(path, func(c driver.ExecerContext) error {
+	connector, err := duckdb.NewConnector(limits.dsn(path), func(c driver.ExecerContext) error {
 		// Not Open's ctx: connections are made long after Open returns.
 		_, err := c.ExecContext(context.Background(), `SET preserve_insertion_order = false; SET checkpoint_threshold = '1GB'`, nil)
 		return err
@@ -71,7 +145,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{sql: sql.OpenDB(connector), connector: connector}
+	db := &DB{sql: sql.OpenDB(connector), connector: connector, limits: limits}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)

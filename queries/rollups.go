@@ -257,20 +257,21 @@ func deltaTable(r rollup) string { return "rollup_delta_" + r.table }
 // before takes away, in temp delta tables, what the current rows the change
 // touches add to the rollups. Call it before the current-state tables change.
 func (c rollupChange) before(ctx context.Context, q querier) error {
-	if err := c.touchedRows(ctx, q, ""); err != nil {
+	src, err := c.touchedRows(ctx, q, "")
+	if err != nil {
 		return err
 	}
 	for _, r := range rollups {
 		for _, s := range []string{
 			`CREATE OR REPLACE TEMP TABLE ` + deltaTable(r) + ` AS FROM ` + r.table + ` LIMIT 0`,
-			`INSERT INTO ` + deltaTable(r) + r.cells(`SELECT *, -1 AS sign FROM temp.`+touched(r.over)),
+			`INSERT INTO ` + deltaTable(r) + r.cells(`SELECT *, -1 AS sign FROM `+src[r.over]),
 		} {
 			if _, err := q.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("rollup %s: %w", r.table, err)
 			}
 		}
 	}
-	return nil
+	return dropTouched(ctx, q)
 }
 
 // touched is the temp table that holds the rows of kind k a change touches.
@@ -278,19 +279,37 @@ func touched(k Kind) string { return "rollup_rows_" + string(k) }
 
 // touchedRows keeps the rows the change touches in temp tables (touched),
 // so that each rollup reads them there rather than look them up again among
-// all the current rows: the current respondents of its keys (or, when set,
-// those currentRespondents selects), and every current row of the groups
-// it touches.
-func (c rollupChange) touchedRows(ctx context.Context, q querier, currentRespondents string) error {
-	if currentRespondents == "" {
-		currentRespondents = `SELECT * FROM respondents WHERE key IN (` + c.respondents + `)`
+// all the current rows: the current respondents of its keys, and every
+// current row of the groups it touches. It returns, per kind, the relation
+// the rollups read. With currentRespondents (a commit's staged rows, read
+// where they lie) the respondents are not copied: a copy of a big batch
+// would hold all of it in memory or spill it to disk, for nothing.
+func (c rollupChange) touchedRows(ctx context.Context, q querier, currentRespondents string) (map[Kind]string, error) {
+	src := map[Kind]string{Respondents: "temp." + touched(Respondents), GroupStages: "temp." + touched(GroupStages)}
+	rows := map[Kind]string{
+		Respondents: `SELECT * FROM respondents WHERE key IN (` + c.respondents + `)`,
+		GroupStages: `SELECT * FROM group_stages WHERE lower(group_code) IN (` + c.groups + `)`,
 	}
-	groups := `SELECT * FROM group_stages WHERE lower(group_code) IN (` + c.groups + `)`
 	if c.groups == "" {
-		groups = `FROM group_stages LIMIT 0`
+		rows[GroupStages] = `FROM group_stages LIMIT 0`
 	}
-	for k, rows := range map[Kind]string{Respondents: currentRespondents, GroupStages: groups} {
+	if currentRespondents != "" {
+		src[Respondents] = `(` + currentRespondents + `)`
+		delete(rows, Respondents)
+	}
+	for k, rows := range rows {
 		if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+touched(k)+` AS `+rows); err != nil {
+			return nil, fmt.Errorf("rollups: %w", err)
+		}
+	}
+	return src, nil
+}
+
+// dropTouched drops touchedRows' temp tables as soon as they are read, so
+// that they do not take memory while the current rows change.
+func dropTouched(ctx context.Context, q querier) error {
+	for _, k := range []Kind{Respondents, GroupStages} {
+		if _, err := q.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+touched(k)); err != nil {
 			return fmt.Errorf("rollups: %w", err)
 		}
 	}
@@ -305,11 +324,12 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+c.regions+`)`).Scan(&umkChanged); err != nil {
 		return fmt.Errorf("rollups: %w", err)
 	}
-	if err := c.touchedRows(ctx, q, c.current); err != nil {
+	src, err := c.touchedRows(ctx, q, c.current)
+	if err != nil {
 		return err
 	}
 	for _, r := range rollups {
-		if err := r.apply(ctx, q, `SELECT *, 1 AS sign FROM temp.`+touched(r.over)); err != nil {
+		if err := r.apply(ctx, q, `SELECT *, 1 AS sign FROM `+src[r.over]); err != nil {
 			return err
 		}
 		if r.umk && umkChanged > 0 {
@@ -318,12 +338,7 @@ func (c rollupChange) after(ctx context.Context, q querier) error {
 			}
 		}
 	}
-	for _, k := range []Kind{Respondents, GroupStages} {
-		if _, err := q.ExecContext(ctx, `DROP TABLE temp.`+touched(k)); err != nil {
-			return fmt.Errorf("rollups: %w", err)
-		}
-	}
-	return nil
+	return dropTouched(ctx, q)
 }
 
 // apply adds the contributions of src to the delta table, then the delta to

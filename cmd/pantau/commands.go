@@ -26,6 +26,7 @@ type flags struct {
 	*flag.FlagSet
 	db, data string
 	json     bool
+	limits   queries.Limits // what the database is opened with; the zero value is DuckDB's defaults
 }
 
 func (env *environment) newFlags(name, args string) *flags {
@@ -100,7 +101,12 @@ func (env *environment) openDB(ctx context.Context, f *flags) (db *queries.DB, d
 		f.data = env.served.data
 		return env.served.db, func() {}, nil
 	}
-	db, err = queries.Open(ctx, f.db)
+	if f.limits.TempDir != "" {
+		if err := os.MkdirAll(f.data, 0o700); err != nil {
+			return nil, nil, exitError{code: 2, msg: err.Error()}
+		}
+	}
+	db, err = queries.OpenLimited(ctx, f.db, f.limits)
 	switch {
 	case errors.Is(err, queries.ErrLocked) && env.forwardable:
 		return nil, nil, heldError{db: f.db, data: f.data}
@@ -147,10 +153,17 @@ func (env *environment) ingest(ctx context.Context, args []string) error {
 	quiet := f.Bool("quiet", false, "show no progress bar (one is drawn on stderr only when it is a terminal)")
 	lang := f.String("lang", "id", "language of messages: id (Bahasa Indonesia) or en")
 	maxUpload := f.Int64("max-upload", ingest.DefaultMaxUpload, "largest file accepted, in bytes")
+	memory := f.Int64("memory-limit", ingest.DefaultMemoryLimit, "DuckDB's memory limit while ingesting, in bytes (it spills the rest to DATA/.spill); 0 is DuckDB's default, 80% of the RAM")
 	files, err := f.parse(args)
 	if err != nil {
 		return err
 	}
+	if *memory != 0 && *memory < ingest.MinMemoryLimit {
+		return usageError("ingest: --memory-limit must be 0 (DuckDB's default) or at least %d bytes (%s), not %d",
+			ingest.MinMemoryLimit, ingest.ByteSize(ingest.MinMemoryLimit), *memory)
+	}
+	f.limits = ingest.DatabaseLimits(f.data, *memory)
+	defer ingest.BoundMemory()()
 	if len(files) == 0 {
 		f.Usage()
 		return usageError("ingest: no file given")
