@@ -2,7 +2,6 @@ package queries
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -18,29 +17,17 @@ type ProblemSplit struct {
 	Problems    []ProblemShare `json:"problems"` // a..i, as ProblemPrevalence
 }
 
-// problemSplitSQL counts the filtered respondents and the nine problems per
-// value of a column, over the filtered cells. %s is the column, one of the
-// constants below, never user input; the Go side folds the values.
-const problemSplitSQL = `
-SELECT %s, sum(respondents)::BIGINT,` + problemCountsSQL + `
-FROM respondent_cells` + respondentFilterSQL + `
-GROUP BY 1`
-
-const (
-	byWorkType = `work_type`
-	byGender   = `gender`
-)
-
 // ProblemsByWorkType splits the respondents RespondentCounts counts for f
 // (every part of f applies) by work type: always two entries, "POS" then
 // "SE", each with its number of respondents and all nine problems a..i as
 // ProblemPrevalence gives them. A work type without respondents (say, under
 // a work type filter) is there with 0 and nil shares.
 func (db *DB) ProblemsByWorkType(ctx context.Context, f Filter) ([]ProblemSplit, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemSplit(ctx, db.sql, f, "problems by work type", byWorkType, "POS", "SE")
+	return rf.ByWorkType(), nil
 }
 
 // ProblemsByGender splits the respondents RespondentCounts counts for f
@@ -48,46 +35,11 @@ func (db *DB) ProblemsByWorkType(ctx context.Context, f Filter) ([]ProblemSplit,
 // (not stated), in that order, each with its number of respondents and all
 // nine problems a..i as ProblemPrevalence gives them.
 func (db *DB) ProblemsByGender(ctx context.Context, f Filter) ([]ProblemSplit, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemSplit(ctx, db.sql, f, "problems by gender", byGender, "P", "L", "")
-}
-
-// problemSplit runs problemSplitSQL grouped by column and returns one entry
-// per group, in order; a value that is none of the groups (NULL among them)
-// counts in the last one.
-func problemSplit(ctx context.Context, q querier, f Filter, what, column string, groups ...string) ([]ProblemSplit, error) {
-	list := make([]ProblemSplit, len(groups))
-	counts := make([]problemCounts, len(groups))
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(problemSplitSQL, column), respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var value sql.NullString
-		var n int
-		var c problemCounts
-		if err := rows.Scan(append([]any{&value, &n}, c.dest()...)...); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		i := len(groups) - 1
-		for j, g := range groups {
-			if value.Valid && value.String == g {
-				i = j
-			}
-		}
-		list[i].Respondents += n
-		counts[i].add(c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	for i, g := range groups {
-		list[i].Group, list[i].Problems = g, counts[i].shares()
-	}
-	return list, nil
+	return rf.ByGender(), nil
 }
 
 func (c *problemCounts) add(o problemCounts) {
@@ -160,54 +112,6 @@ type WageAgainstUMK struct {
 	BelowUMK    int    `json:"below_umk"`   // wage < the UMK of the respondent's year
 }
 
-// wagesSQL pairs each filtered cell with wages (all of one region and
-// survey day) with the UMK of the region for the survey's year or, failing
-// that, the latest year before it; a cell with no such UMK drops out of the
-// inner join, as its respondents would. The pairing is an equality hash join
-// on (region, year) against a small lookup that spells out, per region,
-// every year from its first UMK to the last survey year. The cells hold the
-// count and sum of their wages and how many are below that same UMK (see
-// rollups.go), so the mean is the sum over the count, rounded as avg's is:
-// exact, since the sum of whole rupiah is. The UMK of the latest year used
-// is looked up after the aggregate (max of the year, not arg_max of the UMK).
-const wagesSQL = wagesLookupSQL + `respondent_cells` + wagesLookupEndSQL + `, paid AS (
-	SELECT region, survey_date, wages, wage_sum, below_umk
-	FROM respondent_cells` + respondentFilterSQL + `
-	  AND wages > 0
-), per_region AS (
-	SELECT p.region, sum(p.wages)::BIGINT AS n,
-		round(sum(p.wage_sum)::DOUBLE / sum(p.wages))::BIGINT AS mean,
-		max(l.umk_year) AS umk_year,
-		sum(p.below_umk)::BIGINT AS below
-	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
-	GROUP BY p.region
-)` + wagesResultSQL
-
-// wagesLookupSQL, a table holding survey_date and wagesLookupEndSQL are the
-// CTEs umk (every UMK) and lookup (per region and year up to the last survey
-// year, the UMK that applies), and wagesResultSQL is the result made from a
-// CTE per_region: the parts of wagesSQL that do not depend on where the
-// wages are counted.
-const (
-	wagesLookupSQL = `
-WITH umk AS (
-	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
-), years AS (
-	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM `
-	wagesLookupEndSQL = `)) + 1)) AS year
-	FROM umk
-	GROUP BY region
-), lookup AS (
-	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
-	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
-	GROUP BY y.region, y.year
-)`
-	wagesResultSQL = `
-SELECT r.region, r.n, r.mean, u.umk, r.below
-FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
-ORDER BY r.region`
-)
-
 // WagesAgainstUMK compares wages with the minimum wage, per region (sorted
 // by region name), over the respondents RespondentCounts counts for f
 // (every part of f applies) who state a monthly wage (Upah per Bulan) and
@@ -219,16 +123,11 @@ ORDER BY r.region`
 // used in the region. (An exact median was dropped: over a million wages it
 // doubled the query's time, past the dashboard's 50 ms budget per chart.)
 func (db *DB) WagesAgainstUMK(ctx context.Context, f Filter) ([]WageAgainstUMK, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return wagesAgainstUMK(ctx, db.sql, f)
-}
-
-func wagesAgainstUMK(ctx context.Context, q querier, f Filter) ([]WageAgainstUMK, error) {
-	return scanRows(ctx, q, "wages against UMK", wagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
-		return []any{&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK}
-	})
+	return rf.Wages(), nil
 }
 
 // RegionOrganizing is the organizing progress of one region.

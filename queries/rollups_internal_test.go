@@ -95,7 +95,22 @@ WHERE formed_on IS NOT NULL
 GROUP BY month
 ORDER BY month`
 
-	directWagesSQL = wagesLookupSQL + `respondents` + wagesLookupEndSQL + `, paid AS (
+	// directWagesSQL pairs each respondent's wage with the region's UMK
+	// for the survey's year or, failing that, the latest year before it,
+	// through a lookup per region of every year from its first UMK to the
+	// last survey year.
+	directWagesSQL = `
+WITH umk AS (
+	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
+), years AS (
+	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM respondents)) + 1)) AS year
+	FROM umk
+	GROUP BY region
+), lookup AS (
+	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
+	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
+	GROUP BY y.region, y.year
+), paid AS (
 	SELECT region, survey_date, monthly_wage AS wage
 	FROM respondents` + respondentFilterSQL + `
 	  AND monthly_wage IS NOT NULL
@@ -106,7 +121,16 @@ ORDER BY month`
 		count_if(p.wage < l.umk) AS below
 	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
 	GROUP BY p.region
-)` + wagesResultSQL
+)
+SELECT r.region, r.n, r.mean, u.umk, r.below
+FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
+ORDER BY r.region`
+
+	directByMonthSQL = `
+SELECT strftime(survey_date, '%Y-%m') AS month, count(*)
+FROM respondents` + respondentFilterSQL + `
+GROUP BY month
+ORDER BY month`
 )
 
 // directly runs the query functions with each rollup query replaced by its
@@ -117,16 +141,10 @@ type directly struct {
 }
 
 var directSQL = map[string]string{
-	respondentCountsSQL:                      directRespondentCountsSQL,
-	problemPrevalenceSQL:                     directPrevalenceSQL,
-	problemsByRegionSQL:                      directProblemsByRegionSQL,
-	fmt.Sprintf(problemSplitSQL, byGender):   fmt.Sprintf(directSplitSQL, byGender),
-	fmt.Sprintf(problemSplitSQL, byWorkType): fmt.Sprintf(directSplitSQL, byWorkType),
-	productsSQL:                              directProductsSQL,
-	wagesSQL:                                 directWagesSQL,
-	groupsByRegionSQL:                        organizingByRegionSQL,
-	organizingByRegionSQL:                    organizingByRegionSQL, // with a period, it is direct
-	formedSQL:                                directFormedSQL,
+	productsSQL:           directProductsSQL,
+	groupsByRegionSQL:     organizingByRegionSQL,
+	organizingByRegionSQL: organizingByRegionSQL, // with a period, it is direct
+	formedSQL:             directFormedSQL,
 }
 
 func (d directly) direct(query string) string {
@@ -146,42 +164,188 @@ func (d directly) QueryRowContext(ctx context.Context, query string, args ...any
 }
 
 // rollupQueries are the query functions the rollups answer, by name; the
-// six of the /problems dashboard first.
-var rollupQueries = []struct {
-	name string
-	run  func(context.Context, querier, Filter) (any, error)
-}{
-	{"ProblemPrevalence", func(ctx context.Context, q querier, f Filter) (any, error) { return problemPrevalence(ctx, q, f) }},
-	{"ProblemsByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return problemsByRegion(ctx, q, f) }},
-	{"ProblemsByWorkType", func(ctx context.Context, q querier, f Filter) (any, error) {
-		return problemSplit(ctx, q, f, "problems by work type", byWorkType, "POS", "SE")
+// six of the /problems dashboard first. Those added up from
+// RespondentFigures have, in direct, the query each was before: its own
+// query over the current respondents, the reference they must equal.
+type rollupQuery struct {
+	name   string
+	run    func(context.Context, querier, Filter) (any, error)
+	direct func(context.Context, *sql.Tx, Filter) (any, error)
+}
+
+var rollupQueries = []rollupQuery{
+	{"ProblemPrevalence", fromFigures((*RespondentFigures).Prevalence), directPrevalence},
+	{"ProblemsByRegion", fromFigures((*RespondentFigures).ByRegion), directProblemsByRegion},
+	{"ProblemsByWorkType", fromFigures((*RespondentFigures).ByWorkType), func(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+		return directSplit(ctx, tx, f, "work_type", "POS", "SE")
 	}},
-	{"ProblemsByGender", func(ctx context.Context, q querier, f Filter) (any, error) {
-		return problemSplit(ctx, q, f, "problems by gender", byGender, "P", "L", "")
+	{"ProblemsByGender", fromFigures((*RespondentFigures).ByGender), func(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+		return directSplit(ctx, tx, f, "gender", "P", "L", "")
 	}},
-	{"RespondentsByProduct", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentsByProduct(ctx, q, f) }},
-	{"WagesAgainstUMK", func(ctx context.Context, q querier, f Filter) (any, error) { return wagesAgainstUMK(ctx, q, f) }},
-	{"RespondentCounts", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentCounts(ctx, q, f) }},
-	{"OrganizingByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return organizingByRegion(ctx, q, f) }},
-	{"OrganizingFunnel", func(ctx context.Context, q querier, f Filter) (any, error) {
-		if d, ok := q.(directly); ok {
-			return directFunnel(ctx, d, f)
+	{"RespondentsByProduct", func(ctx context.Context, q querier, f Filter) (any, error) { return respondentsByProduct(ctx, q, f) }, nil},
+	{"WagesAgainstUMK", fromFigures((*RespondentFigures).Wages), func(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+		return scanRows(ctx, tx, "wages", directWagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
+			return []any{&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK}
+		})
+	}},
+	{"RespondentCounts", fromFigures((*RespondentFigures).Counts), directRespondentCounts},
+	{"RespondentsByMonth", fromFigures((*RespondentFigures).ByMonth), directByMonth},
+	{"OrganizingByRegion", func(ctx context.Context, q querier, f Filter) (any, error) { return organizingByRegion(ctx, q, f) }, nil},
+	{"OrganizingFunnel", func(ctx context.Context, q querier, f Filter) (any, error) { return organizingFunnel(ctx, q, f) },
+		func(ctx context.Context, tx *sql.Tx, f Filter) (any, error) { return directFunnel(ctx, tx, f) }},
+	{"GroupsFormedByMonth", func(ctx context.Context, q querier, f Filter) (any, error) { return groupsFormedByMonth(ctx, q, f) }, nil},
+}
+
+// runOn runs the query function of rq on q, or its direct reference when q
+// is directly and it has one.
+func (rq rollupQuery) runOn(ctx context.Context, q querier, f Filter) (any, error) {
+	if d, ok := q.(directly); ok && rq.direct != nil {
+		return rq.direct(ctx, d.Tx, f)
+	}
+	return rq.run(ctx, q, f)
+}
+
+// fromFigures runs a figure of RespondentFigures as a query function.
+func fromFigures[T any](figure func(*RespondentFigures) T) func(context.Context, querier, Filter) (any, error) {
+	return func(ctx context.Context, q querier, f Filter) (any, error) {
+		rf, err := respondentFigures(ctx, q, f)
+		if err != nil {
+			return nil, err
 		}
-		return organizingFunnel(ctx, q, f)
-	}},
-	{"GroupsFormedByMonth", func(ctx context.Context, q querier, f Filter) (any, error) { return groupsFormedByMonth(ctx, q, f) }},
+		return figure(rf), nil
+	}
+}
+
+// The respondent figures as they were computed before RespondentFigures,
+// each by its own query over the current respondents.
+
+func directPrevalence(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+	var c problemCounts
+	if err := tx.QueryRowContext(ctx, directPrevalenceSQL, respondentArgs(f)...).Scan(c.dest()...); err != nil {
+		return nil, err
+	}
+	return c.shares(), nil
+}
+
+func directProblemsByRegion(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+	list := []RegionProblem{}
+	rows, err := tx.QueryContext(ctx, directProblemsByRegionSQL, respondentArgs(f)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var region string
+		var c problemCounts
+		if err := rows.Scan(append([]any{&region}, c.dest()...)...); err != nil {
+			return nil, err
+		}
+		for i, n := range c {
+			list = append(list, RegionProblem{Region: region, Code: ProblemCodes[i], Yes: n.yes, Answered: n.answered})
+		}
+	}
+	return list, rows.Err()
+}
+
+// directSplit groups by column; a value that is none of the groups (NULL
+// among them) counts in the last one.
+func directSplit(ctx context.Context, tx *sql.Tx, f Filter, column string, groups ...string) (any, error) {
+	list := make([]ProblemSplit, len(groups))
+	counts := make([]problemCounts, len(groups))
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(directSplitSQL, column), respondentArgs(f)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var value sql.NullString
+		var n int
+		var c problemCounts
+		if err := rows.Scan(append([]any{&value, &n}, c.dest()...)...); err != nil {
+			return nil, err
+		}
+		i := len(groups) - 1
+		for j, g := range groups {
+			if value.Valid && value.String == g {
+				i = j
+			}
+		}
+		list[i].Respondents += n
+		counts[i].add(c)
+	}
+	for i, g := range groups {
+		list[i].Group, list[i].Problems = g, counts[i].shares()
+	}
+	return list, rows.Err()
+}
+
+func directRespondentCounts(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+	s := RespondentSummary{ByRegion: []RegionCount{}}
+	rows, err := tx.QueryContext(ctx, directRespondentCountsSQL, respondentArgs(f)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var region, workType string
+		var gender sql.NullString
+		var n int
+		if err := rows.Scan(&region, &workType, &gender, &n); err != nil {
+			return nil, err
+		}
+		if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != region {
+			s.ByRegion = append(s.ByRegion, RegionCount{Region: region})
+		}
+		s.ByRegion[len(s.ByRegion)-1].Total += n
+		s.Total += n
+		switch workType {
+		case "POS":
+			s.ByWorkType.POS += n
+		case "SE":
+			s.ByWorkType.SE += n
+		}
+		switch gender.String {
+		case "P":
+			s.ByGender.Female += n
+		case "L":
+			s.ByGender.Male += n
+		default:
+			s.ByGender.Unknown += n
+		}
+	}
+	return s, rows.Err()
+}
+
+func directByMonth(ctx context.Context, tx *sql.Tx, f Filter) (any, error) {
+	months, err := scanRows(ctx, tx, "by month", directByMonthSQL, respondentArgs(f), func(m *MonthTotal) []any {
+		return []any{&m.Month, &m.Respondents}
+	})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, m := range months {
+		counts[m.Month] = m.Respondents
+	}
+	list := []MonthTotal{}
+	if len(months) > 0 {
+		for _, m := range MonthsBetween(months[0].Month, months[len(months)-1].Month) {
+			list = append(list, MonthTotal{Month: m, Respondents: counts[m]})
+		}
+	}
+	return list, nil
 }
 
 // directFunnel is OrganizingFunnel as it was computed before it was added
 // up from OrganizingByRegion: the reference the sum must equal.
-func directFunnel(ctx context.Context, d directly, f Filter) (OrganizingSummary, error) {
+func directFunnel(ctx context.Context, tx *sql.Tx, f Filter) (OrganizingSummary, error) {
 	var s OrganizingSummary
 	var atLeast [6]int
 	dest := []any{&s.Groups, &s.Members}
 	for i := range atLeast {
 		dest = append(dest, &atLeast[i])
 	}
-	if err := d.Tx.QueryRowContext(ctx, directFunnelSQL, regionsArg(f), fromArg(f), toArg(f)).Scan(dest...); err != nil {
+	if err := tx.QueryRowContext(ctx, directFunnelSQL, regionsArg(f), fromArg(f), toArg(f)).Scan(dest...); err != nil {
 		return s, err
 	}
 	s.Funnel = make([]StageCount, len(atLeast))
@@ -195,7 +359,7 @@ func directFunnel(ctx context.Context, d directly, f Filter) (OrganizingSummary,
 func rollupFigures(ctx context.Context, q querier, f Filter) (map[string]string, error) {
 	out := map[string]string{}
 	for _, rq := range rollupQueries {
-		v, err := rq.run(ctx, q, f)
+		v, err := rq.runOn(ctx, q, f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", rq.name, err)
 		}
@@ -513,14 +677,24 @@ func (db *DB) ProblemsDashboard(ctx context.Context, tb testing.TB, f Filter, di
 		return err
 	}
 	defer tx.Rollback()
-	var q querier = tx
 	if direct {
-		q = directly{tx, tb}
-	}
-	for _, rq := range rollupQueries[:6] {
-		if _, err := rq.run(ctx, q, f); err != nil {
-			return err
+		for _, rq := range rollupQueries[:6] {
+			if _, err := rq.runOn(ctx, directly{tx, tb}, f); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	// As the dashboard reads them: the respondent figures once, the products.
+	rf, err := respondentFigures(ctx, tx, f)
+	if err != nil {
+		return err
+	}
+	rf.Prevalence()
+	rf.ByRegion()
+	rf.ByWorkType()
+	rf.ByGender()
+	rf.Wages()
+	_, err = respondentsByProduct(ctx, tx, f)
+	return err
 }
