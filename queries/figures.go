@@ -41,27 +41,25 @@ type figureCell struct {
 
 // respondentFiguresSQL groups the filtered cells twice (GROUPING SETS):
 // per region, gender, work type and year, with every sum, and per month
-// (region NULL), where only respondents is used. The ASOF join pairs each
-// region and year with the region's UMK of that year or else of the latest
-// year before it, as the rollups' below_umk does.
+// (region NULL), where only respondents is used.
 const respondentFiguresSQL = `
-WITH cells AS (
-	SELECT region, gender, work_type, year(survey_date) AS year, strftime(survey_date, '%Y-%m') AS month,
-		sum(respondents)::BIGINT AS respondents,
-		sum(a_yes)::BIGINT, sum(a_answered)::BIGINT, sum(b_yes)::BIGINT, sum(b_answered)::BIGINT,
-		sum(c_yes)::BIGINT, sum(c_answered)::BIGINT, sum(d_yes)::BIGINT, sum(d_answered)::BIGINT,
-		sum(e_yes)::BIGINT, sum(e_answered)::BIGINT, sum(f_yes)::BIGINT, sum(f_answered)::BIGINT,
-		sum(g_yes)::BIGINT, sum(g_answered)::BIGINT, sum(h_yes)::BIGINT, sum(h_answered)::BIGINT,
-		sum(i_yes)::BIGINT, sum(i_answered)::BIGINT,
-		sum(wages)::BIGINT AS wages, sum(wage_sum)::BIGINT AS wage_sum, sum(below_umk)::BIGINT AS below_umk
-	FROM respondent_cells` + respondentFilterSQL + `
-	GROUP BY GROUPING SETS ((region, gender, work_type, year), (month))
-), umk AS (
-	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
-)
-SELECT c.*, u.year::BIGINT, u.umk
-FROM cells c ASOF LEFT JOIN umk u ON c.region = u.region AND c.year >= u.year
-ORDER BY c.month, c.region, c.gender, c.work_type, c.year`
+SELECT region, gender, work_type, year(survey_date) AS year, strftime(survey_date, '%Y-%m') AS month,
+	sum(respondents)::BIGINT,
+	sum(a_yes)::BIGINT, sum(a_answered)::BIGINT, sum(b_yes)::BIGINT, sum(b_answered)::BIGINT,
+	sum(c_yes)::BIGINT, sum(c_answered)::BIGINT, sum(d_yes)::BIGINT, sum(d_answered)::BIGINT,
+	sum(e_yes)::BIGINT, sum(e_answered)::BIGINT, sum(f_yes)::BIGINT, sum(f_answered)::BIGINT,
+	sum(g_yes)::BIGINT, sum(g_answered)::BIGINT, sum(h_yes)::BIGINT, sum(h_answered)::BIGINT,
+	sum(i_yes)::BIGINT, sum(i_answered)::BIGINT,
+	sum(wages)::BIGINT, sum(wage_sum)::BIGINT, sum(below_umk)::BIGINT
+FROM respondent_cells` + respondentFilterSQL + `
+GROUP BY GROUPING SETS ((region, gender, work_type, year), (month))
+ORDER BY month, region, gender, work_type, year`
+
+// umksSQL is every UMK, per region by year. Paired with the cells in Go:
+// a join in respondentFiguresSQL (ASOF) cost more than this second query.
+const umksSQL = `
+SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
+ORDER BY region, year`
 
 // RespondentFigures reads the respondent figures for f (see the type).
 func (db *DB) RespondentFigures(ctx context.Context, f Filter) (*RespondentFigures, error) {
@@ -73,6 +71,19 @@ func (db *DB) RespondentFigures(ctx context.Context, f Filter) (*RespondentFigur
 
 func respondentFigures(ctx context.Context, q querier, f Filter) (*RespondentFigures, error) {
 	const what = "respondent figures"
+	type umk struct {
+		region string
+		year   int64
+		umk    int64
+	}
+	list, err := scanRows(ctx, q, what, umksSQL, nil, func(u *umk) []any { return []any{&u.region, &u.year, &u.umk} })
+	if err != nil {
+		return nil, err
+	}
+	umks := map[string][]umk{} // per region, by year
+	for _, u := range list {
+		umks[u.region] = append(umks[u.region], u)
+	}
 	rows, err := q.QueryContext(ctx, respondentFiguresSQL, respondentArgs(f)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -82,16 +93,23 @@ func respondentFigures(ctx context.Context, q querier, f Filter) (*RespondentFig
 	for rows.Next() {
 		var c figureCell
 		var region, gender, workType, month sql.NullString
-		var year, umk sql.NullInt64
+		var year sql.NullInt64
 		dest := append([]any{&region, &gender, &workType, &year, &month, &c.respondents}, c.problems.dest()...)
-		if err := rows.Scan(append(dest, &c.wages, &c.wageSum, &c.belowUMK, &c.umkYear, &umk)...); err != nil {
+		if err := rows.Scan(append(dest, &c.wages, &c.wageSum, &c.belowUMK)...); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		if month.Valid { // a month's row (ordered first: region is NULL there)
 			r.months = append(r.months, MonthTotal{Month: month.String, Respondents: c.respondents})
 			continue
 		}
-		c.region, c.gender, c.workType, c.umk = region.String, gender.String, workType.String, umk.Int64
+		c.region, c.gender, c.workType = region.String, gender.String, workType.String
+		// The UMK of the year, or else of the latest year before it, as the
+		// rollups' below_umk pairs them.
+		for _, u := range umks[c.region] { // by year
+			if u.year <= year.Int64 {
+				c.umkYear, c.umk = sql.NullInt64{Int64: u.year, Valid: true}, u.umk
+			}
+		}
 		r.cells = append(r.cells, c)
 	}
 	if err := rows.Err(); err != nil {

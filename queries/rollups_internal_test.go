@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -547,6 +549,34 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 				}
 			}
 		}
+		// The filter's regions are those the figures name for no filter.
+		covered := map[string]bool{}
+		fac, err := facilitatorsByRegion(ctx, tx, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range fac.ByRegion {
+			covered[r.Region] = true
+		}
+		rf, err := respondentFigures(ctx, tx, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rf.Counts().ByRegion {
+			covered[r.Region] = true
+		}
+		groups, err := organizingByRegion(ctx, tx, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range groups {
+			covered[r.Region] = true
+		}
+		delete(covered, "")
+		want := slices.Sorted(maps.Keys(covered))
+		if got, err := db.RegionsWithData(ctx); err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s: RegionsWithData = %q, %v; want %q", step, got, err, want)
+		}
 		// The cells kept up step by step are those a fresh fill computes.
 		for _, r := range rollups {
 			if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE kept AS FROM `+r.table); err != nil {
@@ -574,6 +604,15 @@ func TestRollupsAgreeWithRows(t *testing.T) {
 		if err := umks(wage("Kota Malang", 2014, 1_587_000), wage("Kab. Malang", 2014, 1_635_000),
 			wage("Kab. Jember", 2014, 1_270_000), wage("Kab. Jember", 2016, 1_600_000), wage("Kota Batu", 2015, 1_250_000))(b); err != nil {
 			return err
+		}
+		// Field facilitators, one of them in a region nobody was surveyed
+		// in and one without a region, and staff who are not.
+		for i, p := range []Participant{{Region: "Kota Probolinggo", FieldFacilitator: true}, {Region: "Kota Malang", FieldFacilitator: true},
+			{FieldFacilitator: true}, {Region: "Kota Pasuruan"}} {
+			p.Row, p.Key, p.Name, p.Role = i+2, fmt.Sprintf("p%d", i), fmt.Sprintf("Peserta %d", i), "Fasilitator Lapang"
+			if err := b.AddParticipant(p); err != nil {
+				return err
+			}
 		}
 		return respondents(0, 400)(b)
 	})
