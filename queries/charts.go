@@ -138,34 +138,44 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
-// organizingByRegionSQL reduces the organizing log rows in the filter to one
-// row per group as organizingSQL does, placing each group in the region of
-// its latest row (by date reached, then stage: the order members follow),
-// then counts per region. Read directly from group_stages: a period cuts a
-// group's rows, which no rollup can foresee.
-const organizingByRegionSQL = `
-WITH stage_rows AS (
-	SELECT lower(group_code) AS group_key, region, stage, ` + latestStageRow + ` AS latest, members
-	FROM group_stages` + groupStageFilterSQL + `
-), per_group AS (
+// groupsInPeriodSQL is OrganizingByRegion with a period, from the rollups:
+// group_spans and member_spans for the groups whose rows name one region
+// (see migration 016: each such group in the filter adds its one row there
+// that the period selects), and the rows of the others, reduced as
+// groupsByRegionSQL does, within the period.
+const groupsInPeriodSQL = `
+WITH split AS (
 	SELECT group_key,
-		arg_max(region, latest) AS region,
+		arg_max(region, ` + latestStageRow + `) AS region,
 		max(stage) AS stage,
-		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
-	FROM stage_rows
+		arg_max(nullif(members, -1), ` + latestStageRow + `) FILTER (WHERE members >= 0) AS members
+	FROM split_group_rows
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
 	GROUP BY group_key
-)
-SELECT region, count(*),
-	count_if(stage = 1), count_if(stage = 2), count_if(stage = 3),
-	count_if(stage = 4), count_if(stage = 5), count_if(stage = 6),
-	coalesce(sum(members), 0)::BIGINT
-FROM per_group
-GROUP BY region
-ORDER BY region`
+), cells AS (
+	SELECT region, stage, groups, 0 AS members
+	FROM group_spans
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
+	  AND (after = ` + noRowBefore + ` OR after < $from::DATE)
+	  AND (until = ` + noRowAfter + ` OR until > $to::DATE)
+	UNION ALL
+	SELECT region, 0, 0, members
+	FROM member_spans
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
+	  AND (until = ` + noRowAfter + ` OR until > $to::DATE)
+	UNION ALL
+	SELECT region, stage, 1, coalesce(members, 0) FROM split
+)` + groupsPerRegionSQL
 
-// groupsByRegionSQL is organizingByRegionSQL without a period, from the
+// groupsByRegionSQL is OrganizingByRegion without a period, from the
 // rollups: group_cells for the groups whose rows name one region, and the
-// rows of the others, reduced as organizingByRegionSQL does. $from and $to
+// rows of the others, reduced as OrganizingByRegion says. $from and $to
 // are NULL.
 const groupsByRegionSQL = `
 WITH split AS (
@@ -180,7 +190,11 @@ WITH split AS (
 	SELECT region, stage, groups, members FROM group_cells WHERE ` + inRegionsSQL + `
 	UNION ALL
 	SELECT region, stage, 1, coalesce(members, 0) FROM split
-)
+)` + groupsPerRegionSQL
+
+// groupsPerRegionSQL adds up a CTE cells of (region, stage, groups,
+// members) per region: groups, groups at each highest stage 1..6, members.
+const groupsPerRegionSQL = `
 SELECT region, sum(groups)::BIGINT,
 	coalesce(sum(groups) FILTER (WHERE stage = 1), 0)::BIGINT,
 	coalesce(sum(groups) FILTER (WHERE stage = 2), 0)::BIGINT,
@@ -191,6 +205,7 @@ SELECT region, sum(groups)::BIGINT,
 	sum(members)::BIGINT
 FROM cells
 GROUP BY region
+HAVING sum(groups) > 0
 ORDER BY region`
 
 // OrganizingByRegion is OrganizingFunnel per region: only f.Regions and the
@@ -210,7 +225,7 @@ func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganiz
 }
 
 func organizingByRegion(ctx context.Context, q querier, f Filter) ([]RegionOrganizing, error) {
-	query := organizingByRegionSQL
+	query := groupsInPeriodSQL
 	if f.From.IsZero() && f.To.IsZero() {
 		query = groupsByRegionSQL
 	}

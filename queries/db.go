@@ -165,6 +165,7 @@ func (db *DB) migrate(ctx context.Context) error {
 var migrationFills = map[int]func(context.Context, querier) error{
 	3:  fill(respondentRollups...),
 	10: fill(groupRollups...),
+	16: fill(spanRollups...),
 }
 
 func (db *DB) applyMigration(ctx context.Context, version int, base, name string) error {

@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -39,7 +40,8 @@ type rollup struct {
 var (
 	respondentRollups = []rollup{respondentCells, productCells}
 	groupRollups      = []rollup{groupCells, formedCells, splitGroupRows}
-	rollups           = append(respondentRollups, groupRollups...)
+	spanRollups       = []rollup{groupSpans, memberSpans}
+	rollups           = slices.Concat(respondentRollups, groupRollups, spanRollups)
 )
 
 // problemColumns are the columns of the nine problems in respondents, a..i.
@@ -154,6 +156,63 @@ SELECT lower(group_code), region, stage, reached_on, coalesce(members, -1), sum(
 FROM s
 WHERE lower(group_code) IN (SELECT lower(group_code) FROM s GROUP BY 1 HAVING count(DISTINCT region) > 1)
 GROUP BY ALL`
+	},
+}
+
+// singleRegionRowsSQL is the rows of src (every row of each group in it)
+// of the groups whose rows all name one region, with group_key.
+func singleRegionRowsSQL(src string) string {
+	return `
+	WITH s AS (SELECT *, lower(group_code) AS group_key FROM (` + src + `)),
+	r AS (FROM s WHERE group_key IN (SELECT group_key FROM s GROUP BY 1 HAVING count(DISTINCT region) = 1))`
+}
+
+// The days that mean no row before and no row after (migration 016).
+const (
+	noRowBefore = `DATE '0001-01-01'`
+	noRowAfter  = `DATE '9999-12-31'`
+)
+
+var groupSpans = rollup{
+	table: "group_spans",
+	over:  GroupStages,
+	keys:  []string{"region", "stage", "after", "reached_on", "until"},
+	sums:  []string{"groups"},
+	cells: func(src string) string {
+		return singleRegionRowsSQL(src) + `, spans AS (
+		SELECT r.region, r.stage, r.reached_on, any_value(r.sign) AS sign,
+			max(h.reached_on) FILTER (WHERE h.reached_on < r.reached_on) AS after,
+			min(h.reached_on) FILTER (WHERE h.reached_on > r.reached_on) AS until,
+			count(h.reached_on) FILTER (WHERE h.reached_on = r.reached_on) AS same_day
+		FROM r LEFT JOIN r AS h ON h.group_key = r.group_key AND h.stage > r.stage
+		GROUP BY r.group_key, r.region, r.stage, r.reached_on
+	)
+	SELECT region, stage, coalesce(after, ` + noRowBefore + `), reached_on, coalesce(until, ` + noRowAfter + `), sum(sign)
+	FROM spans
+	WHERE same_day = 0
+	GROUP BY ALL`
+	},
+}
+
+var memberSpans = rollup{
+	table: "member_spans",
+	over:  GroupStages,
+	keys:  []string{"region", "reached_on", "until"},
+	sums:  []string{"rows", "members"},
+	cells: func(src string) string {
+		return singleRegionRowsSQL(src) + `, spans AS (
+		SELECT r.region, r.reached_on, any_value(r.sign) AS sign, any_value(r.members) AS members,
+			min(h.reached_on) AS until,
+			count(h.reached_on) FILTER (WHERE h.reached_on = r.reached_on) AS same_day
+		FROM r LEFT JOIN r AS h ON h.group_key = r.group_key AND h.members IS NOT NULL
+			AND (h.reached_on > r.reached_on OR (h.reached_on = r.reached_on AND h.stage > r.stage))
+		WHERE r.members IS NOT NULL
+		GROUP BY r.group_key, r.region, r.stage, r.reached_on
+	)
+	SELECT region, reached_on, coalesce(until, ` + noRowAfter + `), sum(sign), sum(sign * members)
+	FROM spans
+	WHERE same_day = 0
+	GROUP BY ALL`
 	},
 }
 
