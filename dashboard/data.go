@@ -7,6 +7,7 @@ import (
 
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -125,6 +126,24 @@ func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]stri
 	names := append(slices.Clone(regions), f.Regions...)
 	slices.Sort(names)
 	return slices.Compact(names), nil
+}
+
+// regionGroups groups the filter's regions by province as
+// ingest.GroupByProvince does, with the regions the Wilayah sheets added
+// read once per import (the program's provinces, a setting that changes
+// without one, are read every time).
+func (fig *figures) regionGroups(ctx context.Context, regions []string) ([]ingest.RegionGroup, error) {
+	program, err := ingest.ProgramProvinces(ctx, fig.db)
+	if err != nil {
+		return nil, err
+	}
+	added, err := get(fig.cache, "added-regions", func() ([]queries.RegionOption, error) {
+		return fig.db.AddedRegions(context.WithoutCancel(ctx))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ingest.GroupRegions(program, added, regions), nil
 }
 
 // tiles are the overview's key figures for f, each with its change since

@@ -280,7 +280,7 @@ func newFilterView(c echo.Context, fig *figures, f queries.Filter, l *locale.Loc
 	for _, r := range regions {
 		v.Regions = append(v.Regions, regionOption{Name: r, Selected: selected[r]})
 	}
-	groups, err := ingest.GroupByProvince(c.Request().Context(), fig.db, regions)
+	groups, err := fig.regionGroups(c.Request().Context(), regions)
 	if err != nil {
 		return filterView{}, err
 	}
