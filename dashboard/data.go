@@ -114,10 +114,29 @@ func (fig *figures) whereData(ctx context.Context, f queries.Filter) (w dataByRe
 	return w, err
 }
 
+// cachedWhereData is whereData for f when the cache holds all of it.
+func (fig *figures) cachedWhereData(f queries.Filter) (w dataByRegion, ok bool) {
+	key := filterKey(f)
+	var rf *queries.RespondentFigures
+	if w.facilitators, ok = peek[queries.FacilitatorSummary](fig.cache, "facilitators-by-region|"+key); !ok {
+		return w, false
+	}
+	if rf, ok = peek[*queries.RespondentFigures](fig.cache, "respondent-figures|"+key); !ok {
+		return w, false
+	}
+	w.respondents = rf.Counts()
+	w.groups, ok = peek[[]queries.RegionOrganizing](fig.cache, "organizing-by-region|"+key)
+	return w, ok
+}
+
 // filterRegions are the regions the filter form offers: every region with
 // data, whatever the current filter, plus any the filter names.
 func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
 	regions, err := get(fig.cache, "regions-with-data", func() ([]string, error) {
+		// The page of all data has just read the figures that name them.
+		if w, ok := fig.cachedWhereData(queries.Filter{}); ok {
+			return report.RegionsCovered(w.facilitators, w.respondents, w.groups), nil
+		}
 		return fig.db.RegionsWithData(context.WithoutCancel(ctx))
 	})
 	if err != nil {
