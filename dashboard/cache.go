@@ -59,6 +59,21 @@ func get[T any](c *resultCache, key string, build func() (T, error)) (T, error) 
 	return fv.(T), nil
 }
 
+// peek returns the value cached for key at the current data version, if
+// there is one, without building it.
+func peek[T any](c *resultCache, key string) (T, bool) {
+	version := c.db.DataVersion()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	if !ok || version != c.version {
+		var zero T
+		return zero, false
+	}
+	t, ok := v.(T)
+	return t, ok
+}
+
 func flightKey(version uint64, key string) string {
 	return strconv.FormatUint(version, 10) + "\x00" + key
 }

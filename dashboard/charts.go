@@ -20,24 +20,24 @@ type chartDef struct {
 var chartDefs = []chartDef{
 	{"facilitators-by-region", from("facilitators-by-region", (*queries.DB).FacilitatorsByRegion, echarts.FacilitatorsByRegion), report.NotForPeople},
 	{"staff-by-role", from("staff-by-role", (*queries.DB).StaffByRole, echarts.StaffByRole), report.NotForPeople},
-	{"problem-prevalence", from("problem-prevalence", (*queries.DB).ProblemPrevalence, echarts.ProblemPrevalence), nil},
-	{"problems-by-region", from("problems-by-region", (*queries.DB).ProblemsByRegion, echarts.ProblemsByRegion), nil},
-	{"problems-by-work-type", from("problems-by-work-type", (*queries.DB).ProblemsByWorkType, echarts.ProblemsByWorkType), nil},
-	{"problems-by-gender", from("problems-by-gender", (*queries.DB).ProblemsByGender, echarts.ProblemsByGender), nil},
+	{"problem-prevalence", fromFigures((*queries.RespondentFigures).Prevalence, echarts.ProblemPrevalence), nil},
+	{"problems-by-region", fromFigures((*queries.RespondentFigures).ByRegion, echarts.ProblemsByRegion), nil},
+	{"problems-by-work-type", fromFigures((*queries.RespondentFigures).ByWorkType, echarts.ProblemsByWorkType), nil},
+	{"problems-by-gender", fromFigures((*queries.RespondentFigures).ByGender, echarts.ProblemsByGender), nil},
 	{"respondents-by-product", from("respondents-by-product", (*queries.DB).RespondentsByProduct, echarts.RespondentsByProduct), nil},
-	{"wage-vs-umk", from("wages-against-umk", (*queries.DB).WagesAgainstUMK, echarts.WageVsUMK), nil},
+	{"wage-vs-umk", fromFigures((*queries.RespondentFigures).Wages, echarts.WageVsUMK), nil},
 	{"organizing-funnel", funnelChart, report.NotForGroups},
 	{"groups-by-region-stage", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.GroupsByRegionStage), report.NotForGroups},
 	{"groups-formed-by-month", from("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonth), report.NotForGroups},
 	{"members-by-region", from("organizing-by-region", (*queries.DB).OrganizingByRegion, echarts.MembersByRegion), report.NotForGroups},
-	{"respondents-by-month", from("respondents-by-month", (*queries.DB).RespondentsByMonth, echarts.RespondentsByMonth), nil},
+	{"respondents-by-month", fromFigures((*queries.RespondentFigures).ByMonth, echarts.RespondentsByMonth), nil},
 }
 
 // comparedCharts are the time charts, which draw an earlier period beside
 // their own when the page compares periods.
 var comparedCharts = map[string]func(context.Context, *figures, echarts.Periods, *locale.Locale) (*echarts.Chart, error){
-	"groups-formed-by-month": fromBoth("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth, echarts.GroupsFormedByMonthCompared),
-	"respondents-by-month":   fromBoth("respondents-by-month", (*queries.DB).RespondentsByMonth, echarts.RespondentsByMonthCompared),
+	"groups-formed-by-month": fromBoth(cachedQuery("groups-formed-by-month", (*queries.DB).GroupsFormedByMonth), echarts.GroupsFormedByMonthCompared),
+	"respondents-by-month":   fromBoth(figureOf((*queries.RespondentFigures).ByMonth), echarts.RespondentsByMonthCompared),
 }
 
 var chartByID = func() map[string]chartDef {
@@ -74,12 +74,45 @@ func (fig *figures) chart(ctx context.Context, id string, f queries.Filter, mode
 // its figures.
 func from[T any](name string, query func(*queries.DB, context.Context, queries.Filter) (T, error),
 	draw func(*locale.Locale, T) (*echarts.Chart, error)) func(context.Context, *figures, queries.Filter, *locale.Locale) (*echarts.Chart, error) {
+	return drawn(cachedQuery(name, query), draw)
+}
+
+// drawn builds a chart by drawing what read reads.
+func drawn[T any](read func(context.Context, *figures, queries.Filter) (T, error),
+	draw func(*locale.Locale, T) (*echarts.Chart, error)) func(context.Context, *figures, queries.Filter, *locale.Locale) (*echarts.Chart, error) {
 	return func(ctx context.Context, fig *figures, f queries.Filter, l *locale.Locale) (*echarts.Chart, error) {
-		v, err := cached(ctx, fig.cache, name, f, func(ctx context.Context, f queries.Filter) (T, error) { return query(fig.db, ctx, f) })
+		v, err := read(ctx, fig, f)
 		if err != nil {
 			return nil, err
 		}
 		return draw(l, v)
+	}
+}
+
+// cachedQuery reads the named query through the result cache.
+func cachedQuery[T any](name string, query func(*queries.DB, context.Context, queries.Filter) (T, error)) func(context.Context, *figures, queries.Filter) (T, error) {
+	return func(ctx context.Context, fig *figures, f queries.Filter) (T, error) {
+		return cached(ctx, fig.cache, name, f, func(ctx context.Context, f queries.Filter) (T, error) { return query(fig.db, ctx, f) })
+	}
+}
+
+// fromFigures builds a chart from one figure of the filter's respondent
+// figures, which the page's other respondent charts and tiles share: one
+// query for all of them.
+func fromFigures[T any](figure func(*queries.RespondentFigures) T,
+	draw func(*locale.Locale, T) (*echarts.Chart, error)) func(context.Context, *figures, queries.Filter, *locale.Locale) (*echarts.Chart, error) {
+	return drawn(figureOf(figure), draw)
+}
+
+// figureOf reads one figure of the cached respondent figures.
+func figureOf[T any](figure func(*queries.RespondentFigures) T) func(context.Context, *figures, queries.Filter) (T, error) {
+	return func(ctx context.Context, fig *figures, f queries.Filter) (T, error) {
+		rf, err := fig.respondentFigures(ctx, f)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return figure(rf), nil
 	}
 }
 
@@ -93,19 +126,16 @@ func funnelChart(ctx context.Context, fig *figures, f queries.Filter, l *locale.
 	return echarts.OrganizingFunnel(l, org)
 }
 
-// fromBoth builds a time chart of two periods from the named query run for
-// each through the result cache.
-func fromBoth[T any](name string, query func(*queries.DB, context.Context, queries.Filter) (T, error),
+// fromBoth builds a time chart of two periods from the figures read (through
+// the result cache) for each.
+func fromBoth[T any](read func(context.Context, *figures, queries.Filter) (T, error),
 	draw func(*locale.Locale, T, T, echarts.Periods) (*echarts.Chart, error)) func(context.Context, *figures, echarts.Periods, *locale.Locale) (*echarts.Chart, error) {
 	return func(ctx context.Context, fig *figures, p echarts.Periods, l *locale.Locale) (*echarts.Chart, error) {
-		run := func(f queries.Filter) (T, error) {
-			return cached(ctx, fig.cache, name, f, func(ctx context.Context, f queries.Filter) (T, error) { return query(fig.db, ctx, f) })
-		}
-		now, err := run(p.Now)
+		now, err := read(ctx, fig, p.Now)
 		if err != nil {
 			return nil, err
 		}
-		before, err := run(p.Earlier)
+		before, err := read(ctx, fig, p.Earlier)
 		if err != nil {
 			return nil, err
 		}

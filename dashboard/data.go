@@ -7,6 +7,7 @@ import (
 
 	"pantau/dashboard/locale"
 	"pantau/dashboard/report"
+	"pantau/ingest"
 	"pantau/queries"
 )
 
@@ -52,14 +53,14 @@ func (fig *figures) consistently(build func() error) error {
 
 // kpis reads the overview's key figures for f, with the targets judged at
 // asOf, from the same cached queries as the overview's charts
-// (facilitators, prevalence, funnel), so a page load runs each query once;
+// (facilitators, respondent figures, funnel), so a page load runs each query once;
 // the whole Summary is only for the API.
 func (fig *figures) kpis(ctx context.Context, f queries.Filter, asOf time.Time) (report.KPIs, error) {
 	w, err := fig.whereData(ctx, f)
 	if err != nil {
 		return report.KPIs{}, err
 	}
-	problems, err := cached(ctx, fig.cache, "problem-prevalence", f, fig.db.ProblemPrevalence)
+	rf, err := fig.respondentFigures(ctx, f)
 	if err != nil {
 		return report.KPIs{}, err
 	}
@@ -71,12 +72,18 @@ func (fig *figures) kpis(ctx context.Context, f queries.Filter, asOf time.Time) 
 	if err != nil {
 		return report.KPIs{}, err
 	}
-	return report.KPIsOf(w.facilitators, w.respondents, w.groups, problems, funnel, targets), nil
+	return report.KPIsOf(w.facilitators, w.respondents, w.groups, rf.Prevalence(), funnel, targets), nil
 }
 
 // today is now's calendar date, the targets' default as-of date.
 func today(now time.Time) time.Time {
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// respondentFigures are the cached respondent figures of f, from which
+// every respondent chart and tile of a page is added up.
+func (fig *figures) respondentFigures(ctx context.Context, f queries.Filter) (*queries.RespondentFigures, error) {
+	return cached(ctx, fig.cache, "respondent-figures", f, fig.db.RespondentFigures)
 }
 
 // organizingFunnel adds up the cached groups per region (what
@@ -98,28 +105,64 @@ func (fig *figures) whereData(ctx context.Context, f queries.Filter) (w dataByRe
 	if w.facilitators, err = cached(ctx, fig.cache, "facilitators-by-region", f, fig.db.FacilitatorsByRegion); err != nil {
 		return w, err
 	}
-	if w.respondents, err = cached(ctx, fig.cache, "respondent-counts", f, fig.db.RespondentCounts); err != nil {
+	rf, err := fig.respondentFigures(ctx, f)
+	if err != nil {
 		return w, err
 	}
+	w.respondents = rf.Counts()
 	w.groups, err = cached(ctx, fig.cache, "organizing-by-region", f, fig.db.OrganizingByRegion)
 	return w, err
 }
 
-// regions are the regions with a facilitator, a respondent or a group.
-func (w dataByRegion) regions() []string {
-	return report.RegionsCovered(w.facilitators, w.respondents, w.groups)
+// cachedWhereData is whereData for f when the cache holds all of it.
+func (fig *figures) cachedWhereData(f queries.Filter) (w dataByRegion, ok bool) {
+	key := filterKey(f)
+	var rf *queries.RespondentFigures
+	if w.facilitators, ok = peek[queries.FacilitatorSummary](fig.cache, "facilitators-by-region|"+key); !ok {
+		return w, false
+	}
+	if rf, ok = peek[*queries.RespondentFigures](fig.cache, "respondent-figures|"+key); !ok {
+		return w, false
+	}
+	w.respondents = rf.Counts()
+	w.groups, ok = peek[[]queries.RegionOrganizing](fig.cache, "organizing-by-region|"+key)
+	return w, ok
 }
 
 // filterRegions are the regions the filter form offers: every region with
 // data, whatever the current filter, plus any the filter names.
 func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
-	w, err := fig.whereData(ctx, queries.Filter{})
+	regions, err := get(fig.cache, "regions-with-data", func() ([]string, error) {
+		// The page of all data has just read the figures that name them.
+		if w, ok := fig.cachedWhereData(queries.Filter{}); ok {
+			return report.RegionsCovered(w.facilitators, w.respondents, w.groups), nil
+		}
+		return fig.db.RegionsWithData(context.WithoutCancel(ctx))
+	})
 	if err != nil {
 		return nil, err
 	}
-	names := append(w.regions(), f.Regions...)
+	names := append(slices.Clone(regions), f.Regions...)
 	slices.Sort(names)
 	return slices.Compact(names), nil
+}
+
+// regionGroups groups the filter's regions by province as
+// ingest.GroupByProvince does, with the regions the Wilayah sheets added
+// read once per import (the program's provinces, a setting that changes
+// without one, are read every time).
+func (fig *figures) regionGroups(ctx context.Context, regions []string) ([]ingest.RegionGroup, error) {
+	program, err := ingest.ProgramProvinces(ctx, fig.db)
+	if err != nil {
+		return nil, err
+	}
+	added, err := get(fig.cache, "added-regions", func() ([]queries.RegionOption, error) {
+		return fig.db.AddedRegions(context.WithoutCancel(ctx))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ingest.GroupRegions(program, added, regions), nil
 }
 
 // tiles are the overview's key figures for f, each with its change since

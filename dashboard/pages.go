@@ -231,11 +231,6 @@ func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filte
 		ShareURL:  "/shares?" + url.Values{"page": {sec.Path}, "query": {query}}.Encode()}
 	l := page.L
 	var err error
-	if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
-		return nil, err
-	}
-	page.Filter.compare(f, mode, l)
-	page.PeopleNotApplied, page.GroupsNotApplied = report.NotApplied(f, report.NotForPeople, l), report.NotApplied(f, report.NotForGroups, l)
 	if sec.Key == "overview" {
 		if page.Tiles, err = fig.tiles(ctx, f, mode, asOf, l); err != nil {
 			return nil, err
@@ -255,6 +250,13 @@ func dashboardPageFor(c echo.Context, fig *figures, sec section, f queries.Filte
 		page.Charts = append(page.Charts, chartView{Chart: ch, NotApplied: report.NotApplied(f, chartByID[id].ignores, l),
 			DataURL: withQuery("/api/v1/charts/"+id, query), CSVURL: withQuery("/api/v1/charts/"+id+"/csv", query)})
 	}
+	// The filter form last: with no filter, its regions are those of the
+	// figures just read.
+	if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
+		return nil, err
+	}
+	page.Filter.compare(f, mode, l)
+	page.PeopleNotApplied, page.GroupsNotApplied = report.NotApplied(f, report.NotForPeople, l), report.NotApplied(f, report.NotForGroups, l)
 	return page, nil
 }
 
@@ -280,7 +282,7 @@ func newFilterView(c echo.Context, fig *figures, f queries.Filter, l *locale.Loc
 	for _, r := range regions {
 		v.Regions = append(v.Regions, regionOption{Name: r, Selected: selected[r]})
 	}
-	groups, err := ingest.GroupByProvince(c.Request().Context(), fig.db, regions)
+	groups, err := fig.regionGroups(c.Request().Context(), regions)
 	if err != nil {
 		return filterView{}, err
 	}

@@ -88,6 +88,13 @@ func GroupByProvince(ctx context.Context, db *queries.DB, names []string) ([]Reg
 	if err != nil {
 		return nil, err
 	}
+	return GroupRegions(program, added, names), nil
+}
+
+// GroupRegions is GroupByProvince with the program's provinces and the
+// regions the Wilayah sheets added already read (the dashboard keeps the
+// latter until the next import).
+func GroupRegions(program []string, added []queries.RegionOption, names []string) []RegionGroup {
 	provinceOf := map[string]string{}
 	for _, a := range added {
 		provinceOf[a.Name] = a.Province
@@ -119,5 +126,5 @@ func GroupByProvince(ctx context.Context, db *queries.DB, names []string) ([]Reg
 		}
 		return strings.Compare(a.Province, b.Province)
 	})
-	return groups, nil
+	return groups
 }

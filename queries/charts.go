@@ -2,7 +2,6 @@ package queries
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -18,29 +17,17 @@ type ProblemSplit struct {
 	Problems    []ProblemShare `json:"problems"` // a..i, as ProblemPrevalence
 }
 
-// problemSplitSQL counts the filtered respondents and the nine problems per
-// value of a column, over the filtered cells. %s is the column, one of the
-// constants below, never user input; the Go side folds the values.
-const problemSplitSQL = `
-SELECT %s, sum(respondents)::BIGINT,` + problemCountsSQL + `
-FROM respondent_cells` + respondentFilterSQL + `
-GROUP BY 1`
-
-const (
-	byWorkType = `work_type`
-	byGender   = `gender`
-)
-
 // ProblemsByWorkType splits the respondents RespondentCounts counts for f
 // (every part of f applies) by work type: always two entries, "POS" then
 // "SE", each with its number of respondents and all nine problems a..i as
 // ProblemPrevalence gives them. A work type without respondents (say, under
 // a work type filter) is there with 0 and nil shares.
 func (db *DB) ProblemsByWorkType(ctx context.Context, f Filter) ([]ProblemSplit, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemSplit(ctx, db.sql, f, "problems by work type", byWorkType, "POS", "SE")
+	return rf.ByWorkType(), nil
 }
 
 // ProblemsByGender splits the respondents RespondentCounts counts for f
@@ -48,46 +35,11 @@ func (db *DB) ProblemsByWorkType(ctx context.Context, f Filter) ([]ProblemSplit,
 // (not stated), in that order, each with its number of respondents and all
 // nine problems a..i as ProblemPrevalence gives them.
 func (db *DB) ProblemsByGender(ctx context.Context, f Filter) ([]ProblemSplit, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemSplit(ctx, db.sql, f, "problems by gender", byGender, "P", "L", "")
-}
-
-// problemSplit runs problemSplitSQL grouped by column and returns one entry
-// per group, in order; a value that is none of the groups (NULL among them)
-// counts in the last one.
-func problemSplit(ctx context.Context, q querier, f Filter, what, column string, groups ...string) ([]ProblemSplit, error) {
-	list := make([]ProblemSplit, len(groups))
-	counts := make([]problemCounts, len(groups))
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(problemSplitSQL, column), respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var value sql.NullString
-		var n int
-		var c problemCounts
-		if err := rows.Scan(append([]any{&value, &n}, c.dest()...)...); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		i := len(groups) - 1
-		for j, g := range groups {
-			if value.Valid && value.String == g {
-				i = j
-			}
-		}
-		list[i].Respondents += n
-		counts[i].add(c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	for i, g := range groups {
-		list[i].Group, list[i].Problems = g, counts[i].shares()
-	}
-	return list, nil
+	return rf.ByGender(), nil
 }
 
 func (c *problemCounts) add(o problemCounts) {
@@ -160,54 +112,6 @@ type WageAgainstUMK struct {
 	BelowUMK    int    `json:"below_umk"`   // wage < the UMK of the respondent's year
 }
 
-// wagesSQL pairs each filtered cell with wages (all of one region and
-// survey day) with the UMK of the region for the survey's year or, failing
-// that, the latest year before it; a cell with no such UMK drops out of the
-// inner join, as its respondents would. The pairing is an equality hash join
-// on (region, year) against a small lookup that spells out, per region,
-// every year from its first UMK to the last survey year. The cells hold the
-// count and sum of their wages and how many are below that same UMK (see
-// rollups.go), so the mean is the sum over the count, rounded as avg's is:
-// exact, since the sum of whole rupiah is. The UMK of the latest year used
-// is looked up after the aggregate (max of the year, not arg_max of the UMK).
-const wagesSQL = wagesLookupSQL + `respondent_cells` + wagesLookupEndSQL + `, paid AS (
-	SELECT region, survey_date, wages, wage_sum, below_umk
-	FROM respondent_cells` + respondentFilterSQL + `
-	  AND wages > 0
-), per_region AS (
-	SELECT p.region, sum(p.wages)::BIGINT AS n,
-		round(sum(p.wage_sum)::DOUBLE / sum(p.wages))::BIGINT AS mean,
-		max(l.umk_year) AS umk_year,
-		sum(p.below_umk)::BIGINT AS below
-	FROM paid p JOIN lookup l ON l.region = p.region AND l.year = year(p.survey_date)
-	GROUP BY p.region
-)` + wagesResultSQL
-
-// wagesLookupSQL, a table holding survey_date and wagesLookupEndSQL are the
-// CTEs umk (every UMK) and lookup (per region and year up to the last survey
-// year, the UMK that applies), and wagesResultSQL is the result made from a
-// CTE per_region: the parts of wagesSQL that do not depend on where the
-// wages are counted.
-const (
-	wagesLookupSQL = `
-WITH umk AS (
-	SELECT region, year, umk FROM regions WHERE year IS NOT NULL AND umk IS NOT NULL
-), years AS (
-	SELECT region, unnest(range(min(year), greatest(max(year), (SELECT year(max(survey_date)) FROM `
-	wagesLookupEndSQL = `)) + 1)) AS year
-	FROM umk
-	GROUP BY region
-), lookup AS (
-	SELECT y.region, y.year, max(u.year) AS umk_year, arg_max(u.umk, u.year) AS umk
-	FROM years y JOIN umk u ON u.region = y.region AND u.year <= y.year
-	GROUP BY y.region, y.year
-)`
-	wagesResultSQL = `
-SELECT r.region, r.n, r.mean, u.umk, r.below
-FROM per_region r JOIN umk u ON u.region = r.region AND u.year = r.umk_year
-ORDER BY r.region`
-)
-
 // WagesAgainstUMK compares wages with the minimum wage, per region (sorted
 // by region name), over the respondents RespondentCounts counts for f
 // (every part of f applies) who state a monthly wage (Upah per Bulan) and
@@ -219,16 +123,11 @@ ORDER BY r.region`
 // used in the region. (An exact median was dropped: over a million wages it
 // doubled the query's time, past the dashboard's 50 ms budget per chart.)
 func (db *DB) WagesAgainstUMK(ctx context.Context, f Filter) ([]WageAgainstUMK, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return wagesAgainstUMK(ctx, db.sql, f)
-}
-
-func wagesAgainstUMK(ctx context.Context, q querier, f Filter) ([]WageAgainstUMK, error) {
-	return scanRows(ctx, q, "wages against UMK", wagesSQL, respondentArgs(f), func(w *WageAgainstUMK) []any {
-		return []any{&w.Region, &w.Respondents, &w.MeanWage, &w.UMK, &w.BelowUMK}
-	})
+	return rf.Wages(), nil
 }
 
 // RegionOrganizing is the organizing progress of one region.
@@ -239,34 +138,44 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
-// organizingByRegionSQL reduces the organizing log rows in the filter to one
-// row per group as organizingSQL does, placing each group in the region of
-// its latest row (by date reached, then stage: the order members follow),
-// then counts per region. Read directly from group_stages: a period cuts a
-// group's rows, which no rollup can foresee.
-const organizingByRegionSQL = `
-WITH stage_rows AS (
-	SELECT lower(group_code) AS group_key, region, stage, ` + latestStageRow + ` AS latest, members
-	FROM group_stages` + groupStageFilterSQL + `
-), per_group AS (
+// groupsInPeriodSQL is OrganizingByRegion with a period, from the rollups:
+// group_spans and member_spans for the groups whose rows name one region
+// (see migration 016: each such group in the filter adds its one row there
+// that the period selects), and the rows of the others, reduced as
+// groupsByRegionSQL does, within the period.
+const groupsInPeriodSQL = `
+WITH split AS (
 	SELECT group_key,
-		arg_max(region, latest) AS region,
+		arg_max(region, ` + latestStageRow + `) AS region,
 		max(stage) AS stage,
-		arg_max(members, latest) FILTER (WHERE members IS NOT NULL) AS members
-	FROM stage_rows
+		arg_max(nullif(members, -1), ` + latestStageRow + `) FILTER (WHERE members >= 0) AS members
+	FROM split_group_rows
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
 	GROUP BY group_key
-)
-SELECT region, count(*),
-	count_if(stage = 1), count_if(stage = 2), count_if(stage = 3),
-	count_if(stage = 4), count_if(stage = 5), count_if(stage = 6),
-	coalesce(sum(members), 0)::BIGINT
-FROM per_group
-GROUP BY region
-ORDER BY region`
+), cells AS (
+	SELECT region, stage, groups, 0 AS members
+	FROM group_spans
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
+	  AND (after = ` + noRowBefore + ` OR after < $from::DATE)
+	  AND (until = ` + noRowAfter + ` OR until > $to::DATE)
+	UNION ALL
+	SELECT region, 0, 0, members
+	FROM member_spans
+	WHERE ` + inRegionsSQL + `
+	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
+	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
+	  AND (until = ` + noRowAfter + ` OR until > $to::DATE)
+	UNION ALL
+	SELECT region, stage, 1, coalesce(members, 0) FROM split
+)` + groupsPerRegionSQL
 
-// groupsByRegionSQL is organizingByRegionSQL without a period, from the
+// groupsByRegionSQL is OrganizingByRegion without a period, from the
 // rollups: group_cells for the groups whose rows name one region, and the
-// rows of the others, reduced as organizingByRegionSQL does. $from and $to
+// rows of the others, reduced as OrganizingByRegion says. $from and $to
 // are NULL.
 const groupsByRegionSQL = `
 WITH split AS (
@@ -281,7 +190,11 @@ WITH split AS (
 	SELECT region, stage, groups, members FROM group_cells WHERE ` + inRegionsSQL + `
 	UNION ALL
 	SELECT region, stage, 1, coalesce(members, 0) FROM split
-)
+)` + groupsPerRegionSQL
+
+// groupsPerRegionSQL adds up a CTE cells of (region, stage, groups,
+// members) per region: groups, groups at each highest stage 1..6, members.
+const groupsPerRegionSQL = `
 SELECT region, sum(groups)::BIGINT,
 	coalesce(sum(groups) FILTER (WHERE stage = 1), 0)::BIGINT,
 	coalesce(sum(groups) FILTER (WHERE stage = 2), 0)::BIGINT,
@@ -292,6 +205,7 @@ SELECT region, sum(groups)::BIGINT,
 	sum(members)::BIGINT
 FROM cells
 GROUP BY region
+HAVING sum(groups) > 0
 ORDER BY region`
 
 // OrganizingByRegion is OrganizingFunnel per region: only f.Regions and the
@@ -311,7 +225,7 @@ func (db *DB) OrganizingByRegion(ctx context.Context, f Filter) ([]RegionOrganiz
 }
 
 func organizingByRegion(ctx context.Context, q querier, f Filter) ([]RegionOrganizing, error) {
-	query := organizingByRegionSQL
+	query := groupsInPeriodSQL
 	if f.From.IsZero() && f.To.IsZero() {
 		query = groupsByRegionSQL
 	}

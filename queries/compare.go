@@ -125,49 +125,16 @@ type MonthTotal struct {
 	Respondents int    `json:"respondents"`
 }
 
-// respondentsByMonthSQL counts the filtered respondents per survey month,
-// from the rollup's cells.
-const respondentsByMonthSQL = `
-SELECT strftime(survey_date, '%Y-%m') AS month, sum(respondents)::BIGINT
-FROM respondent_cells` + respondentFilterSQL + `
-GROUP BY month
-ORDER BY month`
-
 // RespondentsByMonth counts the respondents RespondentCounts counts for f
 // (every part of f applies) per survey month: every month from the first
 // to the last with a respondent, in order, months without one as 0. No
 // respondent gives an empty list.
 func (db *DB) RespondentsByMonth(ctx context.Context, f Filter) ([]MonthTotal, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	rows, err := db.sql.QueryContext(ctx, respondentsByMonthSQL, respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("respondents by month: %w", err)
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	var months []string
-	for rows.Next() {
-		var month string
-		var n int
-		if err := rows.Scan(&month, &n); err != nil {
-			return nil, fmt.Errorf("respondents by month: %w", err)
-		}
-		counts[month] = n
-		months = append(months, month)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("respondents by month: %w", err)
-	}
-	list := []MonthTotal{}
-	if len(months) == 0 {
-		return list, nil
-	}
-	for _, m := range MonthsBetween(months[0], months[len(months)-1]) {
-		list = append(list, MonthTotal{Month: m, Respondents: counts[m]})
-	}
-	return list, nil
+	return rf.ByMonth(), nil
 }
 
 // MonthsBetween lists the calendar months "YYYY-MM" from first to last,

@@ -242,6 +242,7 @@ var migrationFills = map[int]func(context.Context, querier) error{
 	3:  fill(respondentRollups...),
 	10: fill(groupRollups...),
 	15: fill(targetRollups...),
+	16: fill(spanRollups...),
 }
 
 func (db *DB) applyMigration(ctx context.Context, version int, base, name string) error {

@@ -42,7 +42,9 @@ var (
 	groupRollups      = []rollup{groupCells, formedCells, splitGroupRows}
 	// The targets query's, which migration 015 adds and fills.
 	targetRollups = []rollup{respondentDays, groupDays}
-	rollups       = slices.Concat(respondentRollups, groupRollups, targetRollups)
+	// The organizing figures' with a period (migration 016).
+	spanRollups = []rollup{groupSpans, memberSpans}
+	rollups     = slices.Concat(respondentRollups, groupRollups, targetRollups, spanRollups)
 )
 
 // problemColumns are the columns of the nine problems in respondents, a..i.
@@ -238,6 +240,63 @@ SELECT scope, measure, day, sum(change)::BIGINT
 FROM changes
 GROUP BY ALL
 HAVING sum(change) <> 0`
+	},
+}
+
+// singleRegionRowsSQL is the rows of src (every row of each group in it)
+// of the groups whose rows all name one region, with group_key.
+func singleRegionRowsSQL(src string) string {
+	return `
+	WITH s AS (SELECT *, lower(group_code) AS group_key FROM (` + src + `)),
+	r AS (FROM s WHERE group_key IN (SELECT group_key FROM s GROUP BY 1 HAVING count(DISTINCT region) = 1))`
+}
+
+// The days that mean no row before and no row after (migration 016).
+const (
+	noRowBefore = `DATE '0001-01-01'`
+	noRowAfter  = `DATE '9999-12-31'`
+)
+
+var groupSpans = rollup{
+	table: "group_spans",
+	over:  GroupStages,
+	keys:  []string{"region", "stage", "after", "reached_on", "until"},
+	sums:  []string{"groups"},
+	cells: func(src string) string {
+		return singleRegionRowsSQL(src) + `, spans AS (
+		SELECT r.region, r.stage, r.reached_on, any_value(r.sign) AS sign,
+			max(h.reached_on) FILTER (WHERE h.reached_on < r.reached_on) AS after,
+			min(h.reached_on) FILTER (WHERE h.reached_on > r.reached_on) AS until,
+			count(h.reached_on) FILTER (WHERE h.reached_on = r.reached_on) AS same_day
+		FROM r LEFT JOIN r AS h ON h.group_key = r.group_key AND h.stage > r.stage
+		GROUP BY r.group_key, r.region, r.stage, r.reached_on
+	)
+	SELECT region, stage, coalesce(after, ` + noRowBefore + `), reached_on, coalesce(until, ` + noRowAfter + `), sum(sign)
+	FROM spans
+	WHERE same_day = 0
+	GROUP BY ALL`
+	},
+}
+
+var memberSpans = rollup{
+	table: "member_spans",
+	over:  GroupStages,
+	keys:  []string{"region", "reached_on", "until"},
+	sums:  []string{"rows", "members"},
+	cells: func(src string) string {
+		return singleRegionRowsSQL(src) + `, spans AS (
+		SELECT r.region, r.reached_on, any_value(r.sign) AS sign, any_value(r.members) AS members,
+			min(h.reached_on) AS until,
+			count(h.reached_on) FILTER (WHERE h.reached_on = r.reached_on) AS same_day
+		FROM r LEFT JOIN r AS h ON h.group_key = r.group_key AND h.members IS NOT NULL
+			AND (h.reached_on > r.reached_on OR (h.reached_on = r.reached_on AND h.stage > r.stage))
+		WHERE r.members IS NOT NULL
+		GROUP BY r.group_key, r.region, r.stage, r.reached_on
+	)
+	SELECT region, reached_on, coalesce(until, ` + noRowAfter + `), sum(sign), sum(sign * members)
+	FROM spans
+	WHERE same_day = 0
+	GROUP BY ALL`
 	},
 }
 

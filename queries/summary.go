@@ -177,15 +177,11 @@ func summary(ctx context.Context, q querier, f Filter) (s *Summary, err error) {
 	if s.Facilitators, err = facilitatorsByRegion(ctx, q, f); err != nil {
 		return nil, err
 	}
-	if s.Respondents, err = respondentCounts(ctx, q, f); err != nil {
+	rf, err := respondentFigures(ctx, q, f)
+	if err != nil {
 		return nil, err
 	}
-	if s.Problems, err = problemPrevalence(ctx, q, f); err != nil {
-		return nil, err
-	}
-	if s.ProblemsByRegion, err = problemsByRegion(ctx, q, f); err != nil {
-		return nil, err
-	}
+	s.Respondents, s.Problems, s.ProblemsByRegion = rf.Counts(), rf.Prevalence(), rf.ByRegion()
 	if s.Organizing, err = organizingFunnel(ctx, q, f); err != nil {
 		return nil, err
 	}
@@ -314,64 +310,16 @@ type WorkTypeCounts struct {
 	SE  int `json:"SE"`
 }
 
-// respondentCountsSQL counts the filtered respondents per region, work type
-// and gender, from the rollup's cells; the Go side adds the groups up (a
-// gender not stated is empty there, NULL in respondents: both unknown).
-const respondentCountsSQL = `
-SELECT region, work_type, gender, sum(respondents)::BIGINT
-FROM respondent_cells` + respondentFilterSQL + `
-GROUP BY region, work_type, gender
-ORDER BY region`
-
 // RespondentCounts counts the current respondents matching every part of f
 // (regions, gender, work type, survey date within the period): in total,
 // per region (sorted by region name; regions without respondents are left
 // out), by work type and by gender.
 func (db *DB) RespondentCounts(ctx context.Context, f Filter) (RespondentSummary, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return RespondentSummary{}, err
 	}
-	return respondentCounts(ctx, db.sql, f)
-}
-
-func respondentCounts(ctx context.Context, q querier, f Filter) (RespondentSummary, error) {
-	s := RespondentSummary{ByRegion: []RegionCount{}}
-	rows, err := q.QueryContext(ctx, respondentCountsSQL, respondentArgs(f)...)
-	if err != nil {
-		return s, fmt.Errorf("respondent counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var region, workType string
-		var gender sql.NullString
-		var n int
-		if err := rows.Scan(&region, &workType, &gender, &n); err != nil {
-			return s, fmt.Errorf("respondent counts: %w", err)
-		}
-		if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != region {
-			s.ByRegion = append(s.ByRegion, RegionCount{Region: region})
-		}
-		s.ByRegion[len(s.ByRegion)-1].Total += n
-		s.Total += n
-		switch workType {
-		case "POS":
-			s.ByWorkType.POS += n
-		case "SE":
-			s.ByWorkType.SE += n
-		}
-		switch gender.String {
-		case "P":
-			s.ByGender.Female += n
-		case "L":
-			s.ByGender.Male += n
-		default:
-			s.ByGender.Unknown += n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return s, fmt.Errorf("respondent counts: %w", err)
-	}
-	return s, nil
+	return rf.Counts(), nil
 }
 
 // ProblemShare is the prevalence of one problem among the filtered respondents.
@@ -383,21 +331,7 @@ type ProblemShare struct {
 	Share    *float64 `json:"share"`    // Yes / Answered; nil (JSON null) when nobody answered
 }
 
-// problemCountsSQL is, for each problem a..i in order, the number of Ya and
-// the number answered (Ya or Tidak; a blank counts neither way), added up
-// over the rollup's cells (0, not NULL, when there are none).
-const problemCountsSQL = `
-	coalesce(sum(a_yes), 0)::BIGINT, coalesce(sum(a_answered), 0)::BIGINT,
-	coalesce(sum(b_yes), 0)::BIGINT, coalesce(sum(b_answered), 0)::BIGINT,
-	coalesce(sum(c_yes), 0)::BIGINT, coalesce(sum(c_answered), 0)::BIGINT,
-	coalesce(sum(d_yes), 0)::BIGINT, coalesce(sum(d_answered), 0)::BIGINT,
-	coalesce(sum(e_yes), 0)::BIGINT, coalesce(sum(e_answered), 0)::BIGINT,
-	coalesce(sum(f_yes), 0)::BIGINT, coalesce(sum(f_answered), 0)::BIGINT,
-	coalesce(sum(g_yes), 0)::BIGINT, coalesce(sum(g_answered), 0)::BIGINT,
-	coalesce(sum(h_yes), 0)::BIGINT, coalesce(sum(h_answered), 0)::BIGINT,
-	coalesce(sum(i_yes), 0)::BIGINT, coalesce(sum(i_answered), 0)::BIGINT`
-
-// problemCounts holds the scanned problemCountsSQL: yes and answered per problem.
+// problemCounts holds yes and answered per problem a..i.
 type problemCounts [9]struct{ yes, answered int }
 
 func (c *problemCounts) dest() []any {
@@ -408,28 +342,16 @@ func (c *problemCounts) dest() []any {
 	return d
 }
 
-// problemPrevalenceSQL counts all nine problems over the filtered cells.
-const problemPrevalenceSQL = `
-SELECT` + problemCountsSQL + `
-FROM respondent_cells` + respondentFilterSQL
-
 // ProblemPrevalence returns all nine problems, in order a..i, with their
 // prevalence among the respondents RespondentCounts counts for f:
 // Ya / (Ya + Tidak), blanks counting neither way, and the number answered
 // beside it. A problem nobody answered has a nil Share.
 func (db *DB) ProblemPrevalence(ctx context.Context, f Filter) ([]ProblemShare, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemPrevalence(ctx, db.sql, f)
-}
-
-func problemPrevalence(ctx context.Context, q querier, f Filter) ([]ProblemShare, error) {
-	var c problemCounts
-	if err := q.QueryRowContext(ctx, problemPrevalenceSQL, respondentArgs(f)...).Scan(c.dest()...); err != nil {
-		return nil, fmt.Errorf("problem prevalence: %w", err)
-	}
-	return c.shares(), nil
+	return rf.Prevalence(), nil
 }
 
 // shares is the nine problems a..i of c, each with its share when anybody answered.
@@ -458,45 +380,16 @@ type RegionProblem struct {
 	Answered int    `json:"answered"`
 }
 
-// problemsByRegionSQL counts all nine problems per region over the filtered cells.
-const problemsByRegionSQL = `
-SELECT region,` + problemCountsSQL + `
-FROM respondent_cells` + respondentFilterSQL + `
-GROUP BY region
-ORDER BY region`
-
 // ProblemsByRegion counts the nine problems per region, over the same
 // respondents as ProblemPrevalence: for every region that has filtered
 // respondents (sorted by region name), one entry per problem a..i in order,
 // including problems nobody there answered.
 func (db *DB) ProblemsByRegion(ctx context.Context, f Filter) ([]RegionProblem, error) {
-	if err := f.validate(); err != nil {
+	rf, err := db.RespondentFigures(ctx, f)
+	if err != nil {
 		return nil, err
 	}
-	return problemsByRegion(ctx, db.sql, f)
-}
-
-func problemsByRegion(ctx context.Context, q querier, f Filter) ([]RegionProblem, error) {
-	list := []RegionProblem{}
-	rows, err := q.QueryContext(ctx, problemsByRegionSQL, respondentArgs(f)...)
-	if err != nil {
-		return nil, fmt.Errorf("problems by region: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var region string
-		var c problemCounts
-		if err := rows.Scan(append([]any{&region}, c.dest()...)...); err != nil {
-			return nil, fmt.Errorf("problems by region: %w", err)
-		}
-		for i, n := range c {
-			list = append(list, RegionProblem{Region: region, Code: ProblemCodes[i], Yes: n.yes, Answered: n.answered})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("problems by region: %w", err)
-	}
-	return list, nil
+	return rf.ByRegion(), nil
 }
 
 // OrganizingSummary is the progress of organizing groups.
