@@ -255,7 +255,7 @@ func ingest(ctx context.Context, db *queries.DB, name string, src source, opt Op
 			return nil, fmt.Errorf("ingest %s: %w", name, err)
 		}
 		r.applyCounts(counts)
-		if err := r.addFlags(ctx, batch); err != nil {
+		if err := r.addFlags(ctx, batch, opt.Regions); err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", name, err)
 		}
 		r.finish(f)
@@ -481,10 +481,10 @@ func keepFile(dir, sum string, src source) (path string, created bool, err error
 // tempPrefix names a kept file while it is written.
 const tempPrefix = ".upload-"
 
-// addFlags adds the quality flags committing the batch would raise, those
-// on its own rows named by this file's sheets.
-func (r *Report) addFlags(ctx context.Context, batch *queries.Batch) error {
-	flags, err := batch.Flags(ctx, "id", UnknownArea)
+// addFlags adds the quality flags committing the batch would raise within
+// the uploader's scope, those on its own rows named by this file's sheets.
+func (r *Report) addFlags(ctx context.Context, batch *queries.Batch, scope queries.Scope) error {
+	flags, err := batch.Flags(ctx, queries.Filter{Regions: scope}, "id", UnknownArea)
 	if err != nil {
 		return err
 	}

@@ -211,7 +211,7 @@ func BenchmarkBatchFlags(b *testing.B) {
 	}
 	noAreas := func(string, string, string, string) (string, queries.Message) { return "", queries.Message{} }
 	b.Run("BatchFlags", func(b *testing.B) {
-		reportMedian(b, func() error { _, err := batch.Flags(ctx, "en", noAreas); return err })
+		reportMedian(b, func() error { _, err := batch.Flags(ctx, queries.Filter{}, "en", noAreas); return err })
 	})
 	b.Run("Quality-all", func(b *testing.B) {
 		reportMedian(b, func() error { _, err := db.Quality(ctx, queries.Filter{}, nil, "en"); return err })

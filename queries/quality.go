@@ -504,8 +504,9 @@ func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by strin
 // place of those of the same keys that the current rows alone do not
 // carry (new, or with another value), on the batch's rows (import id 0,
 // no sheet: the file is not an import yet) or on others (a Peserta row can
-// flag a respondent stored before); area_unknown by areas. Call it after Counts.
-func (b *Batch) Flags(ctx context.Context, lang string, areas AreaCheck) ([]QualityFlag, error) {
+// flag a respondent stored before); of the rows of f (an uploader's scope);
+// area_unknown by areas. Call it after Counts.
+func (b *Batch) Flags(ctx context.Context, f Filter, lang string, areas AreaCheck) ([]QualityFlag, error) {
 	tx, err := b.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("quality of the batch: %w", err)
@@ -522,7 +523,7 @@ func (b *Batch) Flags(ctx context.Context, lang string, areas AreaCheck) ([]Qual
 	after.rows = "WITH " + strings.Join(with, ", ")
 	raised := []QualityFlag{}
 	for _, kind := range FlagKinds {
-		before, err := now.flags(ctx, kind, Filter{})
+		before, err := now.flags(ctx, kind, f)
 		if err != nil {
 			return nil, err
 		}
@@ -530,7 +531,7 @@ func (b *Batch) Flags(ctx context.Context, lang string, areas AreaCheck) ([]Qual
 		for _, fl := range before {
 			was[[2]string{fl.Key, fl.Value}] = true
 		}
-		flags, err := after.flags(ctx, kind, Filter{})
+		flags, err := after.flags(ctx, kind, f)
 		if err != nil {
 			return nil, err
 		}

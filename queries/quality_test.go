@@ -480,7 +480,7 @@ func TestBatchFlags(t *testing.T) {
 	if _, err := b.Counts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	raised, err := b.Flags(ctx, "en", knownKecamatan(t))
+	raised, err := b.Flags(ctx, queries.Filter{}, "en", knownKecamatan(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,6 +496,20 @@ func TestBatchFlags(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("raised: %v, want %v", got, want)
+	}
+
+	// Within a scope, only the flags of its rows: an uploader limited to
+	// Kota Batu does not see Kota Surabaya's respondents named.
+	scoped, err := b.Flags(ctx, queries.Filter{Regions: []string{"Kota Batu"}}, "en", knownKecamatan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, f := range scoped {
+		kinds = append(kinds, f.Kind+" "+f.Region)
+	}
+	if want := []string{"wage_outlier Kota Batu", "area_unknown Kota Batu"}; !slices.Equal(kinds, want) {
+		t.Errorf("the flags within Kota Batu: %q, want %q", kinds, want)
 	}
 
 	// What Flags promised is what the commit brings.
