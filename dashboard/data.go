@@ -15,11 +15,16 @@ import (
 // through the result cache, and the charts built from them.
 type figures struct {
 	db    *queries.DB
-	cache *resultCache
+	cache *resultCache // per filter: bounded, starts over when full
+	// reference holds what every filter's page reads alike (the regions
+	// with data, the program's provinces, the regions Wilayah sheets
+	// added), apart from cache so that many distinct filters filling it
+	// do not drop them: a filter never seen before reads only its figures.
+	reference *resultCache
 }
 
 func newFigures(db *queries.DB) *figures {
-	return &figures{db: db, cache: newResultCache(db, 4096)}
+	return &figures{db: db, cache: newResultCache(db, 4096), reference: newResultCache(db, 16)}
 }
 
 // cached runs one named query for f through the result cache. The query
@@ -132,7 +137,7 @@ func (fig *figures) cachedWhereData(f queries.Filter) (w dataByRegion, ok bool) 
 // filterRegions are the regions the filter form offers: every region with
 // data, whatever the current filter, plus any the filter names.
 func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]string, error) {
-	regions, err := get(fig.cache, "regions-with-data", func() ([]string, error) {
+	regions, err := get(fig.reference, "regions-with-data", func() ([]string, error) {
 		// The page of all data has just read the figures that name them.
 		if w, ok := fig.cachedWhereData(queries.Filter{}); ok {
 			return report.RegionsCovered(w.facilitators, w.respondents, w.groups), nil
@@ -148,15 +153,17 @@ func (fig *figures) filterRegions(ctx context.Context, f queries.Filter) ([]stri
 }
 
 // regionGroups groups the filter's regions by province as
-// ingest.GroupByProvince does, with the regions the Wilayah sheets added
-// read once per import (the program's provinces, a setting that changes
-// without one, are read every time).
+// ingest.GroupByProvince does, with the program's provinces and the regions
+// the Wilayah sheets added read once per data version (an import, an undo
+// or a setting).
 func (fig *figures) regionGroups(ctx context.Context, regions []string) ([]ingest.RegionGroup, error) {
-	program, err := ingest.ProgramProvinces(ctx, fig.db)
+	program, err := get(fig.reference, "program-provinces", func() ([]string, error) {
+		return ingest.ProgramProvinces(context.WithoutCancel(ctx), fig.db)
+	})
 	if err != nil {
 		return nil, err
 	}
-	added, err := get(fig.cache, "added-regions", func() ([]queries.RegionOption, error) {
+	added, err := get(fig.reference, "added-regions", func() ([]queries.RegionOption, error) {
 		return fig.db.AddedRegions(context.WithoutCancel(ctx))
 	})
 	if err != nil {

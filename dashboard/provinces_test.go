@@ -1,12 +1,14 @@
 package dashboard_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"slices"
 	"testing"
 
 	"pantau/ingest/xlsx/xlsxtest"
+	"pantau/queries"
 )
 
 var provinceLegend = regexp.MustCompile(`<fieldset class="province"><legend>([^<]*)</legend>`)
@@ -35,5 +37,19 @@ func TestRegionFilterGroupedByProvince(t *testing.T) {
 	jateng := regexp.MustCompile(`(?s)<legend>Jawa Tengah</legend>\s*<label><input type="checkbox" name="region" value="Kab. Kudus"`)
 	if !jateng.MatchString(page) {
 		t.Error("Kab. Kudus is not under Jawa Tengah")
+	}
+
+	// The program's provinces come first, in the setting's order: a new
+	// setting regroups the form at once (the grouping is cached per data
+	// version, and setting it is a new one).
+	if err := env.DB.SetSetting(context.Background(), queries.SettingProvinces, "Jawa Tengah,Jawa Timur", "test"); err != nil {
+		t.Fatal(err)
+	}
+	legends = nil
+	for _, m := range provinceLegend.FindAllStringSubmatch(env.get(viewer, "/", http.StatusOK), -1) {
+		legends = append(legends, m[1])
+	}
+	if want := []string{"Jawa Tengah", "Jawa Timur", "Daerah Istimewa Yogyakarta"}; !slices.Equal(legends, want) {
+		t.Errorf("after the setting, province groups %q, want %q", legends, want)
 	}
 }
