@@ -123,28 +123,33 @@ func respondentFigures(ctx context.Context, q querier, f Filter) (*RespondentFig
 func (r *RespondentFigures) Counts() RespondentSummary {
 	s := RespondentSummary{ByRegion: []RegionCount{}}
 	for _, c := range r.cells { // sorted by region
-		if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != c.region {
-			s.ByRegion = append(s.ByRegion, RegionCount{Region: c.region})
-		}
-		n := c.respondents
-		s.ByRegion[len(s.ByRegion)-1].Total += n
-		s.Total += n
-		switch c.workType {
-		case "POS":
-			s.ByWorkType.POS += n
-		case "SE":
-			s.ByWorkType.SE += n
-		}
-		switch c.gender {
-		case "P":
-			s.ByGender.Female += n
-		case "L":
-			s.ByGender.Male += n
-		default:
-			s.ByGender.Unknown += n
-		}
+		s.add(c.region, c.workType, c.gender, c.respondents)
 	}
 	return s
+}
+
+// add counts n respondents of a region, work type and gender; regions come
+// in order, each once or in a run.
+func (s *RespondentSummary) add(region, workType, gender string, n int) {
+	if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != region {
+		s.ByRegion = append(s.ByRegion, RegionCount{Region: region})
+	}
+	s.ByRegion[len(s.ByRegion)-1].Total += n
+	s.Total += n
+	switch workType {
+	case "POS":
+		s.ByWorkType.POS += n
+	case "SE":
+		s.ByWorkType.SE += n
+	}
+	switch gender {
+	case "P":
+		s.ByGender.Female += n
+	case "L":
+		s.ByGender.Male += n
+	default:
+		s.ByGender.Unknown += n
+	}
 }
 
 // Prevalence is ProblemPrevalence: all nine problems a..i.

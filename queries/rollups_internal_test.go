@@ -318,25 +318,7 @@ func directRespondentCounts(ctx context.Context, tx *sql.Tx, f Filter) (any, err
 		if err := rows.Scan(&region, &workType, &gender, &n); err != nil {
 			return nil, err
 		}
-		if last := len(s.ByRegion) - 1; last < 0 || s.ByRegion[last].Region != region {
-			s.ByRegion = append(s.ByRegion, RegionCount{Region: region})
-		}
-		s.ByRegion[len(s.ByRegion)-1].Total += n
-		s.Total += n
-		switch workType {
-		case "POS":
-			s.ByWorkType.POS += n
-		case "SE":
-			s.ByWorkType.SE += n
-		}
-		switch gender.String {
-		case "P":
-			s.ByGender.Female += n
-		case "L":
-			s.ByGender.Male += n
-		default:
-			s.ByGender.Unknown += n
-		}
+		s.add(region, workType, gender.String, n)
 	}
 	return s, rows.Err()
 }
