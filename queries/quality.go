@@ -499,13 +499,13 @@ func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by strin
 	return nil
 }
 
-// Flags are the quality flags committing the batch would raise, their
-// sentences in lang: the flags of the current rows with the batch's in
-// place of those of the same keys that the current rows alone do not
-// carry (new, or with another value), on the batch's rows (import id 0,
-// no sheet: the file is not an import yet) or on others (a Peserta row can
-// flag a respondent stored before); of the rows of f (an uploader's scope);
-// area_unknown by areas. Call it after Counts.
+// Flags are the quality flags committing the batch would raise within f
+// (an uploader's scope), their sentences in lang: the flags of the current
+// rows with the batch's in place of the same keys, less those the current
+// rows carry already (same kind, key and value). They may sit on the
+// batch's rows (import id 0 and no sheet: the file is no import yet) or on
+// rows stored before (a Peserta row can flag an earlier respondent).
+// area_unknown is judged by areas. Call it after Counts.
 func (b *Batch) Flags(ctx context.Context, f Filter, lang string, areas AreaCheck) ([]QualityFlag, error) {
 	tx, err := b.db.sql.BeginTx(ctx, nil)
 	if err != nil {
