@@ -43,14 +43,18 @@ type Regency struct {
 type District struct {
 	Area
 	Regency  *Regency
-	Villages []*Village
-	byKey    map[string]*Village
+	Villages []Village
+
+	// byKey indexes Villages by Key(name), built on the first lookup: an
+	// upload touches a few hundred of the 7,000 kecamatan, and the index of
+	// all 83,000 villages would cost every pantau process megabytes.
+	indexed sync.Once
+	byKey   map[string]int
 }
 
 // Village is a desa or kelurahan.
 type Village struct {
 	Area
-	District *District
 }
 
 // Catalogue is the whole catalogue.
@@ -104,18 +108,14 @@ func parse(data []byte) (*Catalogue, error) {
 			if r == nil || !strings.HasPrefix(code, r.Code+".") {
 				return nil, fmt.Errorf("district %s without its regency", code)
 			}
-			d = &District{Area: a, Regency: r, byKey: map[string]*Village{}}
+			d = &District{Area: a, Regency: r}
 			r.Districts = append(r.Districts, d)
 			r.byKey[Key(name)] = d
 		case 3:
 			if d == nil || !strings.HasPrefix(code, d.Code+".") {
 				return nil, fmt.Errorf("village %s without its district", code)
 			}
-			v := &Village{Area: a, District: d}
-			d.Villages = append(d.Villages, v)
-			if _, dup := d.byKey[Key(name)]; !dup { // the first of two same-named villages answers
-				d.byKey[Key(name)] = v
-			}
+			d.Villages = append(d.Villages, Village{Area: a})
 		default:
 			return nil, fmt.Errorf("code %q", code)
 		}
@@ -150,10 +150,20 @@ func (r *Regency) District(key string) (*District, bool) {
 	return d, ok
 }
 
-// Village returns the desa or kelurahan of d whose key is key.
+// Village returns the desa or kelurahan of d whose key is key; of two
+// with one name, the first.
 func (d *District) Village(key string) (*Village, bool) {
-	v, ok := d.byKey[key]
-	return v, ok
+	d.indexed.Do(func() {
+		d.byKey = make(map[string]int, len(d.Villages))
+		for i := len(d.Villages) - 1; i >= 0; i-- {
+			d.byKey[Key(d.Villages[i].Name)] = i
+		}
+	})
+	i, ok := d.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	return &d.Villages[i], true
 }
 
 // Key is how area names are compared: lowercased, letters and digits only,

@@ -1,6 +1,7 @@
 package areas_test
 
 import (
+	"strings"
 	"testing"
 
 	"pantau/ingest/areas"
@@ -54,10 +55,37 @@ func TestLookups(t *testing.T) {
 		t.Fatal("Sumbersari has no villages")
 	}
 	v, ok := d.Village(areas.Key(d.Villages[0].Name))
-	if !ok || v.District != d || len(v.Code) != len("35.09.01.2001") {
+	if !ok || v != &d.Villages[0] || !strings.HasPrefix(v.Code, d.Code+".") || len(v.Code) != len("35.09.01.2001") {
 		t.Errorf("Village(%s) = %+v, %v", d.Villages[0].Name, v, ok)
 	}
 	if areas.Load() != c {
 		t.Error("Load unpacked the catalogue twice")
 	}
+}
+
+// Every village is found by its name's key in its kecamatan; of two with
+// one name, the first in code order answers for both.
+func TestEveryVillageFound(t *testing.T) {
+	twins := 0
+	for _, r := range areas.Load().Regencies {
+		for _, d := range r.Districts {
+			first := map[string]*areas.Village{}
+			for i := range d.Villages {
+				v := &d.Villages[i]
+				k := areas.Key(v.Name)
+				if first[k] == nil {
+					first[k] = v
+				} else {
+					twins++
+				}
+				if got, ok := d.Village(k); !ok || got != first[k] {
+					t.Fatalf("%s %s: Village(%q) = %+v, %v; want %+v", d.Code, d.Name, k, got, ok, first[k])
+				}
+			}
+		}
+	}
+	if twins == 0 {
+		t.Error("no kecamatan has two villages of one name: the rule is not exercised")
+	}
+	t.Logf("%d villages share a name with an earlier one of their kecamatan", twins)
 }
