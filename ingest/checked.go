@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"pantau/queries"
@@ -53,38 +51,15 @@ func (c *Checked) Discard() error {
 // keepFileFrom keeps the file at from as DIR/<sha256>.xlsx, as keepFile
 // does, by a hard link when it can (no copy of the bytes), else a copy.
 func keepFileFrom(dir, sum, from string) (path string, created bool, err error) {
-	if dir == "" {
-		return "", false, errors.New("no data folder configured")
-	}
-	path = filepath.Join(dir, sum+".xlsx")
-	if _, err := os.Stat(path); err == nil {
-		return path, false, nil
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", false, err
-	}
-	if err := os.Link(from, path); err == nil {
-		return path, true, nil
-	}
-	src, err := os.Open(from)
-	if err != nil {
-		return "", false, err
-	}
-	defer src.Close()
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return "", false, err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, src)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return path, true, os.Rename(tmp.Name(), path)
+	return keep(dir, sum, func(path string) error {
+		if os.Link(from, path) == nil {
+			return nil
+		}
+		src, err := os.Open(from)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		return writeAtomically(dir, path, src)
+	})
 }

@@ -448,6 +448,11 @@ var committingFiles sync.Map
 
 // keepFile stores the file as DIR/<sha256>.xlsx, atomically.
 func keepFile(dir, sum string, src source) (path string, created bool, err error) {
+	return keep(dir, sum, func(path string) error { return writeAtomically(dir, path, src.reader()) })
+}
+
+// keep stores a file as DIR/<sha256>.xlsx with store, unless it is there.
+func keep(dir, sum string, store func(path string) error) (path string, created bool, err error) {
 	if dir == "" {
 		return "", false, errors.New("no data folder configured")
 	}
@@ -458,24 +463,32 @@ func keepFile(dir, sum string, src source) (path string, created bool, err error
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", false, err
 	}
+	if err := store(path); err != nil {
+		return "", false, err
+	}
+	return path, true, nil
+}
+
+// writeAtomically writes r to path through a temporary file in dir, so that
+// path is whole or absent. CreateTemp makes it 0600: the original stays
+// private to pantau's user.
+func writeAtomically(dir, path string, r io.Reader) error {
 	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
-		return "", false, err
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, src.reader()); err != nil {
-		tmp.Close()
-		return "", false, err
+	_, err = io.Copy(tmp, r)
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", false, err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return "", false, err
+	if err != nil {
+		return err
 	}
-	// CreateTemp made it 0600: the original stays private to pantau's user.
-	return path, true, os.Rename(tmp.Name(), path)
+	return os.Rename(tmp.Name(), path)
 }
 
 // tempPrefix names a kept file while it is written.

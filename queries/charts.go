@@ -138,13 +138,10 @@ type RegionOrganizing struct {
 	Members int    `json:"members"`
 }
 
-// groupsInPeriodSQL is OrganizingByRegion with a period, from the rollups:
-// group_spans and member_spans for the groups whose rows name one region
-// (see migration 016: each such group in the filter adds its one row there
-// that the period selects), and the rows of the others, reduced as
-// groupsByRegionSQL does, within the period.
-const groupsInPeriodSQL = `
-WITH split AS (
+// splitGroupsSQL is the CTE split: each group whose rows name more than one
+// region, reduced to its latest region, highest stage and latest members
+// among its rows in the filter's regions and period.
+const splitGroupsSQL = `split AS (
 	SELECT group_key,
 		arg_max(region, ` + latestStageRow + `) AS region,
 		max(stage) AS stage,
@@ -154,7 +151,15 @@ WITH split AS (
 	  AND ($from::DATE IS NULL OR reached_on >= $from::DATE)
 	  AND ($to::DATE IS NULL OR reached_on <= $to::DATE)
 	GROUP BY group_key
-), cells AS (
+)`
+
+// groupsInPeriodSQL is OrganizingByRegion with a period, from the rollups:
+// group_spans and member_spans for the groups whose rows name one region
+// (see migration 016: each such group in the filter adds its one row there
+// that the period selects), and the rows of the others, reduced as
+// groupsByRegionSQL does, within the period.
+const groupsInPeriodSQL = `
+WITH ` + splitGroupsSQL + `, cells AS (
 	SELECT region, stage, groups, 0 AS members
 	FROM group_spans
 	WHERE ` + inRegionsSQL + `
@@ -178,15 +183,7 @@ WITH split AS (
 // rows of the others, reduced as OrganizingByRegion says. $from and $to
 // are NULL.
 const groupsByRegionSQL = `
-WITH split AS (
-	SELECT group_key,
-		arg_max(region, ` + latestStageRow + `) AS region,
-		max(stage) AS stage,
-		arg_max(nullif(members, -1), ` + latestStageRow + `) FILTER (WHERE members >= 0) AS members
-	FROM split_group_rows
-	WHERE ` + inRegionsSQL + ` AND $from::DATE IS NULL AND $to::DATE IS NULL
-	GROUP BY group_key
-), cells AS (
+WITH ` + splitGroupsSQL + `, cells AS (
 	SELECT region, stage, groups, members FROM group_cells WHERE ` + inRegionsSQL + `
 	UNION ALL
 	SELECT region, stage, 1, coalesce(members, 0) FROM split
