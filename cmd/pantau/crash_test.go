@@ -191,6 +191,7 @@ func BenchmarkIngestPeakMemory(b *testing.B) {
 	if f := flag.Lookup("test.benchtime"); os.Getenv("PANTAU_BENCH_BIG") != "" || f != nil && f.Value.String() != "1x" {
 		sizes = append(sizes, 1_000_000)
 	}
+	perRun := map[int]float64{} // seconds per ingest, by size, in this run
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("respondents=%d", n), func(b *testing.B) {
 			big, err := sampledata.CachedSurvey(sampledata.SurveyOptions{Respondents: n, Groups: n / 20, Seed: 7})
@@ -215,6 +216,12 @@ func BenchmarkIngestPeakMemory(b *testing.B) {
 			}
 			b.ReportMetric(float64(peak)/1024, "peak-MB")
 			b.ReportMetric(wall.Seconds()/float64(max(b.N, 1)), "s/run")
+			// The whole process, closing the database included, against the
+			// 100k run just before (linear in rows: 10x).
+			perRun[n] = wall.Seconds() / float64(max(b.N, 1))
+			if n != sizes[0] {
+				b.ReportMetric(perRun[n]/perRun[sizes[0]], "x-100k")
+			}
 		})
 	}
 }
