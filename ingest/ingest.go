@@ -497,7 +497,7 @@ const tempPrefix = ".upload-"
 // addFlags adds the quality flags committing the batch would raise within
 // the uploader's scope, those on its own rows named by this file's sheets.
 func (r *Report) addFlags(ctx context.Context, batch *queries.Batch, scope queries.Scope) error {
-	flags, err := batch.Flags(ctx, queries.Filter{Regions: scope}, "id", UnknownArea)
+	flags, count, err := batch.Flags(ctx, queries.Filter{Regions: scope}, "id", maxProblems)
 	if err != nil {
 		return err
 	}
@@ -511,7 +511,7 @@ func (r *Report) addFlags(ctx context.Context, batch *queries.Batch, scope queri
 			}
 		}
 	}
-	r.FlagCount, r.Flags = len(flags), flags[:min(len(flags), maxProblems)]
+	r.Flags, r.FlagCount = flags, count
 	return nil
 }
 

@@ -150,6 +150,10 @@ func OpenLimited(ctx context.Context, path string, limits Limits) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
+	if err := db.registerFunctions(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// A batch staged but never committed by an earlier process (killed,
 	// crashed) is removed: none of this process can be staging yet.
 	if err := db.removePending(ctx, 0); err != nil {

@@ -4,10 +4,14 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // The data quality report (WORKBOOKS.md, "Data quality"): flags on the
@@ -228,14 +232,19 @@ WITH reports AS (
 SELECT import_id, 'group_stages', row_number, key, region, facilitator, members::VARCHAR, previous::VARCHAR
 FROM reports` + groupStageFilterSQL + ` AND members * 2 < previous`,
 
-	// The rows whose kecamatan or desa has no official code: stored before
-	// the catalogue, or not in it. The AreaCheck decides, with the region's
-	// code and the desa as the detail (joined by a unit separator).
+	// The rows whose kecamatan or desa has no official code (stored before
+	// the catalogue, or not in it) whose names the AreaCheck does not know:
+	// the unknown name, with the region's code, the kecamatan and the desa
+	// as the detail (joined by a unit separator).
 	FlagAreaUnknown: `
-SELECT import_id, 'respondents', row_number, key, region, facilitator, district, region_code || chr(31) || coalesce(village, '')
-FROM respondents` + respondentFilterSQL + `
+SELECT * FROM (
+	SELECT import_id, 'respondents', row_number, key, region, facilitator,
+		` + areaUnknownFunc + `(region_code, region, district, coalesce(village, '')) AS unknown,
+		concat_ws(chr(31), region_code, district, coalesce(village, ''))
+	FROM respondents` + respondentFilterSQL + `
   AND region_code IS NOT NULL AND district IS NOT NULL
-  AND (district_code IS NULL OR (village IS NOT NULL AND village_code IS NULL))`,
+  AND (district_code IS NULL OR (village IS NOT NULL AND village_code IS NULL))
+) WHERE unknown <> ''`,
 }
 
 // flagMessage says why a flag is raised, from its value and detail.
@@ -316,7 +325,6 @@ func quality(ctx context.Context, tx querier, f Filter, kinds []string, lang str
 			r.Flags = append(r.Flags, flags...)
 		}
 	}
-	sortFlags(r.Flags)
 	if r.Completeness, err = completeness(ctx, tx, f); err != nil {
 		return nil, err
 	}
@@ -331,13 +339,6 @@ func knownKind(kind string) error {
 		return Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
 	}
 	return nil
-}
-
-// sortFlags orders flags as the report lists them: by kind, region, key.
-func sortFlags(flags []QualityFlag) {
-	slices.SortStableFunc(flags, func(a, b QualityFlag) int {
-		return cmp.Or(slices.Index(FlagKinds, a.Kind)-slices.Index(FlagKinds, b.Kind), strings.Compare(a.Region, b.Region), strings.Compare(a.Key, b.Key))
-	})
 }
 
 type qualityCheck struct {
@@ -372,39 +373,61 @@ type flagQuery struct {
 	q      querier
 	lang   string
 	checks map[[2]string]qualityCheck // nil: none marked checked
-	areas  AreaCheck                  // nil: no area_unknown flags
+	areas  AreaCheck                  // the database's (areaUnknownFunc asks it); nil: no area_unknown flags
 	rows   string                     // a WITH clause putting other rows in place of the current ones (a pending batch's), or ""
+	// before names a temp table of the flags of the current rows (key and
+	// value, beforeFlags), or "": a flag of the same key and value there is
+	// not new, and is left out.
+	before string
 }
 
 // flags runs one kind's query for f.
 func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityFlag, error) {
+	flags := []QualityFlag{}
+	_, err := q.each(ctx, kind, f, -1, func(fl QualityFlag) {
+		flags = append(flags, fl)
+	})
+	return flags, err
+}
+
+// each runs one kind's query for f and hands fn its first limit flags
+// (all if limit < 0), in the report's order (region, then key), and
+// returns how many there are. DuckDB's results come whole, not streamed:
+// the limit is what keeps a million flags out of memory.
+func (q flagQuery) each(ctx context.Context, kind string, f Filter, limit int, fn func(QualityFlag)) (count int, err error) {
 	if kind == FlagAreaUnknown && q.areas == nil {
-		return []QualityFlag{}, nil
+		return 0, nil
 	}
-	args := respondentArgs(f)
-	if groupFlags[kind] {
-		args = []any{regionsArg(f), fromArg(f), toArg(f)}
+	anti, limited := "", ""
+	if q.before != "" {
+		anti = ` ANTI JOIN temp.` + q.before + ` b ON b.key = f.key AND b.value IS NOT DISTINCT FROM f.value`
+	}
+	counted := `, 0`
+	if limit >= 0 {
+		// At least one row, to carry the count.
+		counted, limited = `, count(*) OVER ()`, fmt.Sprintf(` LIMIT %d`, max(limit, 1))
 	}
 	rows, err := q.q.QueryContext(ctx, q.rows+`
-		SELECT f.*, coalesce(s.sheet, '')
+		SELECT f.*, coalesce(s.sheet, '')`+counted+`
 		FROM (`+flagSQL[kind]+`) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)
-		LEFT JOIN import_sheets s USING (import_id, kind)`, args...)
+		LEFT JOIN import_sheets s USING (import_id, kind)`+anti+`
+		ORDER BY f.region, f.key`+limited, flagArgs(kind, f)...)
 	if err != nil {
-		return nil, fmt.Errorf("quality %s: %w", kind, err)
+		return 0, fmt.Errorf("quality %s: %w", kind, err)
 	}
 	defer rows.Close()
-	flags := []QualityFlag{}
-	type areaAnswer struct {
-		unknown string
-		why     Message
-	}
-	areas := map[[4]string]areaAnswer{} // the AreaCheck's answers, by its arguments
-	for rows.Next() {
+	sentences := map[areaQuestion]Message{} // of area_unknown, by the AreaCheck's arguments
+	for shown := 0; rows.Next(); shown++ {
 		fl := QualityFlag{Kind: kind}
 		var detail string
 		var facilitator sql.NullString
-		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet); err != nil {
-			return nil, fmt.Errorf("quality %s: %w", kind, err)
+		var all int
+		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet, &all); err != nil {
+			return 0, fmt.Errorf("quality %s: %w", kind, err)
+		}
+		count = max(all, shown+1)
+		if limit >= 0 && shown >= limit {
+			continue
 		}
 		if facilitator.Valid {
 			fl.Facilitator = &facilitator.String
@@ -414,26 +437,105 @@ func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityF
 		}
 		fl.Text = flagMessage(kind, fl.Value, detail)
 		if kind == FlagAreaUnknown {
-			code, village, _ := strings.Cut(detail, "\x1f")
-			args := [4]string{code, fl.Region, fl.Value, village}
-			a, ok := areas[args]
+			// The query asked which name is unknown; the sentence, with
+			// its suggestions, is asked for the flags shown only.
+			area := strings.Split(detail, "\x1f")
+			question := areaQuestion{area[0], fl.Region, area[1], area[2]}
+			why, ok := sentences[question]
 			if !ok {
-				a.unknown, a.why = q.areas(code, fl.Region, fl.Value, village)
-				areas[args] = a
+				if len(sentences) >= areaMemo {
+					clear(sentences)
+				}
+				_, why = q.areas(question.code, question.region, question.district, question.village)
+				sentences[question] = why
 			}
-			if a.unknown == "" {
-				continue
-			}
-			fl.Value, fl.Text = a.unknown, a.why
+			fl.Text = why
 		}
 		fl.Message = fl.Text.In(q.lang)
 		if c, ok := q.checks[[2]string{kind, fl.Key}]; ok && c.value == fl.Value {
 			at := c.at.UTC().Format(time.RFC3339)
 			fl.Checked, fl.CheckedBy, fl.CheckedAt, fl.Note = true, &c.by, &at, &c.note
 		}
-		flags = append(flags, fl)
+		fn(fl)
 	}
-	return flags, rows.Err()
+	return count, rows.Err()
+}
+
+// flagArgs are the arguments of kind's query for f.
+func flagArgs(kind string, f Filter) []any {
+	if groupFlags[kind] {
+		return []any{regionsArg(f), fromArg(f), toArg(f)}
+	}
+	return respondentArgs(f)
+}
+
+// beforeFlags keeps in the temp table name the key and value of each flag
+// of kind the current rows raise within f, for flagQuery.before.
+func beforeFlags(ctx context.Context, q querier, name, kind string, f Filter) error {
+	_, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+name+` AS
+		SELECT key, value FROM (`+flagSQL[kind]+`) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)`, flagArgs(kind, f)...)
+	if err != nil {
+		return fmt.Errorf("quality %s: %w", kind, err)
+	}
+	return nil
+}
+
+// areaUnknownFunc is the SQL function through which the area_unknown query
+// asks the database's AreaCheck which of a row's kecamatan and desa is
+// unknown (” for neither): asked in SQL, the flags are counted, ordered
+// and cut to a page there.
+const areaUnknownFunc = "pantau_area_unknown"
+
+// areaUnknownUDF is areaUnknownFunc (region code, region, kecamatan, desa).
+// Rows share a few thousand kecamatan and desa, so it remembers answers;
+// a file of made-up names can bring a million, so the memory is emptied
+// when full rather than let grow.
+type areaUnknownUDF struct {
+	db   *DB
+	mu   sync.Mutex // DuckDB may call it from several threads
+	memo map[areaQuestion]string
+	of   *AreaCheck // the check memo's answers are from
+}
+
+type areaQuestion struct{ code, region, district, village string }
+
+const areaMemo = 50_000
+
+func (u *areaUnknownUDF) Config() duckdb.ScalarFuncConfig {
+	text, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{text, text, text, text}, ResultTypeInfo: text}
+}
+
+func (u *areaUnknownUDF) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(args []driver.Value) (any, error) {
+		q := areaQuestion{args[0].(string), args[1].(string), args[2].(string), args[3].(string)}
+		check := u.db.areas.Load()
+		if check == nil {
+			return "", nil
+		}
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		if u.of != check || len(u.memo) >= areaMemo {
+			u.memo, u.of = map[areaQuestion]string{}, check
+		}
+		unknown, ok := u.memo[q]
+		if !ok {
+			unknown, _ = (*check)(q.code, q.region, q.district, q.village)
+			u.memo[q] = unknown
+		}
+		return unknown, nil
+	}}
+}
+
+// registerFunctions makes pantau's SQL functions known to the database
+// (to every connection: DuckDB keeps them in its system catalog).
+func (db *DB) registerFunctions(ctx context.Context) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return duckdb.RegisterScalarUDF(conn, areaUnknownFunc, &areaUnknownUDF{db: db})
 }
 
 // regionsWithin keeps, of a list of regions joined by ", ", those of
@@ -505,47 +607,39 @@ func (db *DB) CheckFlag(ctx context.Context, f Filter, kind, key, note, by strin
 // rows carry already (same kind, key and value). They may sit on the
 // batch's rows (import id 0 and no sheet: the file is no import yet) or on
 // rows stored before (a Peserta row can flag an earlier respondent).
-// area_unknown is judged by areas. Call it after Counts.
-func (b *Batch) Flags(ctx context.Context, f Filter, lang string, areas AreaCheck) ([]QualityFlag, error) {
+// It returns the first limit of them in the report's order and how many
+// there are: a file of a million rows can raise a million, which are
+// counted, not held. Call it after Counts.
+func (b *Batch) Flags(ctx context.Context, f Filter, lang string, limit int) ([]QualityFlag, int, error) {
 	tx, err := b.db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("quality of the batch: %w", err)
+		return nil, 0, fmt.Errorf("quality of the batch: %w", err)
 	}
 	defer tx.Rollback()
-	now := flagQuery{q: tx, lang: lang, areas: areas}
-	after := now
 	var with []string
 	for _, k := range []Kind{Participants, Respondents, GroupStages} {
 		with = append(with, fmt.Sprintf(`%[1]s AS (
 			SELECT * FROM main.%[1]s WHERE key NOT IN (SELECT key FROM %[2]s WHERE import_id = %[3]d)
 			UNION ALL SELECT * FROM %[2]s WHERE import_id = %[3]d)`, k, k.versions(), b.id))
 	}
-	after.rows = "WITH " + strings.Join(with, ", ")
-	raised := []QualityFlag{}
+	after := flagQuery{q: tx, lang: lang, areas: b.db.areaCheck(), rows: "WITH " + strings.Join(with, ", "), before: "flags_before"}
+	raised, total := []QualityFlag{}, 0
 	for _, kind := range FlagKinds {
-		before, err := now.flags(ctx, kind, f)
-		if err != nil {
-			return nil, err
+		if err := beforeFlags(ctx, tx, after.before, kind, f); err != nil {
+			return nil, 0, err
 		}
-		was := map[[2]string]bool{}
-		for _, fl := range before {
-			was[[2]string{fl.Key, fl.Value}] = true
-		}
-		flags, err := after.flags(ctx, kind, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, fl := range flags {
-			if !was[[2]string{fl.Key, fl.Value}] {
-				if fl.ImportID == b.id {
-					fl.ImportID = 0
-				}
-				raised = append(raised, fl)
+		n, err := after.each(ctx, kind, f, limit-len(raised), func(fl QualityFlag) {
+			if fl.ImportID == b.id {
+				fl.ImportID = 0
 			}
+			raised = append(raised, fl)
+		})
+		if err != nil {
+			return nil, 0, err
 		}
+		total += n
 	}
-	sortFlags(raised)
-	return raised, nil
+	return raised, total, nil
 }
 
 // completeness counts the filtered respondents per survey month, per region

@@ -467,10 +467,14 @@ func TestBatchFlags(t *testing.T) {
 	again.Row, again.Facilitator = 3, "ani"
 	unknown := surveyed("R101", "2014-11-07", "Kota Batu", "P", "POS", "YNYNYNYNY")
 	unknown.Row, unknown.RegionCode, unknown.District = 4, "35.79", "Bumi Aji"
+	// Flagged already, sent with a desa: the kecamatan is as unknown as
+	// before, so the flag is the same.
+	stillUnknown := surveyed("R061", "2014-11-06", "Kota Batu", "P", "POS", "YNYNYNYNY")
+	stillUnknown.Row, stillUnknown.RegionCode, stillUnknown.District, stillUnknown.Village = 5, "35.79", "Bumiajii", "Sidomulyo"
 	drop := logged("G4", "Kab. Malang", 3, "2014-11-20", 4) // 10 -> 4
 	drop.Row = 2
 	for _, err := range []error{
-		b.AddRespondent(outlier), b.AddRespondent(again), b.AddRespondent(unknown), b.AddGroupStage(drop),
+		b.AddRespondent(outlier), b.AddRespondent(again), b.AddRespondent(unknown), b.AddRespondent(stillUnknown), b.AddGroupStage(drop),
 		b.AddParticipant(person("Cici", "Fasilitator Lapang", "Kab. Jember", "P", true)), // Cici surveyed in Kota Surabaya
 	} {
 		if err != nil {
@@ -480,9 +484,17 @@ func TestBatchFlags(t *testing.T) {
 	if _, err := b.Counts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	raised, err := b.Flags(ctx, queries.Filter{}, "en", knownKecamatan(t))
+	raised, count, err := b.Flags(ctx, queries.Filter{}, "en", 1000)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if count != len(raised) {
+		t.Errorf("count %d, %d flags", count, len(raised))
+	}
+	// A limit keeps the first flags and counts them all.
+	if first, n, err := b.Flags(ctx, queries.Filter{}, "en", 3); err != nil || n != count ||
+		!reflect.DeepEqual(first, raised[:3]) {
+		t.Errorf("the first 3: %+v, count %d (%v); want %+v, %d", first, n, err, raised[:3], count)
 	}
 	got := map[string]int{}
 	for _, f := range raised {
@@ -500,7 +512,7 @@ func TestBatchFlags(t *testing.T) {
 
 	// Within a scope, only the flags of its rows: an uploader limited to
 	// Kota Batu does not see Kota Surabaya's respondents named.
-	scoped, err := b.Flags(ctx, queries.Filter{Regions: []string{"Kota Batu"}}, "en", knownKecamatan(t))
+	scoped, _, err := b.Flags(ctx, queries.Filter{Regions: []string{"Kota Batu"}}, "en", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
