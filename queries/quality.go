@@ -507,7 +507,13 @@ func (u *areaUnknownUDF) Config() duckdb.ScalarFuncConfig {
 }
 
 func (u *areaUnknownUDF) Executor() duckdb.ScalarFuncExecutor {
-	return duckdb.ScalarFuncExecutor{RowExecutor: func(args []driver.Value) (any, error) {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(args []driver.Value) (_ any, err error) {
+		// A panic must not unwind through DuckDB's frames: it fails the query.
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%s: %v", areaUnknownFunc, p)
+			}
+		}()
 		q := areaQuestion{args[0].(string), args[1].(string), args[2].(string), args[3].(string)}
 		check := u.db.areas.Load()
 		if check == nil {

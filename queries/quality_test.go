@@ -550,3 +550,53 @@ func TestBatchFlags(t *testing.T) {
 		t.Errorf("the commit brought\n%s\nthe batch promised\n%s", strings.Join(brought, "\n"), strings.Join(promised, "\n"))
 	}
 }
+
+// TestAreaCheckGivenAgain: the area_unknown query asks the check the
+// database was last given, not answers remembered from an earlier one.
+func TestAreaCheckGivenAgain(t *testing.T) {
+	db := querytest.Open(t)
+	db.CheckAreasWith(knownKecamatan(t))
+	ctx := context.Background()
+	commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
+	unknown := func() []string {
+		t.Helper()
+		r, err := db.Quality(ctx, queries.Filter{}, []string{queries.FlagAreaUnknown}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range r.Flags {
+			names = append(names, f.Key+"="+f.Value)
+		}
+		return names
+	}
+	if got := unknown(); !slices.Equal(got, []string{"r061=Bumiajii"}) {
+		t.Fatalf("with the first check: %q", got)
+	}
+	// A catalogue that knows Bumiajii but not Junrejo.
+	db.CheckAreasWith(func(code, region, district, village string) (string, queries.Message) {
+		if district == "Junrejo" {
+			return district, queries.Msgf("kecamatan %q tidak dikenal", "kecamatan %q is unknown", district)
+		}
+		return "", queries.Message{}
+	})
+	if got := unknown(); !slices.Equal(got, []string{"r060=Junrejo"}) {
+		t.Errorf("with the second check: %q, want r060=Junrejo", got)
+	}
+}
+
+// TestAreaCheckPanics: a check that panics fails the query with an error
+// naming it, and leaves the database usable.
+func TestAreaCheckPanics(t *testing.T) {
+	db := querytest.Open(t)
+	ctx := context.Background()
+	commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
+	db.CheckAreasWith(func(code, region, district, village string) (string, queries.Message) { panic("catalogue broken") })
+	if _, err := db.Quality(ctx, queries.Filter{}, nil, "en"); err == nil || !strings.Contains(err.Error(), "catalogue broken") {
+		t.Errorf("quality with a panicking check: %v, want its error", err)
+	}
+	db.CheckAreasWith(knownKecamatan(t))
+	if r, err := db.Quality(ctx, queries.Filter{}, nil, "en"); err != nil || r.Counts[queries.FlagAreaUnknown] != 1 {
+		t.Errorf("quality after: %v, %v", r.Counts, err)
+	}
+}
