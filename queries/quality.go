@@ -425,7 +425,7 @@ func (q flagQuery) each(ctx context.Context, kind string, f Filter, limit int, f
 		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet, &all); err != nil {
 			return 0, fmt.Errorf("quality %s: %w", kind, err)
 		}
-		count = max(all, shown+1)
+		count = max(all, shown+1) // all is 0 when every row is fetched
 		if limit >= 0 && shown >= limit {
 			continue
 		}
@@ -482,8 +482,8 @@ func beforeFlags(ctx context.Context, q querier, name, kind string, f Filter) er
 
 // areaUnknownFunc is the SQL function through which the area_unknown query
 // asks the database's AreaCheck which of a row's kecamatan and desa is
-// unknown (” for neither): asked in SQL, the flags are counted, ordered
-// and cut to a page there.
+// unknown (an empty text for neither): asked in SQL, the flags are
+// counted, ordered and cut to a page there.
 const areaUnknownFunc = "pantau_area_unknown"
 
 // areaUnknownUDF is areaUnknownFunc (region code, region, kecamatan, desa).
@@ -494,7 +494,7 @@ type areaUnknownUDF struct {
 	db   *DB
 	mu   sync.Mutex // DuckDB may call it from several threads
 	memo map[areaQuestion]string
-	of   *AreaCheck // the check memo's answers are from
+	of   *AreaCheck // the check that gave memo's answers
 }
 
 type areaQuestion struct{ code, region, district, village string }
