@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -31,15 +32,18 @@ func handleQuality(fig *figures) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		kinds := c.QueryParams()["kind"]
-		r, err := fig.quality(c.Request().Context(), f, kinds, localeFor(c).Lang)
-		if err != nil {
+		kinds, lang := c.QueryParams()["kind"], localeFor(c).Lang
+		if err := queries.KnownFlagKinds(kinds); err != nil {
 			return err
 		}
-		if u := currentUser(c); !u.Role.Allows(queries.Uploader) {
-			counted := *r
-			counted.Flags = []queries.QualityFlag{}
-			r = &counted
+		var r *queries.QualityReport
+		if currentUser(c).Role.Allows(queries.Uploader) {
+			r, err = fig.quality(c.Request().Context(), f, kinds, lang)
+		} else {
+			r, err = fig.qualitySummary(c.Request().Context(), f, lang)
+		}
+		if err != nil {
+			return err
 		}
 		return indentedJSON(c, r)
 	}
@@ -52,6 +56,22 @@ func (fig *figures) quality(ctx context.Context, f queries.Filter, kinds []strin
 	key := "quality|" + lang + "|" + strings.Join(kinds, ",")
 	return cached(ctx, fig.cache, key, f, func(ctx context.Context, f queries.Filter) (*queries.QualityReport, error) {
 		return fig.db.Quality(ctx, f, kinds, lang)
+	})
+}
+
+// qualitySummary is the report without its flags (the page's tiles and
+// charts), through the result cache.
+func (fig *figures) qualitySummary(ctx context.Context, f queries.Filter, lang string) (*queries.QualityReport, error) {
+	return cached(ctx, fig.cache, "quality-summary|"+lang, f, func(ctx context.Context, f queries.Filter) (*queries.QualityReport, error) {
+		return fig.db.QualitySummary(ctx, f, lang)
+	})
+}
+
+// qualityFlags is a page of the report's flags, through the result cache.
+func (fig *figures) qualityFlags(ctx context.Context, f queries.Filter, list queries.FlagList, lang string) (queries.FlagPage, error) {
+	key := fmt.Sprintf("quality-flags|%s|%s|%t|%d|%d|%q", lang, list.Kind, list.Checked, list.Offset, list.Limit, list.Facilitator)
+	return cached(ctx, fig.cache, key, f, func(ctx context.Context, f queries.Filter) (queries.FlagPage, error) {
+		return fig.db.QualityFlags(ctx, f, list, lang)
 	})
 }
 
@@ -113,8 +133,17 @@ func handleQualityPage(pages *pageTemplates, fig *figures) echo.HandlerFunc {
 			if page.Filter, err = newFilterView(c, fig, f, l); err != nil {
 				return err
 			}
-			if r, err = fig.quality(c.Request().Context(), f, nil, l.Lang); err != nil {
+			if r, err = fig.qualitySummary(c.Request().Context(), f, l.Lang); err != nil {
 				return err
+			}
+			if page.User.Role.Allows(queries.Uploader) {
+				list := queries.FlagList{Kind: page.Kind, Facilitator: page.Facilitator, Checked: page.ShowChecked,
+					Offset: (number - 1) * flagsPerPage, Limit: flagsPerPage}
+				flags, err := fig.qualityFlags(c.Request().Context(), f, list, l.Lang)
+				if err != nil {
+					return err
+				}
+				page.listFlags(flags, number)
 			}
 			list, err := fig.qualityCharts(c.Request().Context(), f, l)
 			page.Charts = nil
@@ -134,33 +163,14 @@ func handleQualityPage(pages *pageTemplates, fig *figures) echo.HandlerFunc {
 			page.Tiles = append(page.Tiles, qualityTile{Kind: kind, Name: name, Count: r.Counts[kind],
 				URL: withQuery("/quality", page.FilterQuery+"&kind="+kind+"#flags")})
 		}
-		if page.User.Role.Allows(queries.Uploader) {
-			page.listFlags(r.Flags, number)
-		}
 		return pages.render(c, http.StatusOK, "quality", page)
 	}
 }
 
-// listFlags keeps the flags the page's kind, facilitator and checked
-// choices select, and the page of them asked for.
-func (p *qualityPage) listFlags(all []queries.QualityFlag, number int) {
-	seen := map[string]bool{}
-	var kept []queries.QualityFlag
-	for _, fl := range all {
-		if fl.Facilitator != nil && !seen[*fl.Facilitator] {
-			seen[*fl.Facilitator] = true
-			p.Facilitators = append(p.Facilitators, *fl.Facilitator)
-		}
-		if (p.Kind == "" || fl.Kind == p.Kind) && (p.Facilitator == "" || fl.Facilitator != nil && *fl.Facilitator == p.Facilitator) &&
-			(p.ShowChecked || !fl.Checked) {
-			kept = append(kept, fl)
-		}
-	}
-	slices.Sort(p.Facilitators)
-	p.Total = len(kept)
-	start := min((number-1)*flagsPerPage, len(kept))
-	p.Flags = kept[start:min(start+flagsPerPage, len(kept))]
-	p.Shown = len(p.Flags)
+// listFlags shows a page of the flags the page's kind, facilitator and
+// checked choices select.
+func (p *qualityPage) listFlags(flags queries.FlagPage, number int) {
+	p.Flags, p.Facilitators, p.Total, p.Shown = flags.Flags, flags.Facilitators, flags.Total, len(flags.Flags)
 	at := func(n int) string {
 		q := url.Values{}
 		if p.Kind != "" {
@@ -178,7 +188,7 @@ func (p *qualityPage) listFlags(all []queries.QualityFlag, number int) {
 	if number > 1 {
 		p.PrevURL = at(number - 1)
 	}
-	if start+flagsPerPage < len(kept) {
+	if number*flagsPerPage < p.Total {
 		p.NextURL = at(number + 1)
 	}
 }
@@ -187,7 +197,7 @@ func (p *qualityPage) listFlags(all []queries.QualityFlag, number int) {
 // per data version.
 func (fig *figures) qualityCharts(ctx context.Context, f queries.Filter, l *locale.Locale) ([]*echarts.Chart, error) {
 	return get(fig.cache, "quality-charts|"+l.Lang+"|"+filterKey(f), func() ([]*echarts.Chart, error) {
-		r, err := fig.quality(ctx, f, nil, l.Lang)
+		r, err := fig.qualitySummary(ctx, f, l.Lang)
 		if err != nil {
 			return nil, err
 		}

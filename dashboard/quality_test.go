@@ -1,18 +1,24 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
+
+	"pantau/queries"
 )
 
 // TestE2EQuality is the data division's round: an uploader sends a survey
@@ -187,4 +193,79 @@ func TestFlaggedFile(t *testing.T) {
 	}
 	env.get(c, fmt.Sprintf("/imports/%d/flagged.xlsx?kind=%s&key=no-such-key", fl.ImportID, fl.Kind), http.StatusNotFound)
 	env.get(env.login("viewer"), fmt.Sprintf("/imports/%d/flagged.xlsx?kind=%s&key=%s", fl.ImportID, fl.Kind, url.QueryEscape(fl.Key)), http.StatusForbidden)
+}
+
+// TestQualityPages: the flags list pages through 100 at a time, with the
+// count of all, a link to the next page and back, and the facilitator
+// filter choosing among every flag's facilitators, not the page's.
+func TestQualityPages(t *testing.T) {
+	env := newTestEnv(t, envOptions{})
+	ctx := context.Background()
+	b, err := env.DB.NewBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	day := time.Date(2014, 10, 11, 0, 0, 0, 0, time.UTC)
+	const n = 250 // respondents answering nothing: one unanswered flag each
+	for i := range n {
+		id := fmt.Sprintf("R%03d", i)
+		if err := b.AddRespondent(queries.Respondent{Row: i + 2, Key: strings.ToLower(id), ID: id, SurveyDate: day.AddDate(0, 0, i%20),
+			Region: "Kab. Jember", Facilitator: fmt.Sprintf("Fas %d", i/100), WorkType: "POS", MonthlyWage: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := b.Commit(ctx, queries.ImportMeta{FileName: "kosong.xlsx", SHA256: "kosong", Size: 1, By: "test", At: time.Now()},
+		func(map[queries.Kind]queries.Counts) []queries.SheetCounts { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	c := env.login("uploader")
+	flagged := regexp.MustCompile(`data-flag="unanswered (r\d+)"`)
+	var seen []string
+	for page, want := range []int{100, 100, 50} {
+		body := env.get(c, fmt.Sprintf("/quality?page=%d", page+1), http.StatusOK)
+		var keys []string
+		for _, m := range flagged.FindAllStringSubmatch(body, -1) {
+			keys = append(keys, m[1])
+		}
+		count := fmt.Sprintf(`<p id="flags-count">%d temuan di halaman ini, dari %d.</p>`, want, n)
+		if len(keys) != want || !strings.Contains(body, count) {
+			t.Errorf("page %d lists %d flags, want %d, and says %q", page+1, len(keys), want, count)
+		}
+		hasNext, hasPrev := strings.Contains(body, `rel="next"`), strings.Contains(body, `rel="prev"`)
+		if hasNext != (page < 2) || hasPrev != (page > 0) {
+			t.Errorf("page %d: next link %v, previous link %v", page+1, hasNext, hasPrev)
+		}
+		for _, who := range []string{"Fas 0", "Fas 1", "Fas 2"} {
+			if !strings.Contains(body, `<option value="`+who+`"`) {
+				t.Errorf("page %d: the facilitator filter lacks %q", page+1, who)
+			}
+		}
+		seen = append(seen, keys...)
+	}
+	if want := n; len(seen) != want || !slices.IsSorted(seen) || len(slices.Compact(slices.Clone(seen))) != want {
+		t.Errorf("the pages list %d flags, sorted %v, want each of the %d once in order", len(seen), slices.IsSorted(seen), n)
+	}
+	body := env.get(c, "/quality?facilitator="+url.QueryEscape("Fas 2"), http.StatusOK)
+	if got := len(flagged.FindAllString(body, -1)); got != 50 || strings.Contains(body, `rel="next"`) {
+		t.Errorf("Fas 2's flags: %d listed, want the 50 on one page", got)
+	}
+
+	// The API gives an uploader every flag and a viewer the same report
+	// without them.
+	var full, counted queries.QualityReport
+	for who, r := range map[string]*queries.QualityReport{"uploader": &full, "viewer": &counted} {
+		if err := json.Unmarshal([]byte(env.get(env.login(who), "/api/v1/quality", http.StatusOK)), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(full.Flags) != n || len(counted.Flags) != 0 || counted.Counts[queries.FlagUnanswered] != n ||
+		counted.OpenByRegion["Kab. Jember"][queries.FlagUnanswered] != n {
+		t.Errorf("the API: %d flags for an uploader, %d for a viewer with counts %v by region %v; want %d, none, and %d unanswered",
+			len(full.Flags), len(counted.Flags), counted.Counts, counted.OpenByRegion, n, n)
+	}
+	full.Flags = []queries.QualityFlag{}
+	if !reflect.DeepEqual(full, counted) {
+		t.Errorf("a viewer's report is not an uploader's without the flags:\n%+v\n%+v", counted, full)
+	}
 }

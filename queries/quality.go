@@ -76,11 +76,12 @@ const (
 // QualityReport is what `pantau quality --json` prints and GET
 // /api/v1/quality answers. Its JSON form is a contract.
 type QualityReport struct {
-	Filter       Filter         `json:"filter"`
-	Counts       map[string]int `json:"counts"` // open (unchecked) flags per kind, every kind
-	Flags        []QualityFlag  `json:"flags"`
-	Completeness Completeness   `json:"completeness"`
-	Timeliness   Timeliness     `json:"timeliness"`
+	Filter       Filter                    `json:"filter"`
+	Counts       map[string]int            `json:"counts"`         // open (unchecked) flags per kind, every kind
+	OpenByRegion map[string]map[string]int `json:"open_by_region"` // Counts per region of the flagged rows; no zeros
+	Flags        []QualityFlag             `json:"flags"`          // none in QualitySummary
+	Completeness Completeness              `json:"completeness"`
+	Timeliness   Timeliness                `json:"timeliness"`
 }
 
 // QualityFlag is one finding on one row (for survey_burst, on one
@@ -288,43 +289,63 @@ func (db *DB) Quality(ctx context.Context, f Filter, kinds []string, lang string
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	for _, k := range kinds {
-		if err := knownKind(k); err != nil {
-			return nil, err
-		}
+	if err := KnownFlagKinds(kinds); err != nil {
+		return nil, err
 	}
 	tx, err := db.sql.BeginTx(ctx, nil) // one snapshot; only read, rolled back
 	if err != nil {
 		return nil, fmt.Errorf("quality: %w", err)
 	}
 	defer tx.Rollback()
-	return quality(ctx, tx, f, kinds, lang, db.areaCheck())
+	return quality(ctx, tx, f, kinds, true, lang, db.areaCheck())
+}
+
+// QualitySummary is the quality report of f without its flags: what the
+// quality page's tiles and charts and the summary workbook show. Its cost
+// follows the flags' queries, not their number: none is held.
+func (db *DB) QualitySummary(ctx context.Context, f Filter, lang string) (*QualityReport, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("quality: %w", err)
+	}
+	defer tx.Rollback()
+	return quality(ctx, tx, f, nil, false, lang, db.areaCheck())
 }
 
 // quality reads the quality report of a valid filter in the snapshot tx
-// (Quality's, or the summary workbook's), area_unknown by areas.
-func quality(ctx context.Context, tx querier, f Filter, kinds []string, lang string, areas AreaCheck) (*QualityReport, error) {
-	r := &QualityReport{Filter: f, Counts: map[string]int{}, Flags: []QualityFlag{}}
-	checks, err := qualityChecks(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	q := flagQuery{q: tx, lang: lang, checks: checks, areas: areas}
+// (Quality's, or the summary workbook's), area_unknown by areas; with
+// listed, the flags of kinds (every kind if none) too.
+func quality(ctx context.Context, tx querier, f Filter, kinds []string, listed bool, lang string, areas AreaCheck) (*QualityReport, error) {
+	r := &QualityReport{Filter: f, Counts: map[string]int{}, OpenByRegion: map[string]map[string]int{}, Flags: []QualityFlag{}}
+	q := flagQuery{q: tx, lang: lang, areas: areas}
 	for _, kind := range FlagKinds {
-		flags, err := q.flags(ctx, kind, f)
+		tally, err := q.tally(ctx, kind, f)
 		if err != nil {
 			return nil, err
 		}
 		r.Counts[kind] = 0
-		for _, fl := range flags {
-			if !fl.Checked {
-				r.Counts[kind]++
+		for _, t := range tally {
+			if t.checked {
+				continue
+			}
+			r.Counts[kind] += t.n
+			if r.OpenByRegion[t.region] == nil {
+				r.OpenByRegion[t.region] = map[string]int{}
+			}
+			r.OpenByRegion[t.region][kind] += t.n
+		}
+		if listed && (len(kinds) == 0 || slices.Contains(kinds, kind)) {
+			if _, err := q.each(ctx, kind, f, flagSelect{checked: true, limit: -1}, func(fl QualityFlag) {
+				r.Flags = append(r.Flags, fl)
+			}); err != nil {
+				return nil, err
 			}
 		}
-		if len(kinds) == 0 || slices.Contains(kinds, kind) {
-			r.Flags = append(r.Flags, flags...)
-		}
 	}
+	var err error
 	if r.Completeness, err = completeness(ctx, tx, f); err != nil {
 		return nil, err
 	}
@@ -334,34 +355,88 @@ func quality(ctx context.Context, tx querier, f Filter, kinds []string, lang str
 	return r, nil
 }
 
+// FlagList chooses flags of a quality report: a page of those of a kind
+// (every kind if ""), naming a facilitator (any if ""), open or, with
+// Checked, checked too.
+type FlagList struct {
+	Kind, Facilitator string
+	Checked           bool
+	Offset, Limit     int
+}
+
+// FlagPage is a page of flags and what the list around it holds.
+type FlagPage struct {
+	Flags        []QualityFlag
+	Total        int      // flags FlagList chooses, over every page
+	Facilitators []string // every facilitator a flag of the filter names, sorted
+}
+
+// QualityFlags is a page of the flags of f that list chooses, in the
+// report's order, sentences in lang: counted and cut in SQL, so that a
+// million flags are never held.
+func (db *DB) QualityFlags(ctx context.Context, f Filter, list FlagList, lang string) (FlagPage, error) {
+	page := FlagPage{Flags: []QualityFlag{}, Facilitators: []string{}}
+	if err := f.validate(); err != nil {
+		return page, err
+	}
+	if list.Kind != "" {
+		if err := knownKind(list.Kind); err != nil {
+			return page, err
+		}
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return page, fmt.Errorf("quality: %w", err)
+	}
+	defer tx.Rollback()
+	q := flagQuery{q: tx, lang: lang, areas: db.areaCheck()}
+	named := map[string]bool{}
+	for _, kind := range FlagKinds {
+		tally, err := q.tally(ctx, kind, f)
+		if err != nil {
+			return page, err
+		}
+		chosen := 0
+		for _, t := range tally {
+			if t.facilitator != nil && !named[*t.facilitator] {
+				named[*t.facilitator] = true
+				page.Facilitators = append(page.Facilitators, *t.facilitator)
+			}
+			if (list.Kind == "" || list.Kind == kind) && (list.Checked || !t.checked) &&
+				(list.Facilitator == "" || t.facilitator != nil && *t.facilitator == list.Facilitator) {
+				chosen += t.n
+			}
+		}
+		// This kind's flags are the list's [page.Total, page.Total+chosen).
+		from, to := max(list.Offset, page.Total), min(list.Offset+list.Limit, page.Total+chosen)
+		if from < to {
+			sel := flagSelect{facilitator: list.Facilitator, checked: list.Checked, offset: from - page.Total, limit: to - from}
+			if _, err := q.each(ctx, kind, f, sel, func(fl QualityFlag) { page.Flags = append(page.Flags, fl) }); err != nil {
+				return page, err
+			}
+		}
+		page.Total += chosen
+	}
+	slices.Sort(page.Facilitators)
+	return page, nil
+}
+
+// KnownFlagKinds is nil when every kind is one of FlagKinds, else an
+// EINVALID error naming the first that is not.
+func KnownFlagKinds(kinds []string) error {
+	for _, k := range kinds {
+		if err := knownKind(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func knownKind(kind string) error {
 	if !slices.Contains(FlagKinds, kind) {
 		return Errorf(EINVALID, "jenis temuan %q tidak dikenal; yang ada: %s", "unknown flag kind %q; the kinds are: %s", kind, strings.Join(FlagKinds, ", "))
 	}
 	return nil
-}
-
-type qualityCheck struct {
-	value, note, by string
-	at              time.Time
-}
-
-func qualityChecks(ctx context.Context, q querier) (map[[2]string]qualityCheck, error) {
-	rows, err := q.QueryContext(ctx, `SELECT kind, key, value, note, checked_by, checked_at FROM quality_checks`)
-	if err != nil {
-		return nil, fmt.Errorf("quality checks: %w", err)
-	}
-	defer rows.Close()
-	checks := map[[2]string]qualityCheck{}
-	for rows.Next() {
-		var kind, key string
-		var c qualityCheck
-		if err := rows.Scan(&kind, &key, &c.value, &c.note, &c.by, &c.at); err != nil {
-			return nil, fmt.Errorf("quality checks: %w", err)
-		}
-		checks[[2]string{kind, key}] = c
-	}
-	return checks, rows.Err()
 }
 
 // groupFlags are the kinds flagged on the organizing log: their queries
@@ -370,48 +445,108 @@ var groupFlags = map[string]bool{FlagStageOrder: true, FlagStageSkipped: true, F
 
 // flagQuery reads flags from one snapshot.
 type flagQuery struct {
-	q      querier
-	lang   string
-	checks map[[2]string]qualityCheck // nil: none marked checked
-	areas  AreaCheck                  // the database's (areaUnknownFunc asks it); nil: no area_unknown flags
-	rows   string                     // a WITH clause putting other rows in place of the current ones (a pending batch's), or ""
+	q     querier
+	lang  string
+	areas AreaCheck // the database's (areaUnknownFunc asks it); nil: no area_unknown flags
+	rows  string    // a WITH clause putting other rows in place of the current ones (a pending batch's), or ""
 	// before names a temp table of the flags of the current rows (key and
 	// value, beforeFlags), or "": a flag of the same key and value there is
 	// not new, and is left out.
 	before string
 }
 
-// flags runs one kind's query for f.
+// flagSelect narrows one kind's flags, in SQL.
+type flagSelect struct {
+	key, facilitator string // only the flag on this key, naming this facilitator ("": any)
+	checked          bool   // checked flags as well as open ones
+	offset, limit    int    // the page of them; limit < 0: all
+}
+
+// from is the flags of kind for f: the kind's query, the sheet of each
+// row's import and, where one holds, its check (a check holds while the
+// flagged value is the one checked).
+func (q flagQuery) from(kind string) string {
+	return `(` + flagSQL[kind] + `) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)
+		LEFT JOIN import_sheets s USING (import_id, kind)
+		LEFT JOIN quality_checks c ON c.kind = '` + kind + `' AND c.key = f.key AND c.value = f.value`
+}
+
+// tallied is a count of one kind's flags by region, facilitator and
+// whether they are checked.
+type tallied struct {
+	region      string
+	facilitator *string
+	checked     bool
+	n           int
+}
+
+// tally counts one kind's flags for f: what the report's counts and a
+// list's pages are made of, without holding a flag.
+func (q flagQuery) tally(ctx context.Context, kind string, f Filter) ([]tallied, error) {
+	if kind == FlagAreaUnknown && q.areas == nil {
+		return nil, nil
+	}
+	rows, err := q.q.QueryContext(ctx, q.rows+`
+		SELECT f.region, f.facilitator, c.key IS NOT NULL, count(*) FROM `+q.from(kind)+`
+		GROUP BY ALL`, flagArgs(kind, f)...)
+	if err != nil {
+		return nil, fmt.Errorf("quality %s: %w", kind, err)
+	}
+	defer rows.Close()
+	var tally []tallied
+	for rows.Next() {
+		var t tallied
+		var facilitator sql.NullString
+		if err := rows.Scan(&t.region, &facilitator, &t.checked, &t.n); err != nil {
+			return nil, fmt.Errorf("quality %s: %w", kind, err)
+		}
+		if facilitator.Valid {
+			t.facilitator = &facilitator.String
+		}
+		tally = append(tally, t)
+	}
+	return tally, rows.Err()
+}
+
+// flags runs one kind's query for f: all of its flags, checked or not.
 func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityFlag, error) {
 	flags := []QualityFlag{}
-	_, err := q.each(ctx, kind, f, -1, func(fl QualityFlag) {
+	_, err := q.each(ctx, kind, f, flagSelect{checked: true, limit: -1}, func(fl QualityFlag) {
 		flags = append(flags, fl)
 	})
 	return flags, err
 }
 
-// each runs one kind's query for f and hands fn its first limit flags
-// (all if limit < 0), in the report's order (region, then key), and
-// returns how many there are. DuckDB's results come whole, not streamed:
-// the limit is what keeps a million flags out of memory.
-func (q flagQuery) each(ctx context.Context, kind string, f Filter, limit int, fn func(QualityFlag)) (count int, err error) {
+// each runs one kind's query for f and hands fn the flags sel chooses, in
+// the report's order (region, then key), and returns how many it chooses
+// over every page. DuckDB's results come whole, not streamed: the page is
+// what keeps a million flags out of memory.
+func (q flagQuery) each(ctx context.Context, kind string, f Filter, sel flagSelect, fn func(QualityFlag)) (count int, err error) {
 	if kind == FlagAreaUnknown && q.areas == nil {
 		return 0, nil
 	}
-	anti, limited := "", ""
+	query, args := q.rows+`
+		SELECT f.*, coalesce(s.sheet, ''), c.note, c.checked_by, c.checked_at, count(*) OVER ()
+		FROM `+q.from(kind), flagArgs(kind, f)
 	if q.before != "" {
-		anti = ` ANTI JOIN temp.` + q.before + ` b ON b.key = f.key AND b.value IS NOT DISTINCT FROM f.value`
+		query += ` ANTI JOIN temp.` + q.before + ` b ON b.key = f.key AND b.value IS NOT DISTINCT FROM f.value`
 	}
-	counted := `, 0`
-	if limit >= 0 {
+	query += ` WHERE true`
+	if !sel.checked {
+		query += ` AND c.key IS NULL`
+	}
+	if sel.key != "" {
+		query, args = query+` AND f.key = $flag_key`, append(args, sql.Named("flag_key", sel.key))
+	}
+	if sel.facilitator != "" {
+		query, args = query+` AND f.facilitator = $flag_facilitator`, append(args, sql.Named("flag_facilitator", sel.facilitator))
+	}
+	query += ` ORDER BY f.region, f.key`
+	if sel.limit >= 0 {
 		// At least one row, to carry the count.
-		counted, limited = `, count(*) OVER ()`, fmt.Sprintf(` LIMIT %d`, max(limit, 1))
+		query += fmt.Sprintf(` LIMIT %d OFFSET %d`, max(sel.limit, 1), sel.offset)
 	}
-	rows, err := q.q.QueryContext(ctx, q.rows+`
-		SELECT f.*, coalesce(s.sheet, '')`+counted+`
-		FROM (`+flagSQL[kind]+`) AS f(import_id, kind, row_number, key, region, facilitator, value, detail)
-		LEFT JOIN import_sheets s USING (import_id, kind)`+anti+`
-		ORDER BY f.region, f.key`+limited, flagArgs(kind, f)...)
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return 0, fmt.Errorf("quality %s: %w", kind, err)
 	}
@@ -420,13 +555,13 @@ func (q flagQuery) each(ctx context.Context, kind string, f Filter, limit int, f
 	for shown := 0; rows.Next(); shown++ {
 		fl := QualityFlag{Kind: kind}
 		var detail string
-		var facilitator sql.NullString
-		var all int
-		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet, &all); err != nil {
+		var facilitator, note, by sql.NullString
+		var at sql.NullTime
+		if err := rows.Scan(&fl.ImportID, &fl.Of, &fl.Row, &fl.Key, &fl.Region, &facilitator, &fl.Value, &detail, &fl.Sheet,
+			&note, &by, &at, &count); err != nil {
 			return 0, fmt.Errorf("quality %s: %w", kind, err)
 		}
-		count = max(all, shown+1) // all is 0 when every row is fetched
-		if limit >= 0 && shown >= limit {
+		if sel.limit >= 0 && shown >= sel.limit {
 			continue
 		}
 		if facilitator.Valid {
@@ -452,9 +587,9 @@ func (q flagQuery) each(ctx context.Context, kind string, f Filter, limit int, f
 			fl.Text = why
 		}
 		fl.Message = fl.Text.In(q.lang)
-		if c, ok := q.checks[[2]string{kind, fl.Key}]; ok && c.value == fl.Value {
-			at := c.at.UTC().Format(time.RFC3339)
-			fl.Checked, fl.CheckedBy, fl.CheckedAt, fl.Note = true, &c.by, &at, &c.note
+		if at.Valid {
+			when := at.Time.UTC().Format(time.RFC3339)
+			fl.Checked, fl.CheckedBy, fl.CheckedAt, fl.Note = true, &by.String, &when, &note.String
 		}
 		fn(fl)
 	}
@@ -567,15 +702,14 @@ func (q flagQuery) on(ctx context.Context, kind, key string, f Filter) (QualityF
 	if err := knownKind(kind); err != nil {
 		return QualityFlag{}, err
 	}
-	flags, err := q.flags(ctx, kind, f)
-	if err != nil {
+	var flag *QualityFlag
+	if _, err := q.each(ctx, kind, f, flagSelect{key: key, checked: true, limit: 1}, func(fl QualityFlag) { flag = &fl }); err != nil {
 		return QualityFlag{}, err
 	}
-	i := slices.IndexFunc(flags, func(fl QualityFlag) bool { return fl.Key == key })
-	if i < 0 {
+	if flag == nil {
 		return QualityFlag{}, Errorf(ENOTFOUND, "tidak ada temuan %s untuk %q", "there is no %s flag on %q", kind, key)
 	}
-	return flags[i], nil
+	return *flag, nil
 }
 
 // CheckFlag marks the current flag of kind on key, among the rows of f (a
@@ -634,7 +768,7 @@ func (b *Batch) Flags(ctx context.Context, f Filter, lang string, limit int) ([]
 		if err := beforeFlags(ctx, tx, after.before, kind, f); err != nil {
 			return nil, 0, err
 		}
-		n, err := after.each(ctx, kind, f, limit-len(raised), func(fl QualityFlag) {
+		n, err := after.each(ctx, kind, f, flagSelect{checked: true, limit: limit - len(raised)}, func(fl QualityFlag) {
 			if fl.ImportID == b.id {
 				fl.ImportID = 0
 			}

@@ -3,6 +3,7 @@ package queries_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -416,12 +417,13 @@ func TestQualityCompletenessAndTimeliness(t *testing.T) {
 			t.Errorf("late_after_days %d: %+v, want %d late", c.days, tl, c.late)
 		}
 	}
-	// The summary workbook's figures carry the same report.
+	// The summary workbook's figures carry the same report, without the
+	// flags.
 	rep, err := db.Report(ctx, queries.Filter{}, queries.ReportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err = db.Quality(ctx, queries.Filter{}, nil, "en"); err != nil || !reflect.DeepEqual(rep.Quality, r) {
+	if r, err = db.QualitySummary(ctx, queries.Filter{}, "en"); err != nil || !reflect.DeepEqual(rep.Quality, r) {
 		t.Errorf("Report's quality:\n%+v\nwant\n%+v (%v)", rep.Quality, r, err)
 	}
 }
@@ -598,5 +600,96 @@ func TestAreaCheckPanics(t *testing.T) {
 	db.CheckAreasWith(knownKecamatan(t))
 	if r, err := db.Quality(ctx, queries.Filter{}, nil, "en"); err != nil || r.Counts[queries.FlagAreaUnknown] != 1 {
 		t.Errorf("quality after: %v, %v", r.Counts, err)
+	}
+}
+
+// TestQualityFlagsPages: a page of flags, chosen and cut in SQL, is the
+// same as the whole report's flags chosen and cut in Go, for every kind,
+// facilitator, checked choice and page; the summary's counts are the
+// report's, per kind and per region.
+func TestQualityFlagsPages(t *testing.T) {
+	db := querytest.Open(t)
+	db.CheckAreasWith(knownKecamatan(t))
+	ctx := context.Background()
+	commitAt(t, db, "planted", time.Date(2014, 12, 1, 0, 0, 0, 0, time.UTC), plantedBatch)
+	// More than one flag a kind, some of them checked.
+	commitAt(t, db, "more", time.Date(2014, 12, 2, 0, 0, 0, 0, time.UTC), func(b *queries.Batch) error {
+		for i := range 5 {
+			r := surveyed(fmt.Sprintf("R%03d", 200+i), "2014-11-06", []string{"Kota Batu", "Kab. Malang"}[i%2], "P", "POS", "---------")
+			r.Row, r.Facilitator = 2+i, []string{"ani", "Bea", ""}[i%3]
+			if err := b.AddRespondent(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, key := range []string{"r201", "r012"} {
+		kind := map[string]string{"r201": queries.FlagUnanswered, "r012": queries.FlagWageOutlier}[key]
+		if err := db.CheckFlag(ctx, queries.Filter{}, kind, key, "seen", "admin", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []queries.Filter{{}, {Regions: []string{"Kota Batu"}}} {
+		all, err := db.Quality(ctx, f, nil, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		summary, err := db.QualitySummary(ctx, f, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := map[string]map[string]int{}
+		named := map[string]bool{}
+		for _, fl := range all.Flags {
+			if fl.Facilitator != nil {
+				named[*fl.Facilitator] = true
+			}
+			if !fl.Checked {
+				if open[fl.Region] == nil {
+					open[fl.Region] = map[string]int{}
+				}
+				open[fl.Region][fl.Kind]++
+			}
+		}
+		if !reflect.DeepEqual(summary.Counts, all.Counts) || !reflect.DeepEqual(summary.OpenByRegion, open) ||
+			!reflect.DeepEqual(all.OpenByRegion, open) || len(summary.Flags) != 0 {
+			t.Errorf("%v: summary counts %v by region %v (%d flags); want %v, %v", f, summary.Counts, summary.OpenByRegion, len(summary.Flags), all.Counts, open)
+		}
+		facilitators := slices.Sorted(maps.Keys(named))
+		checkedSeen := 0
+		for _, kind := range append([]string{""}, queries.FlagKinds...) {
+			for _, who := range append([]string{""}, facilitators...) {
+				for _, checked := range []bool{false, true} {
+					var want []queries.QualityFlag
+					for _, fl := range all.Flags {
+						if (kind == "" || fl.Kind == kind) && (who == "" || fl.Facilitator != nil && *fl.Facilitator == who) && (checked || !fl.Checked) {
+							want = append(want, fl)
+						}
+					}
+					for _, limit := range []int{1, 3, 100} {
+						for offset := 0; offset <= len(want); offset += limit {
+							list := queries.FlagList{Kind: kind, Facilitator: who, Checked: checked, Offset: offset, Limit: limit}
+							page, err := db.QualityFlags(ctx, f, list, "en")
+							if err != nil {
+								t.Fatal(err)
+							}
+							wantPage := want[offset:min(offset+limit, len(want))]
+							if page.Total != len(want) || !slices.Equal(page.Facilitators, facilitators) ||
+								!reflect.DeepEqual(page.Flags, append([]queries.QualityFlag{}, wantPage...)) {
+								t.Errorf("%v %+v: %d of %d, facilitators %q; want %d of %d, %q", f, list, len(page.Flags), page.Total, page.Facilitators, len(wantPage), len(want), facilitators)
+							}
+							for _, fl := range page.Flags {
+								if fl.Checked {
+									checkedSeen++
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		if f.Regions == nil && checkedSeen == 0 {
+			t.Error("no page showed a checked flag")
+		}
 	}
 }

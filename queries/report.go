@@ -69,7 +69,7 @@ func (db *DB) Report(ctx context.Context, f Filter, o ReportOptions) (*Report, e
 			return nil, err
 		}
 	}
-	if r.Quality, err = quality(ctx, tx, f, nil, "en", db.areaCheck()); err != nil {
+	if r.Quality, err = quality(ctx, tx, f, nil, false, "en", db.areaCheck()); err != nil {
 		return nil, err
 	}
 	if r.Latest, err = latestImport(ctx, tx); err != nil {

@@ -32,20 +32,13 @@ func (b *book) quality() error {
 		header = append(header, queries.FlagNames[kind].In(l.Lang))
 	}
 	s.add(s.headers(append(header, l.T("col.total")))...)
-	open := map[string]map[string]int{}
+	open := q.OpenByRegion
 	var regions []string
 	for _, r := range q.Completeness.Regions {
 		regions = append(regions, r.Region)
 	}
-	for _, fl := range q.Flags {
-		if fl.Checked {
-			continue
-		}
-		if open[fl.Region] == nil {
-			open[fl.Region] = map[string]int{}
-		}
-		open[fl.Region][fl.Kind]++
-		regions = append(regions, fl.Region)
+	for region := range open {
+		regions = append(regions, region)
 	}
 	slices.Sort(regions)
 	for _, region := range slices.Compact(regions) {

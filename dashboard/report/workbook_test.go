@@ -272,12 +272,9 @@ func chartCount(x *excelize.File) int {
 	return n
 }
 
-// qualityReport is a quality report of two regions over three months, one
-// flag checked, and facilitators whose names look like formulas.
+// qualityReport is a quality report of two regions over three months, and
+// facilitators whose names look like formulas.
 func qualityReport() *queries.QualityReport {
-	flag := func(kind, region string, checked bool) queries.QualityFlag {
-		return queries.QualityFlag{Kind: kind, Region: region, Checked: checked}
-	}
 	counts := map[string]int{}
 	for _, kind := range queries.FlagKinds {
 		counts[kind] = 0
@@ -285,9 +282,9 @@ func qualityReport() *queries.QualityReport {
 	counts[queries.FlagWageOutlier], counts[queries.FlagFacilitatorRegion] = 2, 1
 	return &queries.QualityReport{
 		Counts: counts,
-		Flags: []queries.QualityFlag{
-			flag(queries.FlagWageOutlier, "Kab. Jember", false), flag(queries.FlagWageOutlier, "Kota Batu", false),
-			flag(queries.FlagWageOutlier, "Kota Batu", true), flag(queries.FlagFacilitatorRegion, "Kab. Jember", false),
+		OpenByRegion: map[string]map[string]int{
+			"Kab. Jember": {queries.FlagWageOutlier: 1, queries.FlagFacilitatorRegion: 1},
+			"Kota Batu":   {queries.FlagWageOutlier: 1},
 		},
 		Completeness: queries.Completeness{
 			Months:  []string{"2014-09", "2014-10", "2014-11"},
