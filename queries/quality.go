@@ -508,15 +508,6 @@ func (q flagQuery) tally(ctx context.Context, kind string, f Filter) ([]tallied,
 	return tally, rows.Err()
 }
 
-// flags runs one kind's query for f: all of its flags, checked or not.
-func (q flagQuery) flags(ctx context.Context, kind string, f Filter) ([]QualityFlag, error) {
-	flags := []QualityFlag{}
-	_, err := q.each(ctx, kind, f, flagSelect{checked: true, limit: -1}, func(fl QualityFlag) {
-		flags = append(flags, fl)
-	})
-	return flags, err
-}
-
 // each runs one kind's query for f and hands fn the flags sel chooses, in
 // the report's order (region, then key), and returns how many it chooses
 // over every page. DuckDB's results come whole, not streamed: the page is
@@ -570,8 +561,9 @@ func (q flagQuery) each(ctx context.Context, kind string, f Filter, sel flagSele
 		if kind == FlagFacilitatorRegion && len(f.Regions) > 0 {
 			detail = regionsWithin(detail, f.Regions)
 		}
-		fl.Text = flagMessage(kind, fl.Value, detail)
-		if kind == FlagAreaUnknown {
+		if kind != FlagAreaUnknown {
+			fl.Text = flagMessage(kind, fl.Value, detail)
+		} else {
 			// The query asked which name is unknown; the sentence, with
 			// its suggestions, is asked for the flags shown only.
 			area := strings.Split(detail, "\x1f")
